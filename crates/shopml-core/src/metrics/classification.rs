@@ -1,0 +1,183 @@
+//! Binary classification metrics. Labels are `bool` (`true` = positive class).
+//!
+//! - accuracy `= (TP + TN) / n`; precision `= TP / (TP + FP)`;
+//!   recall `= TP / (TP + FN)`; F1 `= 2PR / (P + R)` (0 when undefined,
+//!   as scikit-learn's `zero_division=0`).
+//! - log-loss `= −Σ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)] / n`, with `pᵢ` clipped
+//!   to `[ε, 1 − ε]`, `ε = 1e-15`.
+//! - ROC AUC is the probability that a random positive scores above a random
+//!   negative, ties counting one half (the Mann–Whitney U statistic).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::validate;
+
+/// Counts of a binary confusion matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ConfusionMatrix {
+    /// True positives.
+    pub tp: usize,
+    /// False positives.
+    pub fp: usize,
+    /// True negatives.
+    pub tn: usize,
+    /// False negatives.
+    pub fn_: usize,
+}
+
+fn check_labels(y_true: &[bool], y_pred_len: usize) -> Result<()> {
+    if y_true.len() != y_pred_len {
+        return Err(Error::shape("y_true vs y_pred", y_true.len(), y_pred_len));
+    }
+    if y_true.is_empty() {
+        return Err(Error::empty("no observations"));
+    }
+    Ok(())
+}
+
+/// The confusion matrix of predicted labels.
+pub fn confusion_matrix(y_true: &[bool], y_pred: &[bool]) -> Result<ConfusionMatrix> {
+    check_labels(y_true, y_pred.len())?;
+    let mut c = ConfusionMatrix::default();
+    for (&t, &p) in y_true.iter().zip(y_pred) {
+        match (t, p) {
+            (true, true) => c.tp += 1,
+            (false, true) => c.fp += 1,
+            (false, false) => c.tn += 1,
+            (true, false) => c.fn_ += 1,
+        }
+    }
+    Ok(c)
+}
+
+impl ConfusionMatrix {
+    /// `(TP + TN) / n`.
+    pub fn accuracy(&self) -> f64 {
+        (self.tp + self.tn) as f64 / (self.tp + self.tn + self.fp + self.fn_) as f64
+    }
+    /// `TP / (TP + FP)`, 0 when nothing was predicted positive.
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    /// `TP / (TP + FN)`, 0 when there are no positives.
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    /// Harmonic mean of precision and recall, 0 when both are 0.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// Share of correct labels.
+pub fn accuracy(y_true: &[bool], y_pred: &[bool]) -> Result<f64> {
+    Ok(confusion_matrix(y_true, y_pred)?.accuracy())
+}
+/// Precision of the positive class.
+pub fn precision(y_true: &[bool], y_pred: &[bool]) -> Result<f64> {
+    Ok(confusion_matrix(y_true, y_pred)?.precision())
+}
+/// Recall of the positive class.
+pub fn recall(y_true: &[bool], y_pred: &[bool]) -> Result<f64> {
+    Ok(confusion_matrix(y_true, y_pred)?.recall())
+}
+/// F1 score of the positive class.
+pub fn f1(y_true: &[bool], y_pred: &[bool]) -> Result<f64> {
+    Ok(confusion_matrix(y_true, y_pred)?.f1())
+}
+
+/// Mean binary cross-entropy of predicted probabilities.
+pub fn log_loss(y_true: &[bool], proba: &[f64]) -> Result<f64> {
+    check_labels(y_true, proba.len())?;
+    validate::finite_slice("probabilities", proba)?;
+    if let Some(row) = proba.iter().position(|p| !(0.0..=1.0).contains(p)) {
+        return Err(Error::InvalidValue { what: "probabilities".into(), row, column: None, value: proba[row], reason: "must lie in [0, 1]".into() });
+    }
+    const EPS: f64 = 1e-15;
+    let s: f64 = y_true
+        .iter()
+        .zip(proba)
+        .map(|(&t, &p)| {
+            let p = p.clamp(EPS, 1.0 - EPS);
+            if t { -p.ln() } else { -(1.0 - p).ln() }
+        })
+        .sum();
+    Ok(s / y_true.len() as f64)
+}
+
+/// Area under the ROC curve from scores (any monotone scale).
+///
+/// Computed from average ranks in O(n log n). Errors when only one class is present.
+pub fn roc_auc(y_true: &[bool], scores: &[f64]) -> Result<f64> {
+    check_labels(y_true, scores.len())?;
+    validate::finite_slice("scores", scores)?;
+    let n_pos = y_true.iter().filter(|&&t| t).count();
+    let n_neg = y_true.len() - n_pos;
+    if n_pos == 0 || n_neg == 0 {
+        return Err(Error::InvalidValue {
+            what: "y_true".into(),
+            row: 0,
+            column: None,
+            value: n_pos as f64,
+            reason: "ROC AUC needs both classes".into(),
+        });
+    }
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    let mut rank_sum_pos = 0.0;
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
+            j += 1;
+        }
+        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            if y_true[k] {
+                rank_sum_pos += avg_rank;
+            }
+        }
+        i = j + 1;
+    }
+    let u = rank_sum_pos - (n_pos * (n_pos + 1)) as f64 / 2.0;
+    Ok(u / (n_pos as f64 * n_neg as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confusion_and_scores() {
+        let t = [true, true, false, false, true];
+        let p = [true, false, false, true, true];
+        let c = confusion_matrix(&t, &p).unwrap();
+        assert_eq!(c, ConfusionMatrix { tp: 2, fp: 1, tn: 1, fn_: 1 });
+        assert!((c.accuracy() - 0.6).abs() < 1e-15);
+        assert!((c.precision() - 2.0 / 3.0).abs() < 1e-15);
+        assert!((c.recall() - 2.0 / 3.0).abs() < 1e-15);
+        assert!((c.f1() - 2.0 / 3.0).abs() < 1e-15);
+        assert_eq!(precision(&[false], &[false]).unwrap(), 0.0);
+    }
+
+    #[test]
+    fn log_loss_by_hand() {
+        let v = log_loss(&[true, false], &[0.8, 0.4]).unwrap();
+        assert!((v - (-(0.8f64).ln() - (0.6f64).ln()) / 2.0).abs() < 1e-15);
+        assert!(log_loss(&[true], &[1.5]).is_err());
+    }
+
+    #[test]
+    fn auc_counts_pairs() {
+        // Pairs (pos, neg): (0.8,0.3) win, (0.8,0.8) tie, (0.4,0.3) win, (0.4,0.8) loss → 2.5 / 4.
+        let auc = roc_auc(&[true, false, true, false], &[0.8, 0.3, 0.4, 0.8]).unwrap();
+        assert!((auc - 0.625).abs() < 1e-15);
+        assert!(roc_auc(&[true, true], &[0.1, 0.2]).is_err());
+    }
+}

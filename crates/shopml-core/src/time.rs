@@ -1,0 +1,183 @@
+//! [`Timestamp`]: seconds since the Unix epoch (UTC), with the calendar
+//! arithmetic e-commerce features need (days between dates, weekday, ISO
+//! week, month), without a date-time dependency.
+//!
+//! Civil-date conversion uses the proleptic Gregorian calendar through the
+//! days-from-civil / civil-from-days method described by H. Hinnant,
+//! "chrono-Compatible Low-Level Date Algorithms" (2013).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Seconds since 1970-01-01T00:00:00 UTC.
+///
+/// ```
+/// use shopml_core::Timestamp;
+/// let t = Timestamp::from_civil(2010, 12, 1, 8, 26, 0).unwrap();
+/// assert_eq!(t.civil(), (2010, 12, 1, 8, 26, 0));
+/// assert_eq!(t.weekday(), 2); // Wednesday (Monday = 0)
+/// assert_eq!(t.iso_week(), (2010, 48));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Timestamp(pub i64);
+
+/// Seconds in a day.
+pub const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Days from 1970-01-01 to the given civil date.
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = month as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date `(year, month, day)` of a day count since 1970-01-01.
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Days in `month` of `year`.
+pub fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Timestamp {
+    /// From a civil date and time (UTC); out-of-range fields are an error.
+    pub fn from_civil(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Result<Self> {
+        if !(1..=12).contains(&month) {
+            return Err(Error::param("month", format!("must be 1..=12, got {month}")));
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(Error::param("day", format!("{year}-{month:02} has no day {day}")));
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return Err(Error::param("time", format!("{hour:02}:{minute:02}:{second:02} is not a time of day")));
+        }
+        let days = days_from_civil(year, month, day);
+        Ok(Timestamp(days * SECONDS_PER_DAY + (hour * 3600 + minute * 60 + second.min(59)) as i64))
+    }
+
+    /// Midnight (UTC) of a civil date.
+    pub fn from_date(year: i64, month: u32, day: u32) -> Result<Self> {
+        Self::from_civil(year, month, day, 0, 0, 0)
+    }
+
+    /// Seconds since the epoch.
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+
+    /// Whole days since the epoch (floor).
+    pub fn day_number(self) -> i64 {
+        self.0.div_euclid(SECONDS_PER_DAY)
+    }
+
+    /// Midnight of the same day.
+    pub fn floor_day(self) -> Timestamp {
+        Timestamp(self.day_number() * SECONDS_PER_DAY)
+    }
+
+    /// `(year, month, day, hour, minute, second)`.
+    pub fn civil(self) -> (i64, u32, u32, u32, u32, u32) {
+        let (y, m, d) = civil_from_days(self.day_number());
+        let secs = self.0.rem_euclid(SECONDS_PER_DAY) as u32;
+        (y, m, d, secs / 3600, (secs / 60) % 60, secs % 60)
+    }
+
+    /// Day of week, Monday = 0 … Sunday = 6.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday (3).
+        ((self.day_number() + 3).rem_euclid(7)) as u32
+    }
+
+    /// Hour of day, 0–23.
+    pub fn hour(self) -> u32 {
+        (self.0.rem_euclid(SECONDS_PER_DAY) / 3600) as u32
+    }
+
+    /// ISO 8601 week-numbering year and week (1–53).
+    pub fn iso_week(self) -> (i64, u32) {
+        let days = self.day_number();
+        // The Thursday of this ISO week decides the year.
+        let thursday = days - self.weekday() as i64 + 3;
+        let (year, _, _) = civil_from_days(thursday);
+        let jan1 = days_from_civil(year, 1, 1);
+        (year, ((thursday - jan1) / 7 + 1) as u32)
+    }
+
+    /// Days from `self` to `later` as a real number (negative if `later` is earlier).
+    pub fn days_until(self, later: Timestamp) -> f64 {
+        (later.0 - self.0) as f64 / SECONDS_PER_DAY as f64
+    }
+
+    /// The timestamp `days` whole days later.
+    pub fn add_days(self, days: i64) -> Timestamp {
+        Timestamp(self.0 + days * SECONDS_PER_DAY)
+    }
+
+    /// Monday 00:00 of the ISO week containing `self`.
+    pub fn floor_week(self) -> Timestamp {
+        Timestamp((self.day_number() - self.weekday() as i64) * SECONDS_PER_DAY)
+    }
+
+    /// 00:00 on the first day of the month containing `self`.
+    pub fn floor_month(self) -> Timestamp {
+        let (y, m, _) = civil_from_days(self.day_number());
+        Timestamp(days_from_civil(y, m, 1) * SECONDS_PER_DAY)
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, mo, d, h, mi, s) = self.civil();
+        write!(f, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        // 2011-12-09 is 15,317 days after the epoch (date -d 2011-12-09 +%s / 86400).
+        assert_eq!(days_from_civil(2011, 12, 9), 15_317);
+        assert_eq!(Timestamp::from_date(2011, 12, 9).unwrap().weekday(), 4); // a Friday
+        // ISO week edge: 2010-01-03 (Sunday) belongs to 2009-W53.
+        assert_eq!(Timestamp::from_date(2010, 1, 3).unwrap().iso_week(), (2009, 53));
+        assert_eq!(Timestamp::from_date(2010, 1, 4).unwrap().iso_week(), (2010, 1));
+        assert!(Timestamp::from_date(2011, 2, 29).is_err());
+        assert!(Timestamp::from_date(2012, 2, 29).is_ok());
+    }
+
+    #[test]
+    fn round_trip_every_day_for_a_millennium() {
+        for z in (-200_000..200_000).step_by(7) {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+            assert!(d >= 1 && d <= days_in_month(y, m));
+        }
+    }
+}
