@@ -58,7 +58,11 @@ pub fn check_rejects_non_finite<T, E: AsCoreError>(valid: &Array2<f64>, fit: imp
                 Ok(_) => panic!("conformance: fit accepted {bad} at row {r}, column {c}"),
                 Err(e) => match e.as_core() {
                     Some(Error::NonFinite { row, column, .. }) => {
-                        assert_eq!((*row, *column), (r, Some(c)), "conformance: NonFinite names the wrong cell for {bad} at ({r}, {c}): {e}")
+                        assert_eq!(
+                            (*row, *column),
+                            (r, Some(c)),
+                            "conformance: NonFinite names the wrong cell for {bad} at ({r}, {c}): {e}"
+                        )
                     }
                     _ => panic!("conformance: {bad} at ({r}, {c}) gave {e:?}, expected Error::NonFinite"),
                 },
@@ -72,7 +76,10 @@ pub fn check_rejects_empty<T, E: AsCoreError>(n_cols: usize, fit: impl Fn(&Array
     let x = Array2::<f64>::zeros((0, n_cols));
     match fit(&x) {
         Ok(_) => panic!("conformance: fit accepted a matrix with no rows"),
-        Err(e) => assert!(matches!(e.as_core(), Some(Error::EmptyInput { .. })), "conformance: empty input gave {e:?}, expected Error::EmptyInput"),
+        Err(e) => assert!(
+            matches!(e.as_core(), Some(Error::EmptyInput { .. })),
+            "conformance: empty input gave {e:?}, expected Error::EmptyInput"
+        ),
     }
 }
 
@@ -87,7 +94,10 @@ pub fn check_rejects_wrong_width<T, E: AsCoreError>(n_features: usize, predict: 
         let x = Array2::<f64>::ones((3, w));
         match predict(&x) {
             Ok(_) => panic!("conformance: predict accepted {w} columns (fitted on {n_features})"),
-            Err(e) => assert!(matches!(e.as_core(), Some(Error::ShapeMismatch { .. })), "conformance: {w} columns gave {e:?}, expected Error::ShapeMismatch"),
+            Err(e) => assert!(
+                matches!(e.as_core(), Some(Error::ShapeMismatch { .. })),
+                "conformance: {w} columns gave {e:?}, expected Error::ShapeMismatch"
+            ),
         }
     }
 }

@@ -37,6 +37,7 @@ pub mod metrics;
 pub mod select;
 pub mod series;
 pub mod sparse;
+pub mod testdata;
 pub mod time;
 pub mod traits;
 pub mod validate;
@@ -47,4 +48,7 @@ pub use select::top_n;
 pub use series::TimeSeries;
 pub use sparse::{Csr, Duplicates, Interactions, InteractionsBuilder, LabelledInteractions, Triple};
 pub use time::Timestamp;
-pub use traits::{check_levels, Dataset, Fit, FitTransform, Forecast, ForecastResult, Interval, Observer, Params, Predict, Progress, Recommend, Scored, Transform};
+pub use traits::{
+    Dataset, Fit, FitTransform, Forecast, ForecastResult, Interval, Observer, Params, Predict, Progress, Recommend, Scored, Transform,
+    check_levels,
+};

@@ -33,12 +33,22 @@ impl Csr {
             return Err(Error::shape("Csr indices vs values", indices.len(), values.len()));
         }
         if indptr[0] != 0 || indptr[n_rows] != indices.len() {
-            return Err(Error::shape("Csr indptr bounds", format!("0 .. {}", indices.len()), format!("{} .. {}", indptr[0], indptr[n_rows])));
+            return Err(Error::shape(
+                "Csr indptr bounds",
+                format!("0 .. {}", indices.len()),
+                format!("{} .. {}", indptr[0], indptr[n_rows]),
+            ));
         }
         for r in 0..n_rows {
             let (a, b) = (indptr[r], indptr[r + 1]);
             if b < a {
-                return Err(Error::InvalidValue { what: "Csr indptr".into(), row: r, column: None, value: b as f64, reason: "indptr must be non-decreasing".into() });
+                return Err(Error::InvalidValue {
+                    what: "Csr indptr".into(),
+                    row: r,
+                    column: None,
+                    value: b as f64,
+                    reason: "indptr must be non-decreasing".into(),
+                });
             }
             for k in a..b {
                 let c = indices[k] as usize;
@@ -46,7 +56,13 @@ impl Csr {
                     return Err(Error::IndexOutOfRange { what: "column", index: c, len: n_cols });
                 }
                 if k > a && indices[k - 1] >= indices[k] {
-                    return Err(Error::InvalidValue { what: "Csr indices".into(), row: r, column: Some(c), value: c as f64, reason: "columns within a row must be strictly increasing".into() });
+                    return Err(Error::InvalidValue {
+                        what: "Csr indices".into(),
+                        row: r,
+                        column: Some(c),
+                        value: c as f64,
+                        reason: "columns within a row must be strictly increasing".into(),
+                    });
                 }
                 if !values[k].is_finite() {
                     return Err(Error::NonFinite { what: "Csr values".into(), row: r, column: Some(c), value: values[k] as f64 });
@@ -153,7 +169,12 @@ impl Csr {
             for k in out.indptr[r]..out.indptr[r + 1] {
                 let v = f(out.values[k]);
                 if !v.is_finite() {
-                    return Err(Error::NonFinite { what: "mapped values".into(), row: r, column: Some(out.indices[k] as usize), value: v as f64 });
+                    return Err(Error::NonFinite {
+                        what: "mapped values".into(),
+                        row: r,
+                        column: Some(out.indices[k] as usize),
+                        value: v as f64,
+                    });
                 }
                 out.values[k] = v;
             }
@@ -311,7 +332,12 @@ impl Interactions {
                     j += 1;
                 }
                 if !v.is_finite() {
-                    return Err(Error::NonFinite { what: "summed interaction values".into(), row: u, column: Some(item as usize), value: v as f64 });
+                    return Err(Error::NonFinite {
+                        what: "summed interaction values".into(),
+                        row: u,
+                        column: Some(item as usize),
+                        value: v as f64,
+                    });
                 }
                 indices[write] = item;
                 values[write] = v;

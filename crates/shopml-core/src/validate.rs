@@ -100,7 +100,11 @@ pub mod param {
 
     /// `value >= 0` and finite.
     pub fn non_negative(name: &'static str, value: f64) -> Result<()> {
-        if value.is_finite() && value >= 0.0 { Ok(()) } else { Err(Error::param(name, format!("must be a finite number >= 0, got {value}"))) }
+        if value.is_finite() && value >= 0.0 {
+            Ok(())
+        } else {
+            Err(Error::param(name, format!("must be a finite number >= 0, got {value}")))
+        }
     }
 
     /// `lo <= value <= hi`.

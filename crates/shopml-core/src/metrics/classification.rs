@@ -97,7 +97,13 @@ pub fn log_loss(y_true: &[bool], proba: &[f64]) -> Result<f64> {
     check_labels(y_true, proba.len())?;
     validate::finite_slice("probabilities", proba)?;
     if let Some(row) = proba.iter().position(|p| !(0.0..=1.0).contains(p)) {
-        return Err(Error::InvalidValue { what: "probabilities".into(), row, column: None, value: proba[row], reason: "must lie in [0, 1]".into() });
+        return Err(Error::InvalidValue {
+            what: "probabilities".into(),
+            row,
+            column: None,
+            value: proba[row],
+            reason: "must lie in [0, 1]".into(),
+        });
     }
     const EPS: f64 = 1e-15;
     let s: f64 = y_true

@@ -21,7 +21,13 @@ pub fn mape(y_true: &[f64], y_pred: &[f64]) -> Result<f64> {
     let mut s = 0.0;
     for (t, (&a, &f)) in y_true.iter().zip(y_pred).enumerate() {
         if a == 0.0 {
-            return Err(Error::InvalidValue { what: "y_true".into(), row: t, column: None, value: a, reason: "MAPE is undefined for a zero actual".into() });
+            return Err(Error::InvalidValue {
+                what: "y_true".into(),
+                row: t,
+                column: None,
+                value: a,
+                reason: "MAPE is undefined for a zero actual".into(),
+            });
         }
         s += ((a - f) / a).abs();
     }
