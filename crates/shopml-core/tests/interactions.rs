@@ -1,0 +1,115 @@
+//! `Interactions` / `Csr` / `IdMap` against a naive reference built with a
+//! `BTreeMap`, on random inputs (proptest).
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use shopml_core::{Csr, Duplicates, Error, IdMap, Interactions, InteractionsBuilder, Triple, top_n};
+
+fn reference(triples: &[Triple], dup: Duplicates) -> BTreeMap<(u32, u32), f32> {
+    let mut m = BTreeMap::new();
+    for t in triples {
+        m.entry((t.user, t.item))
+            .and_modify(|v: &mut f32| {
+                *v = match dup {
+                    Duplicates::Sum => *v + t.value,
+                    Duplicates::Max => v.max(t.value),
+                    Duplicates::Last | Duplicates::Error => t.value,
+                }
+            })
+            .or_insert(t.value);
+    }
+    m
+}
+
+fn triples_strategy() -> impl Strategy<Value = (usize, usize, Vec<Triple>)> {
+    (1usize..12, 1usize..12).prop_flat_map(|(nu, ni)| {
+        let t = (0..nu as u32, 0..ni as u32, -5i32..5).prop_map(|(user, item, v)| Triple { user, item, value: v as f32 });
+        (Just(nu), Just(ni), proptest::collection::vec(t, 0..80))
+    })
+}
+
+proptest! {
+    #[test]
+    fn matches_reference((nu, ni, triples) in triples_strategy(), dup in prop_oneof![Just(Duplicates::Sum), Just(Duplicates::Max), Just(Duplicates::Last)]) {
+        let m = Interactions::from_triples(nu, ni, &triples, dup).unwrap();
+        let expect = reference(&triples, dup);
+        prop_assert_eq!(m.nnz(), expect.len());
+        let got: BTreeMap<(u32, u32), f32> = m.triples().map(|t| ((t.user, t.item), t.value)).collect();
+        prop_assert_eq!(&got, &expect);
+        // Rows strictly increasing, and from_parts accepts what we built.
+        let csr = m.user_items();
+        let again = Csr::from_parts(nu, ni, csr.indptr().to_vec(), csr.indices().to_vec(), csr.values().to_vec());
+        prop_assert!(again.is_ok());
+        // The transpose holds the same entries with roles swapped, and twice is identity.
+        let t = m.item_users();
+        for ((u, i), v) in &expect {
+            prop_assert_eq!(t.get(*i as usize, *u as usize), Some(*v));
+        }
+        prop_assert_eq!(&t.transpose(), csr);
+    }
+}
+
+#[test]
+fn duplicates_error_names_the_pair() {
+    let t = [Triple { user: 1, item: 2, value: 1.0 }, Triple { user: 1, item: 2, value: 3.0 }];
+    match Interactions::from_triples(2, 3, &t, Duplicates::Error) {
+        Err(Error::InvalidValue { row: 1, column: Some(2), .. }) => {}
+        other => panic!("expected a duplicate error, got {other:?}"),
+    }
+}
+
+#[test]
+fn out_of_range_and_non_finite_are_rejected() {
+    let bad_user = [Triple { user: 5, item: 0, value: 1.0 }];
+    assert!(matches!(Interactions::from_triples(2, 2, &bad_user, Duplicates::Sum), Err(Error::IndexOutOfRange { what: "user", index: 5, len: 2 })));
+    let bad_item = [Triple { user: 0, item: 2, value: 1.0 }];
+    assert!(matches!(Interactions::from_triples(2, 2, &bad_item, Duplicates::Sum), Err(Error::IndexOutOfRange { what: "item", .. })));
+    let nan = [Triple { user: 0, item: 0, value: 1.0 }, Triple { user: 0, item: 1, value: f32::NAN }];
+    assert!(matches!(Interactions::from_triples(2, 2, &nan, Duplicates::Sum), Err(Error::NonFinite { row: 1, .. })));
+    let m = Interactions::from_triples(2, 2, &[], Duplicates::Sum).unwrap();
+    assert!(matches!(m.user(7), Err(Error::IndexOutOfRange { what: "user", index: 7, len: 2 })));
+    assert!(Csr::from_parts(1, 2, vec![0, 2], vec![1, 0], vec![1.0, 1.0]).is_err(), "unsorted columns");
+}
+
+#[test]
+fn builder_keys_by_external_ids_and_serde_round_trips() {
+    let mut b = InteractionsBuilder::new();
+    b.push("u1", "apple", 1.0).unwrap();
+    b.push("u2", "pear", 2.0).unwrap();
+    b.push("u1", "pear", 4.0).unwrap();
+    assert!(b.push("u3", "fig", f32::INFINITY).is_err());
+    let data = b.build(Duplicates::Sum).unwrap();
+    assert_eq!(data.matrix.shape(), (2, 2));
+    let (u1, pear) = (data.users.index("u1").unwrap(), data.items.index("pear").unwrap());
+    assert_eq!(data.matrix.get(u1, pear), Some(4.0));
+    assert!(matches!(data.users.index("nobody"), Err(Error::UnknownId { what: "user", .. })));
+    let json = serde_json::to_string(&data).unwrap();
+    let back: shopml_core::LabelledInteractions = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, data);
+    assert_eq!(back.items.kind(), "item");
+}
+
+#[test]
+fn idmap_is_stable_and_rejects_duplicate_ids_on_load() {
+    let mut m: IdMap<u64> = IdMap::named("customer");
+    for id in [17850u64, 13047, 17850, 12583] {
+        m.insert(id);
+    }
+    assert_eq!(m.ids(), &[17850, 13047, 12583]);
+    assert!(IdMap::from_ids("customer", [1u64, 2, 1]).is_err());
+    let back: IdMap<u64> = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+    assert_eq!(back, m);
+}
+
+proptest! {
+    #[test]
+    fn top_n_equals_full_sort(scores in proptest::collection::vec(-100i32..100, 0..60), n in 0usize..70) {
+        let s: Vec<f32> = scores.iter().map(|&v| v as f32 / 4.0).collect();
+        let got = top_n(&s, n);
+        let mut all: Vec<(usize, f32)> = s.iter().copied().enumerate().collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let expect: Vec<usize> = all.iter().take(n).map(|x| x.0).collect();
+        prop_assert_eq!(got.iter().map(|x| x.item).collect::<Vec<_>>(), expect);
+    }
+}
