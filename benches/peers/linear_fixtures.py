@@ -88,7 +88,8 @@ def shoppers():
     keep = [i for i, c in enumerate(names) if not c.startswith("VisitorType_")]
     classes = sorted(set(visitor))
     yk = np.array([classes.index(v) for v in visitor], dtype=float)
-    m = LogisticRegression(C=1.0, solver="lbfgs", tol=1e-12, max_iter=100000).fit(X[:, keep], yk)
+    # newton-cg stops on the gradient (lbfgs would stop on scipy's ftol first).
+    m = LogisticRegression(C=1.0, solver="newton-cg", tol=1e-12, max_iter=10000).fit(X[:, keep], yk)
     out["logit_multinomial"] = {"C": 1.0, "columns": [names[i] for i in keep], "classes": classes,
                                 "coef": m.coef_.tolist(), "intercept": m.intercept_.tolist()}
     m = LogisticRegression(C=0.1, penalty="l1", solver="saga", tol=1e-10, max_iter=100000).fit(X, y)

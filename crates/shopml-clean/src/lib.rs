@@ -1,4 +1,97 @@
-//! # shopml-clean (in progress)
-#![allow(missing_docs)]
+//! # shopml-clean
+//!
+//! Raw order and event exports in, typed records a model can trust out — and
+//! an account of every row that did not make it.
+//!
+//! E-commerce exports are dirty: duplicated lines, cancellations mixed with
+//! sales, missing customer ids, zero prices, postage and fee lines, broken
+//! quoting, stray Latin-1 bytes. This crate reads them as a stream (CSV, plain
+//! or gzip), parses each row into a [`Transaction`] or an [`Event`], runs a
+//! configurable list of validation rules and puts every row in exactly one of
+//! three places: the clean output, the returns, or quarantine with a
+//! [`Reason`]. The [`CleaningReport`] counts them, and
+//! `rows_read = rows_kept + returns + Σ quarantined` always holds.
+//!
+//! ```
+//! use shopml_clean::{read_transactions_from, CleaningRules, MissingCustomer, Reason, TransactionSchema};
+//!
+//! let csv = "\
+//! InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+//! 536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom
+//! 536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom
+//! C536379,D,Discount,-1,2010-12-01 09:41:00,27.5,14527.0,United Kingdom
+//! C536383,35004C,SET OF 3 COLOURED  FLYING DUCKS,-1,2010-12-01 09:49:00,4.65,15311.0,United Kingdom
+//! 536414,22139,,56,2010-12-01 11:52:00,0.0,,United Kingdom
+//! 536544,21773,\"DECORATIVE ROSE BATHROOM BOTTLE\",1,2010-12-01 14:32:00,2.51,,United Kingdom
+//! 536365,71053,WHITE METAL LANTERN,six,2010-12-01 08:26:00,3.39,17850.0,United Kingdom
+//! ";
+//! let schema = TransactionSchema::online_retail();
+//! let out = read_transactions_from(csv.as_bytes(), &schema, &CleaningRules::default()).unwrap();
+//! assert_eq!(out.transactions.len(), 1);
+//! assert_eq!(out.transactions[0].customer.as_deref(), Some("17850"));
+//! assert_eq!(out.returns.len(), 1);
+//! let r = &out.report;
+//! assert_eq!(r.rows_read, 7);
+//! assert_eq!(r.quarantined(Reason::ExactDuplicate), 1);
+//! assert_eq!(r.quarantined(Reason::NonProduct), 1);
+//! assert_eq!(r.quarantined(Reason::NonPositivePrice), 1);
+//! assert_eq!(r.quarantined(Reason::MissingCustomer), 1);
+//! assert_eq!(r.quarantined(Reason::Unparsable), 1);
+//! assert_eq!(r.issues[0].line, 8); // the header is line 1
+//! assert!(r.balances());
+//!
+//! // Demand series want every sale, with or without a customer.
+//! let keep = CleaningRules::default().missing_customer(MissingCustomer::Keep);
+//! let out = read_transactions_from(csv.as_bytes(), &schema, &keep).unwrap();
+//! assert_eq!(out.transactions.len(), 2);
+//! ```
+//!
+//! ## What is in the crate
+//!
+//! - Readers: [`read_transactions`] / [`read_transactions_from`] /
+//!   [`read_transactions_with_quarantine`] for order lines, [`read_events`] /
+//!   [`read_events_from`] for behaviour events, driven by a column mapping
+//!   ([`TransactionSchema`], [`EventSchema`]: header names or positions), a
+//!   [`DateFormat`] and an [`Encoding`].
+//! - Rules: [`CleaningRules`] (duplicates, returns, missing customers, prices,
+//!   non-product codes, time window, outliers), each producing a [`Reason`].
+//! - [`outliers`]: IQR, z-score and robust z fences, global or per group.
+//! - [`impute`]: missing values in `Array2<f64>` — drop rows/columns, fitted
+//!   imputers (mean, median, most frequent, constant) with missing-indicator
+//!   columns, forward fill.
+//! - [`sample`]: cut a small, whole-customer sample out of a large export.
+//!
+//! ## Memory and speed
+//!
+//! Rows are parsed one at a time; memory grows only with the output kept and
+//! with the exact-duplicate detector, which stores each distinct line once
+//! (turn it off with [`CleaningRules::drop_exact_duplicates`]). Outlier rules
+//! need all kept values and run after the row-wise pass.
+#![cfg_attr(not(test), warn(missing_docs))]
+
+mod csv;
+mod datetime;
+pub mod error;
+pub mod events;
+pub mod impute;
+mod input;
+pub mod outliers;
 pub mod records;
+pub mod report;
+pub mod rules;
+pub mod sample;
+pub mod schema;
+pub mod transactions;
+
+pub use csv::Encoding;
+pub use datetime::DateFormat;
+pub use error::{CleanError, Result};
+pub use events::{CleanedEvents, EventRules, EventSchema, read_events, read_events_from};
+pub use impute::{ImputeStrategy, Imputer, ImputerParams};
+pub use input::{open_path, open_reader};
+pub use outliers::{ColumnFences, Fences, GroupedFences, OutlierAction, OutlierMethod, OutlierParams};
 pub use records::{Event, EventKind, Transaction};
+pub use report::{CleaningReport, Issue, Reason};
+pub use rules::{CleaningRules, MissingCustomer, NumericField, OutlierRule, ReturnPolicy};
+pub use schema::{Column, CsvFormat, Field, TransactionSchema};
+pub use transactions::{Cleaned, read_transactions, read_transactions_from, read_transactions_with_quarantine};

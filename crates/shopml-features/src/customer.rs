@@ -1,0 +1,252 @@
+//! Customer feature table: RFM plus tenure, order value, basket size,
+//! inter-purchase times, returns, product/category breadth and recent-window
+//! activity, as a named `Array2<f64>`.
+
+use ndarray::Array2;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use shopml_clean::Transaction;
+use shopml_core::{Error, FastHashMap, IdMap, Params, Timestamp};
+
+use crate::error::Result;
+use crate::prep::{Grouped, ReturnPolicy, check_lines, default_snapshot, orders_of};
+
+/// A dense feature matrix whose rows are keyed by external ids and whose
+/// columns have names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureMatrix {
+    /// Column names, one per column of `values`.
+    pub names: Vec<String>,
+    /// External id of each row.
+    pub rows: IdMap<String>,
+    /// `rows × names` values.
+    pub values: Array2<f64>,
+}
+
+impl FeatureMatrix {
+    /// The column called `name`, or [`Error::UnknownId`].
+    pub fn column(&self, name: &str) -> Result<ndarray::ArrayView1<'_, f64>> {
+        let j = self.column_index(name)?;
+        Ok(self.values.column(j))
+    }
+    /// The index of the column called `name`.
+    pub fn column_index(&self, name: &str) -> Result<usize> {
+        self.names.iter().position(|n| n == name).ok_or_else(|| Error::UnknownId { what: "feature", id: name.to_string() }.into())
+    }
+    /// The row of the external id `id`.
+    pub fn row(&self, id: &str) -> Result<ndarray::ArrayView1<'_, f64>> {
+        let i = self.rows.index(id)?;
+        Ok(self.values.row(i))
+    }
+}
+
+/// Product → category lookup used for the category features. Products absent
+/// from the map count as their own category.
+pub type Categories = FastHashMap<String, String>;
+
+/// Parameters of the customer feature table.
+///
+/// Columns, in order (all computed from lines strictly before the snapshot;
+/// purchases are lines with quantity > 0, returns quantity < 0):
+///
+/// | name | meaning |
+/// |---|---|
+/// | `recency_days` | calendar days from the last purchase day to the snapshot day |
+/// | `frequency` | distinct purchase invoices (orders) |
+/// | `monetary` | purchase value, net of returns under [`ReturnPolicy::Net`] |
+/// | `tenure_days` | days (fractional) between the first and last order |
+/// | `days_since_first` | calendar days from the first purchase day to the snapshot day |
+/// | `avg_order_value` | gross purchase value / orders |
+/// | `avg_basket_lines` | purchase lines / orders |
+/// | `avg_basket_units` | purchased units / orders |
+/// | `interpurchase_mean_days` | mean gap (fractional days) between consecutive orders; 0 with one order |
+/// | `interpurchase_std_days` | population standard deviation of those gaps; 0 with fewer than two gaps |
+/// | `return_rate` | returned value / gross purchase value |
+/// | `distinct_products` | distinct products bought |
+/// | `distinct_categories` | distinct categories bought |
+/// | `top_category_share` | share of gross purchase value in the customer's largest category |
+/// | `orders_last_{N}d`, `spend_last_{N}d` | orders and gross purchase value with timestamp ≥ snapshot − N days, per window |
+///
+/// An order's timestamp is that of its earliest line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerFeaturesParams {
+    snapshot: Option<Timestamp>,
+    returns: ReturnPolicy,
+    windows_days: Vec<u32>,
+}
+
+impl Default for CustomerFeaturesParams {
+    fn default() -> Self {
+        CustomerFeaturesParams { snapshot: None, returns: ReturnPolicy::Net, windows_days: vec![30, 90, 180] }
+    }
+}
+
+impl CustomerFeaturesParams {
+    /// Defaults: snapshot after the last purchase day, returns netted,
+    /// windows of 30, 90 and 180 days.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The cut-off: lines at or after it are ignored.
+    pub fn snapshot(mut self, snapshot: Timestamp) -> Self {
+        self.snapshot = Some(snapshot);
+        self
+    }
+    /// The cut-off, if set.
+    pub fn snapshot_value(&self) -> Option<Timestamp> {
+        self.snapshot
+    }
+    /// Whether returns are netted from `monetary`.
+    pub fn returns(mut self, returns: ReturnPolicy) -> Self {
+        self.returns = returns;
+        self
+    }
+    /// Look-back windows (days) for the `orders_last_{N}d` / `spend_last_{N}d` columns.
+    pub fn windows_days(mut self, windows: Vec<u32>) -> Self {
+        self.windows_days = windows;
+        self
+    }
+
+    /// The column names this configuration produces.
+    pub fn feature_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = BASE_NAMES.iter().map(|s| s.to_string()).collect();
+        for w in &self.windows_days {
+            names.push(format!("orders_last_{w}d"));
+            names.push(format!("spend_last_{w}d"));
+        }
+        names
+    }
+
+    /// Computes the table for every customer with a purchase before the snapshot.
+    ///
+    /// Errors: bad parameter, non-finite quantity/price, no usable purchase.
+    pub fn compute(&self, lines: &[Transaction], categories: Option<&Categories>) -> Result<FeatureMatrix> {
+        self.check()?;
+        check_lines(lines)?;
+        let snapshot = match self.snapshot {
+            Some(s) => s,
+            None => default_snapshot(lines).ok_or_else(|| Error::empty("transactions: no purchase line with a customer"))?,
+        };
+        let g = Grouped::build(lines, snapshot);
+        if g.customers.is_empty() {
+            return Err(Error::empty("transactions: no purchase line with a customer before the snapshot").into());
+        }
+        Ok(self.from_grouped(lines, &g, snapshot, categories))
+    }
+
+    pub(crate) fn from_grouped(&self, lines: &[Transaction], g: &Grouped, snapshot: Timestamp, categories: Option<&Categories>) -> FeatureMatrix {
+        let names = self.feature_names();
+        let p = names.len();
+        let n = g.customers.len();
+        let rows: Vec<Vec<f64>> = (0..n).into_par_iter().map(|c| self.customer_row(lines, g, c, snapshot, categories)).collect();
+        let mut values = Array2::zeros((n, p));
+        for (i, r) in rows.into_iter().enumerate() {
+            for (j, v) in r.into_iter().enumerate() {
+                values[[i, j]] = v;
+            }
+        }
+        FeatureMatrix { names, rows: g.customers.clone(), values }
+    }
+
+    fn customer_row(&self, lines: &[Transaction], g: &Grouped, c: usize, snapshot: Timestamp, categories: Option<&Categories>) -> Vec<f64> {
+        let purchases = g.purchases(c);
+        let orders = orders_of(lines, g, c);
+        let n_orders = orders.len() as f64;
+        let snap_day = snapshot.day_number();
+        let mut gross = 0.0;
+        let mut units = 0.0;
+        let mut first = Timestamp(i64::MAX);
+        let mut last = Timestamp(i64::MIN);
+        let mut products: Vec<&str> = Vec::with_capacity(purchases.len());
+        let mut by_cat: FastHashMap<&str, f64> = FastHashMap::default();
+        for &i in purchases {
+            let t = &lines[i];
+            gross += t.value();
+            units += t.quantity;
+            first = first.min(t.timestamp);
+            last = last.max(t.timestamp);
+            products.push(t.product.as_str());
+            let cat = categories.and_then(|m| m.get(&t.product)).map(|s| s.as_str()).unwrap_or(t.product.as_str());
+            *by_cat.entry(cat).or_insert(0.0) += t.value();
+        }
+        let mut returned = 0.0;
+        for &i in g.returns(c) {
+            returned += lines[i].value();
+        }
+        let monetary = match self.returns {
+            ReturnPolicy::Net => gross + returned,
+            ReturnPolicy::Exclude => gross,
+        };
+        products.sort_unstable();
+        products.dedup();
+        let top_cat = by_cat.values().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+        let gaps: Vec<f64> = orders.windows(2).map(|w| w[0].0.days_until(w[1].0)).collect();
+        let (gap_mean, gap_std) = if gaps.is_empty() {
+            (0.0, 0.0)
+        } else {
+            let m = gaps.iter().sum::<f64>() / gaps.len() as f64;
+            let v = gaps.iter().map(|g| (g - m) * (g - m)).sum::<f64>() / gaps.len() as f64;
+            (m, if gaps.len() < 2 { 0.0 } else { v.sqrt() })
+        };
+        let mut row = vec![
+            (snap_day - last.day_number()) as f64,
+            n_orders,
+            monetary,
+            first.days_until(orders.last().map(|o| o.0).unwrap_or(first)),
+            (snap_day - first.day_number()) as f64,
+            gross / n_orders,
+            purchases.len() as f64 / n_orders,
+            units / n_orders,
+            gap_mean,
+            gap_std,
+            if gross > 0.0 { -returned / gross } else { 0.0 },
+            products.len() as f64,
+            by_cat.len() as f64,
+            if gross > 0.0 { top_cat / gross } else { 0.0 },
+        ];
+        for &w in &self.windows_days {
+            let from = snapshot.add_days(-(w as i64));
+            let recent = orders.iter().filter(|o| o.0 >= from);
+            let (mut k, mut s) = (0.0, 0.0);
+            for o in recent {
+                k += 1.0;
+                s += o.2;
+            }
+            row.push(k);
+            row.push(s);
+        }
+        row
+    }
+}
+
+const BASE_NAMES: [&str; 14] = [
+    "recency_days",
+    "frequency",
+    "monetary",
+    "tenure_days",
+    "days_since_first",
+    "avg_order_value",
+    "avg_basket_lines",
+    "avg_basket_units",
+    "interpurchase_mean_days",
+    "interpurchase_std_days",
+    "return_rate",
+    "distinct_products",
+    "distinct_categories",
+    "top_category_share",
+];
+
+impl Params for CustomerFeaturesParams {
+    fn check(&self) -> shopml_core::Result<()> {
+        if let Some(w) = self.windows_days.iter().find(|&&w| w == 0) {
+            return Err(Error::param("windows_days", format!("windows must be at least 1 day, got {w}")));
+        }
+        let mut sorted = self.windows_days.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        if sorted.len() != self.windows_days.len() {
+            return Err(Error::param("windows_days", "windows must be distinct"));
+        }
+        Ok(())
+    }
+}

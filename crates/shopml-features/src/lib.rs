@@ -1,0 +1,64 @@
+//! # shopml-features
+//!
+//! Turns clean records ([`shopml_clean::Transaction`], [`shopml_clean::Event`])
+//! into the tables every shopml model consumes:
+//!
+//! - [`rfm`]: recency, frequency, monetary, quintile scores and named segments;
+//! - [`customer`]: a named customer feature matrix (tenure, order value,
+//!   basket size, inter-purchase times, returns, breadth, recent windows);
+//! - [`labels`]: churn and purchase labels with leak-free cut-offs and
+//!   temporal train / test splits;
+//! - [`interactions`]: user × item matrices (counts, distinct orders, binary,
+//!   event weights, time decay, log1p / BM25 / TF-IDF) with their id maps, and
+//!   leave-last-N-out, seeded holdout and time splits for recommenders;
+//! - [`demand`]: zero-filled quantity / revenue / average-price series per
+//!   product, category or total, by day, week or month;
+//! - [`preprocessing`]: standard, min-max and robust scalers, one-hot and
+//!   ordinal encoders, log and Box-Cox transforms, calendar features — fitted
+//!   models with the core `Fit` / `Transform` traits and serde.
+//!
+//! Money and statistics are `f64`; interaction values are stored as `f32`
+//! (the core matrix type) after aggregation in `f64`.
+//!
+//! ```
+//! use shopml_clean::Transaction;
+//! use shopml_core::Timestamp;
+//! use shopml_features::{CustomerFeaturesParams, RfmParams};
+//!
+//! let line = |invoice: &str, customer: &str, day: u32, qty: f64, price: f64| Transaction {
+//!     invoice: invoice.into(),
+//!     product: "85123A".into(),
+//!     description: None,
+//!     quantity: qty,
+//!     timestamp: Timestamp::from_civil(2011, 12, day, 10, 0, 0).unwrap(),
+//!     unit_price: price,
+//!     customer: Some(customer.into()),
+//!     country: None,
+//!     line: 0,
+//! };
+//! let lines = vec![line("1", "a", 1, 2.0, 5.0), line("2", "a", 5, 1.0, 5.0), line("3", "b", 3, 4.0, 2.5)];
+//! let rfm = RfmParams::new().compute(&lines).unwrap();
+//! let a = rfm.customers.index("a").unwrap();
+//! assert_eq!((rfm.recency[a], rfm.frequency[a], rfm.monetary[a]), (1.0, 2.0, 15.0));
+//!
+//! let features = CustomerFeaturesParams::new().compute(&lines, None).unwrap();
+//! assert_eq!(features.column("avg_order_value").unwrap()[a], 7.5);
+//! ```
+#![warn(missing_docs)]
+
+pub mod customer;
+pub mod demand;
+pub mod error;
+pub mod interactions;
+pub mod labels;
+pub mod preprocessing;
+mod prep;
+pub mod rfm;
+
+pub use customer::{Categories, CustomerFeaturesParams, FeatureMatrix};
+pub use demand::{DemandPanel, DemandParams, Frequency, Level};
+pub use error::{FeaturesError, Result};
+pub use interactions::{EventWeights, InteractionParams, InteractionValue, Split, SplitRule, Weighting};
+pub use labels::{LabelParams, Labelled, Target};
+pub use prep::ReturnPolicy;
+pub use rfm::{Rfm, RfmParams, Segment, TieRule};

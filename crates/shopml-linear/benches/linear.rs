@@ -1,0 +1,2 @@
+//! Criterion benches of the hot paths (quick settings).
+fn main() {}

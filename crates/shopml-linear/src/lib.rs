@@ -1,0 +1,49 @@
+//! # shopml-linear
+//!
+//! Linear models for e-commerce analytics: purchase and churn propensity
+//! (logistic regression), demand curves (log-log least squares, Poisson
+//! regression for unit counts) and any tabular prediction, with the
+//! statsmodels-style inference that pricing analysts need.
+//!
+//! ```
+//! use ndarray::array;
+//! use shopml_core::{Dataset, Fit, Predict};
+//! use shopml_linear::LinearRegression;
+//!
+//! // log units = 5 − 2 · log price (+ noise-free here)
+//! let x = array![[0.0], [0.5], [1.0], [1.5], [2.0]];
+//! let y = array![5.1, 3.9, 3.0, 2.1, 0.9];
+//! let model = LinearRegression::params().fit(&Dataset::new(x.view(), y.view())).unwrap();
+//! let inf = model.inference().unwrap();
+//! assert!((model.coefficients()[0] + 2.0).abs() < 0.1);
+//! assert!(inf.p_values[1] < 0.01); // the price slope is significant
+//! println!("{}", inf.summary());
+//! let pred = model.predict(&array![[1.0]]).unwrap();
+//! assert!((pred[0] - 3.0).abs() < 0.1);
+//! ```
+#![cfg_attr(not(test), warn(missing_docs))]
+
+pub mod cv;
+pub mod dist;
+pub mod enet;
+pub mod error;
+mod glm;
+pub mod inference;
+pub mod kernels;
+mod lbfgs;
+pub mod logistic;
+pub mod model;
+pub mod ols;
+pub mod poisson;
+mod prep;
+pub mod ridge;
+
+pub use error::{LinearError, Result};
+pub use inference::{CovType, Inference, LeastSquaresFit, Statistic};
+pub use model::LinearModel;
+pub use ols::{LinearRegression, OlsSolver};
+pub use enet::{ElasticNet, EnetPath, Lasso, Precompute, enet_path};
+pub use ridge::{Ridge, ridge_path};
+pub use logistic::{ClassWeight, LogisticData, LogisticModel, LogisticRegression, LogisticSolver, Penalty};
+pub use poisson::{PoissonModel, PoissonRegression, PoissonSolver};
+pub use cv::{CvResult, KFold, enet_cv, logistic_cv, ridge_cv};

@@ -1,0 +1,300 @@
+//! Poisson regression with the log link, for counts such as units sold.
+
+use ndarray::{Array1, Array2, ArrayView2, CowArray, Ix2};
+use serde::{Deserialize, Serialize};
+use shopml_core::{Dataset, Fit, Params, Predict, linalg, validate};
+
+use crate::error::{LinearError, Result};
+use crate::glm::{self, Family, GlmData};
+use crate::inference::{CovType, Inference, InferenceInput, Statistic, default_names};
+use crate::kernels;
+use crate::lbfgs;
+use crate::logistic::{Implicit, newton_family};
+
+/// Optimiser for Poisson regression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PoissonSolver {
+    /// Newton with at most 200 features, L-BFGS above.
+    #[default]
+    Auto,
+    /// Newton / IRLS with a line search.
+    Newton,
+    /// L-BFGS.
+    Lbfgs,
+}
+
+/// Poisson regression `E[y | x] = exp(xᵀβ + b)` (a GLM, Nelder & Wedderburn
+/// 1972), minimising scikit-learn's `PoissonRegressor` objective
+///
+/// `(1 / (2 Σs)) Σᵢ sᵢ dev(yᵢ, μᵢ) + α/2 ‖β‖²`,  `dev = 2 (y log(y/μ) − y + μ)`.
+///
+/// With `alpha = 0` it is the maximum-likelihood fit of statsmodels'
+/// `GLM(family=Poisson())`, and [`PoissonModel::inference`] gives its z table.
+///
+/// ```
+/// use ndarray::array;
+/// use shopml_core::{Dataset, Fit};
+/// use shopml_linear::PoissonRegression;
+/// // Counts at three price points.
+/// let x = array![[0.0], [0.0], [1.0], [1.0], [2.0], [2.0]];
+/// let y = array![10.0, 12.0, 5.0, 6.0, 2.0, 3.0];
+/// let m = PoissonRegression::params().alpha(0.0).fit(&Dataset::new(x.view(), y.view())).unwrap();
+/// assert!(m.coefficients()[0] < 0.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoissonRegression {
+    alpha: f64,
+    fit_intercept: bool,
+    standardize: bool,
+    solver: PoissonSolver,
+    max_iter: usize,
+    tol: f64,
+}
+
+impl Default for PoissonRegression {
+    fn default() -> Self {
+        PoissonRegression { alpha: 1.0, fit_intercept: true, standardize: false, solver: PoissonSolver::Auto, max_iter: 500, tol: 1e-8 }
+    }
+}
+
+impl PoissonRegression {
+    /// Defaults: `alpha = 1` (scikit-learn's default), intercept, `tol = 1e-8`.
+    pub fn params() -> Self {
+        Self::default()
+    }
+    /// L2 strength `α ≥ 0`.
+    pub fn alpha(mut self, v: f64) -> Self {
+        self.alpha = v;
+        self
+    }
+    /// Whether to fit an intercept.
+    pub fn fit_intercept(mut self, v: bool) -> Self {
+        self.fit_intercept = v;
+        self
+    }
+    /// Standardise columns inside the fit (penalty on standardised coefficients).
+    pub fn standardize(mut self, v: bool) -> Self {
+        self.standardize = v;
+        self
+    }
+    /// The optimiser.
+    pub fn solver(mut self, v: PoissonSolver) -> Self {
+        self.solver = v;
+        self
+    }
+    /// Maximum iterations.
+    pub fn max_iter(mut self, v: usize) -> Self {
+        self.max_iter = v;
+        self
+    }
+    /// Gradient tolerance on the scaled objective.
+    pub fn tol(mut self, v: f64) -> Self {
+        self.tol = v;
+        self
+    }
+}
+
+impl Params for PoissonRegression {
+    fn check(&self) -> shopml_core::Result<()> {
+        validate::param::non_negative("alpha", self.alpha)?;
+        validate::param::at_least("max_iter", self.max_iter, 1)?;
+        validate::param::positive("tol", self.tol)
+    }
+}
+
+/// A fitted Poisson regression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PoissonModel {
+    coefficients: Array1<f64>,
+    intercept: f64,
+    fit_intercept: bool,
+    alpha: f64,
+    n_iter: usize,
+    converged: bool,
+}
+
+impl PoissonModel {
+    /// Coefficients on the original scale (log-rate change per unit).
+    pub fn coefficients(&self) -> &Array1<f64> {
+        &self.coefficients
+    }
+    /// The intercept.
+    pub fn intercept(&self) -> f64 {
+        self.intercept
+    }
+    /// Iterations run.
+    pub fn n_iter(&self) -> usize {
+        self.n_iter
+    }
+    /// Whether the solver met its tolerance.
+    pub fn converged(&self) -> bool {
+        self.converged
+    }
+    /// Expected counts `exp(Xβ + b)`.
+    pub fn predict_view(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+        validate::n_features(self.coefficients.len(), x)?;
+        validate::finite_matrix("records", x)?;
+        Ok(kernels::matvec(x, self.coefficients.view(), self.intercept).mapv(f64::exp))
+    }
+
+    /// z-based inference from the observed information `(Xᵀ S diag(μ) X + α Σs P)⁻¹`
+    /// on the fitting data (statsmodels' Poisson GLM table when `alpha = 0`).
+    pub fn inference(&self, data: &Dataset<'_>) -> Result<Inference> {
+        check(data)?;
+        validate::n_features(self.coefficients.len(), data.records)?;
+        let x = data.records.as_standard_layout();
+        let n = x.nrows();
+        let s = data.weights.map_or_else(|| Array1::ones(n), |w| w.to_owned());
+        let sw = s.sum();
+        let gd = GlmData { x: x.view(), y: data.targets, s };
+        let beta = self.coefficients.to_vec();
+        let (loss, _, _) = glm::loss_grad(&gd, Family::Poisson, &beta, self.intercept);
+        let llf = -loss - (0..n).map(|i| gd.s[i] * crate::dist::ln_gamma(gd.y[i] + 1.0)).sum::<f64>();
+        let pen = self.alpha * sw;
+        glm_inference(&gd, Family::Poisson, &beta, self.intercept, self.fit_intercept, pen, llf, "Poisson")
+    }
+}
+
+/// Builds a z table from the Hessian of `Σ sᵢ ℓᵢ + pen/2 ‖β‖²` at raw coefficients.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn glm_inference(
+    gd: &GlmData<'_>,
+    fam: Family,
+    beta: &[f64],
+    b: f64,
+    fit_b: bool,
+    pen: f64,
+    llf: f64,
+    model: &str,
+) -> Result<Inference> {
+    let p = beta.len();
+    let n = gd.x.nrows();
+    let (h, cross, sd) = glm::hessian(gd, fam, beta, b, &Array1::zeros(p), &Array1::ones(p));
+    let k = p + usize::from(fit_b);
+    let off = usize::from(fit_b);
+    let mut info = Array2::<f64>::zeros((k, k));
+    for i in 0..p {
+        for j in 0..p {
+            info[[off + i, off + j]] = h[[i, j]];
+        }
+        info[[off + i, off + i]] += pen;
+        if fit_b {
+            info[[0, off + i]] = cross[i];
+            info[[off + i, 0]] = cross[i];
+        }
+    }
+    if fit_b {
+        info[[0, 0]] = sd;
+    }
+    let cov = linalg::cholesky(info.view())
+        .map_err(|_| LinearError::NotAvailable("the information matrix is singular (collinear or constant columns)".into()))?
+        .inverse();
+    let mut params = Vec::with_capacity(k);
+    if fit_b {
+        params.push(b);
+    }
+    params.extend_from_slice(beta);
+    Ok(Inference::assemble(InferenceInput {
+        names: default_names(p, fit_b),
+        params,
+        covariance: cov,
+        cov_type: CovType::NonRobust,
+        statistic: Statistic::Z,
+        n_obs: n,
+        df_model: p as f64,
+        df_resid: (n as f64) - k as f64,
+        log_likelihood: llf,
+        least_squares: None,
+        model: model.into(),
+    }))
+}
+
+fn check(data: &Dataset<'_>) -> Result<()> {
+    validate::records(data.records)?;
+    validate::targets(data.records, data.targets)?;
+    validate::sample_weights(data.records.nrows(), data.weights)?;
+    if let Some(row) = data.targets.iter().position(|&v| v < 0.0) {
+        return Err(shopml_core::Error::InvalidValue {
+            what: "targets".into(),
+            row,
+            column: None,
+            value: data.targets[row],
+            reason: "Poisson targets are counts and must be >= 0".into(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+impl Predict<Array2<f64>> for PoissonModel {
+    type Output = Array1<f64>;
+    type Error = LinearError;
+    fn predict(&self, input: &Array2<f64>) -> Result<Array1<f64>> {
+        self.predict_view(input.view())
+    }
+}
+
+impl<'a> Fit<Dataset<'a>> for PoissonRegression {
+    type Model = PoissonModel;
+    type Error = LinearError;
+    fn fit(&self, data: &Dataset<'a>) -> Result<PoissonModel> {
+        self.check()?;
+        check(data)?;
+        let x: CowArray<'_, f64, Ix2> = data.records.as_standard_layout();
+        let (n, p) = x.dim();
+        let s = data.weights.map_or_else(|| Array1::ones(n), |w| w.to_owned());
+        let sw = s.sum();
+        let sy: f64 = (0..n).map(|i| s[i] * data.targets[i]).sum();
+        if sy <= 0.0 {
+            return Err(shopml_core::Error::InvalidValue {
+                what: "targets".into(),
+                row: 0,
+                column: None,
+                value: 0.0,
+                reason: "every (weighted) count is zero: the Poisson likelihood has no maximum".into(),
+            }
+            .into());
+        }
+        let gd = GlmData { x: x.view(), y: data.targets, s };
+        let imp = Implicit::new(x.view(), &gd.s, self.standardize, self.fit_intercept);
+        let fit_b = self.fit_intercept;
+        let l2 = self.alpha;
+        let eval = |theta: &[f64], grad: &mut [f64]| -> f64 {
+            let (e, be) = imp.to_raw(&theta[..p], theta[p]);
+            let (loss, g, sr) = glm::loss_grad(&gd, Family::Poisson, &e, be);
+            let gs: Vec<f64> = g.iter().map(|v| v / sw).collect();
+            imp.grad_from_raw(&gs, sr / sw, &mut grad[..p]);
+            grad[p] = if fit_b { sr / sw } else { 0.0 };
+            let mut f = loss / sw;
+            for j in 0..p {
+                f += 0.5 * l2 * theta[j] * theta[j];
+                grad[j] += l2 * theta[j];
+            }
+            f
+        };
+        // Start at the intercept-only fit: b = log(mean y).
+        let mut theta = vec![0.0; p + 1];
+        if fit_b {
+            theta[p] = (sy / sw).ln();
+        }
+        let use_newton = match self.solver {
+            PoissonSolver::Newton => true,
+            PoissonSolver::Lbfgs => false,
+            PoissonSolver::Auto => p <= 200,
+        };
+        let (theta, n_iter, converged) = if use_newton {
+            let mut eval = eval;
+            let (_, it, c) = newton_family(&mut eval, &mut theta, &gd, Family::Poisson, &imp, l2, sw, fit_b, self.max_iter, self.tol)?;
+            (theta, it, c)
+        } else {
+            let out = lbfgs::minimize(eval, theta, &[], lbfgs::Options { memory: 10, max_iter: self.max_iter, gtol: self.tol, ftol: 0.0 });
+            (out.x, out.n_iter, out.converged)
+        };
+        let (e, be) = imp.to_raw(&theta[..p], theta[p]);
+        let coefficients = Array1::from(e);
+        if coefficients.iter().any(|v| !v.is_finite()) || !be.is_finite() {
+            return Err(shopml_core::Error::NotConverged { what: "Poisson regression".into(), iterations: n_iter, last_change: f64::NAN }.into());
+        }
+        Ok(PoissonModel { coefficients, intercept: be, fit_intercept: fit_b, alpha: self.alpha, n_iter, converged })
+    }
+}

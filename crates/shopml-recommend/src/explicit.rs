@@ -1,0 +1,338 @@
+//! Explicit-feedback (rating) models: rating baselines and biased matrix
+//! factorisation.
+//!
+//! Ratings are the stored values of an [`Interactions`] matrix (users ×
+//! items). Predictions are clipped to the range of the training ratings.
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+use shopml_core::{Error, Fit, Interactions, Params, Recommend, Triple, validate::param};
+
+use crate::error::{RecommendError, Result};
+use crate::eval::RatingModel;
+use crate::factors::{Factors, dot};
+use crate::serve::Scorer;
+
+fn check_ratings(data: &Interactions) -> shopml_core::Result<f64> {
+    if data.n_users() == 0 || data.n_items() == 0 || data.nnz() == 0 {
+        return Err(Error::empty("ratings (no users, items or stored ratings)"));
+    }
+    Ok(data.user_items().values().iter().map(|&v| v as f64).sum::<f64>() / data.nnz() as f64)
+}
+
+fn range(data: &Interactions) -> (f32, f32) {
+    data.user_items().values().iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
+}
+
+fn check_pair(user: usize, item: usize, nu: usize, ni: usize) -> shopml_core::Result<()> {
+    if user >= nu {
+        return Err(Error::IndexOutOfRange { what: "user", index: user, len: nu });
+    }
+    if item >= ni {
+        return Err(Error::IndexOutOfRange { what: "item", index: item, len: ni });
+    }
+    Ok(())
+}
+
+/// Rating baseline `μ + b_u + b_i`, fitted by alternating least squares
+/// (Koren, "Factor in the neighbors", TKDD 2010, §2.1; Surprise's
+/// `BaselineOnly` with `method='als'`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Regularisation of user biases (default 15).
+    pub reg_user: f64,
+    /// Regularisation of item biases (default 10).
+    pub reg_item: f64,
+    /// Alternating sweeps (default 10).
+    pub iterations: usize,
+}
+
+impl Default for Baseline {
+    fn default() -> Self {
+        Baseline { reg_user: 15.0, reg_item: 10.0, iterations: 10 }
+    }
+}
+
+impl Baseline {
+    /// Surprise's defaults.
+    pub fn params() -> Self {
+        Self::default()
+    }
+    /// Sets `reg_user`.
+    pub fn reg_user(mut self, v: f64) -> Self {
+        self.reg_user = v;
+        self
+    }
+    /// Sets `reg_item`.
+    pub fn reg_item(mut self, v: f64) -> Self {
+        self.reg_item = v;
+        self
+    }
+    /// Sets `iterations`.
+    pub fn iterations(mut self, v: usize) -> Self {
+        self.iterations = v;
+        self
+    }
+}
+
+impl Params for Baseline {
+    fn check(&self) -> shopml_core::Result<()> {
+        param::non_negative("reg_user", self.reg_user)?;
+        param::non_negative("reg_item", self.reg_item)?;
+        param::at_least("iterations", self.iterations, 1)
+    }
+}
+
+/// Fitted rating baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineModel {
+    global_mean: f32,
+    user_bias: Vec<f32>,
+    item_bias: Vec<f32>,
+    min_rating: f32,
+    max_rating: f32,
+}
+
+impl BaselineModel {
+    /// `μ`.
+    pub fn global_mean(&self) -> f32 {
+        self.global_mean
+    }
+    /// `b_u` per user.
+    pub fn user_bias(&self) -> &[f32] {
+        &self.user_bias
+    }
+    /// `b_i` per item.
+    pub fn item_bias(&self) -> &[f32] {
+        &self.item_bias
+    }
+}
+
+impl Fit<Interactions> for Baseline {
+    type Model = BaselineModel;
+    type Error = RecommendError;
+    fn fit(&self, data: &Interactions) -> Result<BaselineModel> {
+        self.check()?;
+        let mu = check_ratings(data)?;
+        let ui = data.user_items();
+        let iu = data.item_users();
+        let mut bu = vec![0f64; data.n_users()];
+        let mut bi = vec![0f64; data.n_items()];
+        for _ in 0..self.iterations {
+            for (i, b) in bi.iter_mut().enumerate() {
+                let (us, rs) = iu.row(i);
+                let s: f64 = us.iter().zip(rs).map(|(&u, &r)| r as f64 - mu - bu[u as usize]).sum();
+                *b = s / (self.reg_item + us.len() as f64);
+            }
+            for (u, b) in bu.iter_mut().enumerate() {
+                let (is, rs) = ui.row(u);
+                let s: f64 = is.iter().zip(rs).map(|(&i, &r)| r as f64 - mu - bi[i as usize]).sum();
+                *b = s / (self.reg_user + is.len() as f64);
+            }
+        }
+        let (lo, hi) = range(data);
+        Ok(BaselineModel {
+            global_mean: mu as f32,
+            user_bias: bu.into_iter().map(|v| v as f32).collect(),
+            item_bias: bi.into_iter().map(|v| v as f32).collect(),
+            min_rating: lo,
+            max_rating: hi,
+        })
+    }
+}
+
+impl RatingModel for BaselineModel {
+    fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {
+        check_pair(user, item, self.user_bias.len(), self.item_bias.len())?;
+        Ok((self.global_mean + self.user_bias[user] + self.item_bias[item]).clamp(self.min_rating, self.max_rating))
+    }
+}
+
+impl Recommend for BaselineModel {
+    fn n_users(&self) -> usize {
+        self.user_bias.len()
+    }
+    fn n_items(&self) -> usize {
+        self.item_bias.len()
+    }
+    fn score_items(&self, user: usize) -> shopml_core::Result<Vec<f32>> {
+        (0..self.n_items()).map(|i| self.predict_rating(user, i)).collect()
+    }
+}
+
+impl Scorer for BaselineModel {}
+
+/// Biased matrix factorisation `r̂ = μ + b_u + b_i + p_uᵀ q_i` trained by SGD
+/// (Funk 2006; Koren, Bell & Volinsky, "Matrix factorization techniques for
+/// recommender systems", IEEE Computer 2009) — the model Surprise calls `SVD`,
+/// with its defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BiasedMf {
+    /// Latent factors (default 100).
+    pub n_factors: usize,
+    /// Epochs over all ratings (default 20).
+    pub n_epochs: usize,
+    /// Learning rate (default 0.005).
+    pub learning_rate: f32,
+    /// Regularisation (default 0.02).
+    pub regularization: f32,
+    /// Mean of the initial factors (default 0).
+    pub init_mean: f32,
+    /// Standard deviation of the initial factors (default 0.1).
+    pub init_std: f32,
+    /// Visit ratings in a fresh seeded random order each epoch (default true;
+    /// Surprise visits them user by user).
+    pub shuffle: bool,
+    /// Seed of initialisation and shuffling.
+    pub seed: u64,
+}
+
+impl Default for BiasedMf {
+    fn default() -> Self {
+        BiasedMf { n_factors: 100, n_epochs: 20, learning_rate: 0.005, regularization: 0.02, init_mean: 0.0, init_std: 0.1, shuffle: true, seed: 0 }
+    }
+}
+
+impl BiasedMf {
+    /// Surprise's `SVD` defaults.
+    pub fn params() -> Self {
+        Self::default()
+    }
+    /// Sets `n_factors`.
+    pub fn n_factors(mut self, v: usize) -> Self {
+        self.n_factors = v;
+        self
+    }
+    /// Sets `n_epochs`.
+    pub fn n_epochs(mut self, v: usize) -> Self {
+        self.n_epochs = v;
+        self
+    }
+    /// Sets `learning_rate`.
+    pub fn learning_rate(mut self, v: f32) -> Self {
+        self.learning_rate = v;
+        self
+    }
+    /// Sets `regularization`.
+    pub fn regularization(mut self, v: f32) -> Self {
+        self.regularization = v;
+        self
+    }
+    /// Sets `init_std`.
+    pub fn init_std(mut self, v: f32) -> Self {
+        self.init_std = v;
+        self
+    }
+    /// Sets `shuffle`.
+    pub fn shuffle(mut self, v: bool) -> Self {
+        self.shuffle = v;
+        self
+    }
+    /// Sets `seed`.
+    pub fn seed(mut self, v: u64) -> Self {
+        self.seed = v;
+        self
+    }
+}
+
+impl Params for BiasedMf {
+    fn check(&self) -> shopml_core::Result<()> {
+        param::at_least("n_factors", self.n_factors, 1)?;
+        param::at_least("n_epochs", self.n_epochs, 1)?;
+        param::positive("learning_rate", self.learning_rate as f64)?;
+        param::non_negative("regularization", self.regularization as f64)?;
+        if !self.init_mean.is_finite() {
+            return Err(Error::param("init_mean", "must be finite"));
+        }
+        param::non_negative("init_std", self.init_std as f64)
+    }
+}
+
+/// Fitted biased MF model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BiasedMfModel {
+    global_mean: f32,
+    user_bias: Vec<f32>,
+    item_bias: Vec<f32>,
+    user_factors: Factors,
+    item_factors: Factors,
+    min_rating: f32,
+    max_rating: f32,
+}
+
+impl BiasedMfModel {
+    /// User factors `p_u`.
+    pub fn user_factors(&self) -> &Factors {
+        &self.user_factors
+    }
+    /// Item factors `q_i`.
+    pub fn item_factors(&self) -> &Factors {
+        &self.item_factors
+    }
+}
+
+impl Fit<Interactions> for BiasedMf {
+    type Model = BiasedMfModel;
+    type Error = RecommendError;
+    fn fit(&self, data: &Interactions) -> Result<BiasedMfModel> {
+        self.check()?;
+        let mu = check_ratings(data)? as f32;
+        let k = self.n_factors;
+        let mut pu = Factors::normal(data.n_users(), k, self.init_mean, self.init_std, self.seed)?;
+        let mut qi = Factors::normal(data.n_items(), k, self.init_mean, self.init_std, self.seed.wrapping_add(1))?;
+        let mut bu = vec![0f32; data.n_users()];
+        let mut bi = vec![0f32; data.n_items()];
+        let mut order: Vec<Triple> = data.triples().collect();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(self.seed.wrapping_add(2));
+        let (lr, reg) = (self.learning_rate, self.regularization);
+        for _ in 0..self.n_epochs {
+            if self.shuffle {
+                order.shuffle(&mut rng);
+            }
+            for t in &order {
+                let (u, i) = (t.user as usize, t.item as usize);
+                let p = pu.row_mut(u);
+                let q = qi.row(i);
+                let err = t.value - (mu + bu[u] + bi[i] + dot(p, q));
+                bu[u] += lr * (err - reg * bu[u]);
+                bi[i] += lr * (err - reg * bi[i]);
+                // Update p and q together from their old values.
+                let q = qi.row_mut(i);
+                let p = &mut pu.as_mut_slice()[u * k..(u + 1) * k];
+                for (pf, qf) in p.iter_mut().zip(q.iter_mut()) {
+                    let (a, b) = (*pf, *qf);
+                    *pf += lr * (err * b - reg * a);
+                    *qf += lr * (err * a - reg * b);
+                }
+            }
+        }
+        if let Some(p) = bu.iter().chain(&bi).position(|v| !v.is_finite()) {
+            return Err(Error::NotConverged { what: format!("biased MF SGD (bias {p} diverged; lower learning_rate)"), iterations: self.n_epochs, last_change: f64::NAN }.into());
+        }
+        let (lo, hi) = range(data);
+        Ok(BiasedMfModel { global_mean: mu, user_bias: bu, item_bias: bi, user_factors: pu, item_factors: qi, min_rating: lo, max_rating: hi })
+    }
+}
+
+impl RatingModel for BiasedMfModel {
+    fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {
+        check_pair(user, item, self.user_bias.len(), self.item_bias.len())?;
+        let r = self.global_mean + self.user_bias[user] + self.item_bias[item] + dot(self.user_factors.row(user), self.item_factors.row(item));
+        Ok(r.clamp(self.min_rating, self.max_rating))
+    }
+}
+
+impl Recommend for BiasedMfModel {
+    fn n_users(&self) -> usize {
+        self.user_bias.len()
+    }
+    fn n_items(&self) -> usize {
+        self.item_bias.len()
+    }
+    fn score_items(&self, user: usize) -> shopml_core::Result<Vec<f32>> {
+        (0..self.n_items()).map(|i| self.predict_rating(user, i)).collect()
+    }
+}
+
+impl Scorer for BiasedMfModel {}

@@ -1,0 +1,198 @@
+//! Dense `f32` factor matrices and the small vector kernels the models share.
+//!
+//! Factors are `f32`: memory bandwidth, not arithmetic, bounds the hot loops
+//! of ALS, BPR and scoring, and `f32` halves the traffic of `f64`.
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+use rand::{Rng, SeedableRng};
+use rand_distr::{Distribution, Normal};
+use serde::{Deserialize, Serialize};
+use shopml_core::Error;
+
+/// A row-major `n_rows × n_factors` matrix of `f32` latent factors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Factors {
+    n_rows: usize,
+    n_factors: usize,
+    data: Vec<f32>,
+}
+
+impl Factors {
+    /// All zeros.
+    pub fn zeros(n_rows: usize, n_factors: usize) -> Self {
+        Factors { n_rows, n_factors, data: vec![0.0; n_rows * n_factors] }
+    }
+
+    /// Entries drawn uniformly from `[0, scale)` by a seeded RNG (implicit's ALS start).
+    pub fn uniform(n_rows: usize, n_factors: usize, scale: f32, seed: u64) -> Self {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let data = (0..n_rows * n_factors).map(|_| rng.random::<f32>() * scale).collect();
+        Factors { n_rows, n_factors, data }
+    }
+
+    /// Entries drawn from `N(mean, std²)` by a seeded RNG.
+    pub fn normal(n_rows: usize, n_factors: usize, mean: f32, std: f32, seed: u64) -> Result<Self, Error> {
+        let dist = Normal::new(mean, std).map_err(|e| Error::param("init_std", e.to_string()))?;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let data = (0..n_rows * n_factors).map(|_| dist.sample(&mut rng)).collect();
+        Ok(Factors { n_rows, n_factors, data })
+    }
+
+    /// Wraps row-major data; the length must be `n_rows × n_factors` and every value finite.
+    pub fn from_vec(n_rows: usize, n_factors: usize, data: Vec<f32>) -> Result<Self, Error> {
+        if data.len() != n_rows * n_factors {
+            return Err(Error::shape("factor data", n_rows * n_factors, data.len()));
+        }
+        if let Some(p) = data.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite { what: "factors".into(), row: p / n_factors.max(1), column: Some(p % n_factors.max(1)), value: data[p] as f64 });
+        }
+        Ok(Factors { n_rows, n_factors, data })
+    }
+
+    /// Number of rows (users or items).
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    /// Number of latent factors per row.
+    pub fn n_factors(&self) -> usize {
+        self.n_factors
+    }
+
+    /// Row `r` (panics if `r >= n_rows`; callers check indices first).
+    #[inline]
+    pub fn row(&self, r: usize) -> &[f32] {
+        &self.data[r * self.n_factors..(r + 1) * self.n_factors]
+    }
+
+    /// Mutable row `r`.
+    #[inline]
+    pub fn row_mut(&mut self, r: usize) -> &mut [f32] {
+        &mut self.data[r * self.n_factors..(r + 1) * self.n_factors]
+    }
+
+    /// The whole row-major buffer.
+    pub fn as_slice(&self) -> &[f32] {
+        &self.data
+    }
+
+    /// The whole row-major buffer, mutable.
+    pub fn as_mut_slice(&mut self) -> &mut [f32] {
+        &mut self.data
+    }
+
+    /// Appends one row (a folded-in user or a new item).
+    pub fn push_row(&mut self, row: &[f32]) -> Result<usize, Error> {
+        if row.len() != self.n_factors {
+            return Err(Error::shape("new factor row", self.n_factors, row.len()));
+        }
+        self.data.extend_from_slice(row);
+        self.n_rows += 1;
+        Ok(self.n_rows - 1)
+    }
+
+    /// An `ndarray` view (`n_rows × n_factors`).
+    pub fn view(&self) -> ArrayView2<'_, f32> {
+        ArrayView2::from_shape((self.n_rows, self.n_factors), &self.data).expect("length checked at construction")
+    }
+
+    /// `Fᵀ F + reg · I` (`n_factors × n_factors`, row-major), by a blocked GEMM.
+    pub fn gram(&self, reg: f32) -> Vec<f32> {
+        let v = self.view();
+        let mut g = v.t().dot(&v);
+        for d in 0..self.n_factors {
+            g[[d, d]] += reg;
+        }
+        g.iter().copied().collect()
+    }
+
+    /// Scores of `users` (rows of `self`) against every row of `items`:
+    /// `out[b, i] = self[users[b]] · items[i]`, as one GEMM per block.
+    pub(crate) fn score_block(&self, users: &[usize], items: &Factors, out: &mut [f32]) {
+        let k = self.n_factors;
+        let mut u = ndarray::Array2::<f32>::zeros((users.len(), k));
+        for (b, &r) in users.iter().enumerate() {
+            u.row_mut(b).as_slice_mut().expect("standard layout").copy_from_slice(self.row(r));
+        }
+        let mut c = ArrayViewMut2::from_shape((users.len(), items.n_rows), out).expect("caller sized the block");
+        ndarray::linalg::general_mat_mul(1.0, &u, &items.view().t(), 0.0, &mut c);
+    }
+}
+
+/// Dot product with sixteen independent accumulators (lets the compiler
+/// vectorise the `f32` sum without reassociating it).
+#[inline]
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (ca, ra) = a[..n].as_chunks::<16>();
+    let (cb, rb) = b[..n].as_chunks::<16>();
+    let mut acc = [0f32; 16];
+    for (x, y) in ca.iter().zip(cb) {
+        for l in 0..16 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    let mut h = [0f32; 4];
+    for l in 0..4 {
+        h[l] = (acc[l] + acc[l + 4]) + (acc[l + 8] + acc[l + 12]);
+    }
+    let mut s = (h[0] + h[2]) + (h[1] + h[3]);
+    for (x, y) in ra.iter().zip(rb) {
+        s += x * y;
+    }
+    s
+}
+
+/// `y += a · x`.
+#[inline]
+pub(crate) fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += a * xi;
+    }
+}
+
+/// `out = M v` for a *symmetric* row-major `M` of side `v.len()`, computed as
+/// `Σ_j v_j M[j, :]` (row j equals column j), which vectorises without
+/// horizontal sums.
+#[inline]
+pub(crate) fn matvec(m: &[f32], v: &[f32], out: &mut [f32]) {
+    let k = v.len();
+    out.iter_mut().for_each(|o| *o = 0.0);
+    for (row, &vj) in m.chunks_exact(k).zip(v) {
+        axpy(vj, row, out);
+    }
+}
+
+/// Cosine similarities of row `r` against every row, top `n` others.
+pub(crate) fn cosine_neighbours(f: &Factors, r: usize, n: usize) -> Vec<shopml_core::Scored> {
+    let q = f.row(r);
+    let qn = dot(q, q).sqrt();
+    let mut scores: Vec<f32> = (0..f.n_rows())
+        .map(|o| {
+            let x = f.row(o);
+            let d = dot(x, x).sqrt() * qn;
+            if d > 0.0 { dot(q, x) / d } else { 0.0 }
+        })
+        .collect();
+    scores[r] = f32::NEG_INFINITY;
+    shopml_core::top_n(&scores, n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernels_match_naive() {
+        let a: Vec<f32> = (0..19).map(|i| i as f32 * 0.5 - 3.0).collect();
+        let b: Vec<f32> = (0..19).map(|i| (i as f32).sin()).collect();
+        let naive: f64 = a.iter().zip(&b).map(|(x, y)| *x as f64 * *y as f64).sum();
+        assert!((dot(&a, &b) as f64 - naive).abs() < 1e-4);
+        let f = Factors::from_vec(3, 2, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
+        // FᵀF = [[35, 44], [44, 56]] by hand.
+        assert_eq!(f.gram(1.0), vec![36.0, 44.0, 44.0, 57.0]);
+        let mut out = vec![0.0; 6];
+        f.score_block(&[2, 0], &f, &mut out);
+        assert_eq!(out, vec![17.0, 39.0, 61.0, 5.0, 11.0, 17.0]);
+    }
+}

@@ -1,0 +1,57 @@
+//! # shopml-recommend
+//!
+//! Product recommendations from purchase, cart and view histories (implicit
+//! feedback) and from ratings (explicit feedback), built on
+//! [`shopml_core::Interactions`] (users × items, CSR, `f32`).
+//!
+//! | model | feedback | paper |
+//! |---|---|---|
+//! | [`Popularity`] | implicit | — (the baseline every model must beat) |
+//! | [`ImplicitAls`] | implicit | Hu, Koren & Volinsky 2008; CG solver of Takács et al. 2011 |
+//! | [`Bpr`] | implicit | Rendle et al. 2009 |
+//! | [`ItemKnn`] / user kNN | implicit or explicit | Sarwar et al. 2001 (item-based CF) |
+//! | [`BiasedMf`] | explicit | Koren, Bell & Volinsky 2009 (Funk SVD, Surprise's `SVD`) |
+//! | [`Baseline`] | explicit | Koren 2010 (global mean + biases by ALS) |
+//!
+//! Every fitted model implements [`shopml_core::Recommend`] and this crate's
+//! [`Scorer`], so the same [`recommend_batch`] (parallel, partial selection)
+//! and the same [`eval::evaluate`] work for all of them. [`Recommender`] wraps
+//! a model with its id maps for serving by external ids.
+//!
+//! ```
+//! use shopml_core::{Duplicates, Fit, InteractionsBuilder};
+//! use shopml_recommend::{ImplicitAls, Recommender, Request};
+//!
+//! let mut b = InteractionsBuilder::new();
+//! for (u, i) in [("ann", "mug"), ("ann", "tea"), ("bob", "mug"), ("bob", "tea"), ("cat", "mug"), ("cat", "pot")] {
+//!     b.push(u, i, 1.0).unwrap();
+//! }
+//! let data = b.build(Duplicates::Sum).unwrap();
+//! let model = ImplicitAls::params().n_factors(4).iterations(10).seed(7).fit(&data.matrix).unwrap();
+//! let rec = Recommender::new(model, &data).unwrap();
+//! // cat has mug and pot; tea is the one item left.
+//! let top = rec.recommend("cat", &Request::top(3)).unwrap();
+//! assert_eq!(top.len(), 1);
+//! assert_eq!(top[0].0, "tea");
+//! ```
+#![cfg_attr(not(test), warn(missing_docs))]
+
+pub mod als;
+pub mod bpr;
+pub mod error;
+pub mod eval;
+pub mod explicit;
+pub mod factors;
+pub mod knn;
+pub mod popularity;
+pub mod serve;
+
+pub use als::{AlsModel, AlsSolver, Confidence, ImplicitAls};
+pub use bpr::{Bpr, BprModel};
+pub use error::{RecommendError, Result};
+pub use eval::{RatingModel, evaluate, evaluate_ratings};
+pub use explicit::{Baseline, BaselineModel, BiasedMf, BiasedMfModel};
+pub use factors::Factors;
+pub use knn::{ItemKnn, KnnModel, Similarity};
+pub use popularity::{Popularity, PopularityModel};
+pub use serve::{FoldIn, Recommender, Request, Scorer, SimilarItems, SimilarUsers, UnknownUser, recommend, recommend_batch};

@@ -1,0 +1,403 @@
+//! Serving: top-N for one user or a batch, filters, similar items/users,
+//! fold-in of unseen histories, and an id-keyed [`Recommender`] wrapper.
+//!
+//! Batch scoring works on blocks of users at once (one GEMM per block for the
+//! factor models), in parallel with rayon, and ranks each row with a partial
+//! selection — never a full sort of the catalogue.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use shopml_core::{Error, IdMap, Interactions, LabelledInteractions, Recommend, Scored};
+
+use crate::error::Result;
+
+/// Users scored together in one block by [`recommend_batch`].
+const BLOCK: usize = 64;
+
+/// A fitted model that can score many users at once.
+///
+/// Every model of this crate implements it; the default method scores one
+/// user at a time through [`Recommend::score_items`].
+pub trait Scorer: Recommend + Sync {
+    /// Fills `out` (`users.len() × n_items`, row-major) with the scores of
+    /// each user in `users`. Indices are checked by the caller.
+    fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
+        let n = self.n_items();
+        for (b, &u) in users.iter().enumerate() {
+            out[b * n..(b + 1) * n].copy_from_slice(&self.score_items(u)?);
+        }
+        Ok(())
+    }
+}
+
+/// Models that can rank items most similar to an item.
+pub trait SimilarItems {
+    /// The `n` items most similar to `item` (never `item` itself), best first.
+    fn similar_items(&self, item: usize, n: usize) -> Result<Vec<Scored>>;
+}
+
+/// Models that can rank users most similar to a user.
+pub trait SimilarUsers {
+    /// The `n` users most similar to `user` (never `user` itself), best first.
+    fn similar_users(&self, user: usize, n: usize) -> Result<Vec<Scored>>;
+}
+
+/// Models that can score a user from their interactions alone, without
+/// retraining (a new user, or a user whose history changed).
+pub trait FoldIn {
+    /// Scores every item for a user who interacted with `items` (dense
+    /// indices, any order, no repeats) with strengths `values`.
+    fn score_history(&self, items: &[u32], values: &[f32]) -> Result<Vec<f32>>;
+}
+
+/// What to recommend: how many, and which items to leave out or allow.
+///
+/// `I` is `usize` for dense indices and `String` for the id-keyed
+/// [`Recommender`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request<I = usize> {
+    /// How many items to return (fewer if fewer are eligible).
+    pub n: usize,
+    /// Leave out items the user interacted with in the training data.
+    pub exclude_seen: bool,
+    /// Further items to leave out.
+    pub exclude: Vec<I>,
+    /// If set, only these items may be recommended.
+    pub candidates: Option<Vec<I>>,
+}
+
+impl<I> Request<I> {
+    /// The top `n`, excluding seen items, no other filter.
+    pub fn top(n: usize) -> Self {
+        Request { n, exclude_seen: true, exclude: Vec::new(), candidates: None }
+    }
+    /// Whether to leave out items seen in training (default `true`).
+    pub fn exclude_seen(mut self, yes: bool) -> Self {
+        self.exclude_seen = yes;
+        self
+    }
+    /// Items to leave out.
+    pub fn exclude(mut self, items: Vec<I>) -> Self {
+        self.exclude = items;
+        self
+    }
+    /// Restrict recommendations to these items.
+    pub fn candidates(mut self, items: Vec<I>) -> Self {
+        self.candidates = Some(items);
+        self
+    }
+}
+
+fn check_item(i: usize, n_items: usize) -> shopml_core::Result<()> {
+    if i >= n_items { Err(Error::IndexOutOfRange { what: "item", index: i, len: n_items }) } else { Ok(()) }
+}
+
+/// A prepared filter: items masked for every user.
+struct Mask {
+    blocked: Vec<bool>,
+}
+
+impl Mask {
+    fn new(n_items: usize, req: &Request) -> shopml_core::Result<Self> {
+        let mut blocked = vec![false; n_items];
+        for &i in &req.exclude {
+            check_item(i, n_items)?;
+            blocked[i] = true;
+        }
+        if let Some(c) = &req.candidates {
+            let mut allowed = vec![false; n_items];
+            for &i in c {
+                check_item(i, n_items)?;
+                allowed[i] = true;
+            }
+            for (b, a) in blocked.iter_mut().zip(allowed) {
+                *b |= !a;
+            }
+        }
+        Ok(Mask { blocked })
+    }
+}
+
+/// The best `n` of `scores` skipping `blocked` and `seen`, best first, ties to
+/// the lower index (the same order as [`shopml_core::top_n`]).
+pub(crate) fn select(scores: &mut [f32], n: usize, blocked: &[bool], seen: &[u32]) -> Vec<Scored> {
+    for &i in seen {
+        if let Some(s) = scores.get_mut(i as usize) {
+            *s = f32::NEG_INFINITY;
+        }
+    }
+    for (s, &b) in scores.iter_mut().zip(blocked) {
+        if b {
+            *s = f32::NEG_INFINITY;
+        }
+    }
+    if n > 64 {
+        return shopml_core::top_n(scores, n);
+    }
+    // Small n: one pass keeping a sorted buffer, O(len + hits · n).
+    let mut best: Vec<Scored> = Vec::with_capacity(n + 1);
+    if n == 0 {
+        return best;
+    }
+    let mut worst = f32::NEG_INFINITY;
+    for (i, &s) in scores.iter().enumerate() {
+        if s.is_nan() || s == f32::NEG_INFINITY || (best.len() == n && s <= worst) {
+            continue;
+        }
+        let pos = best.partition_point(|b| b.score >= s);
+        best.insert(pos, Scored { item: i, score: s });
+        if best.len() > n {
+            best.pop();
+        }
+        if best.len() == n {
+            worst = best[n - 1].score;
+        }
+    }
+    best
+}
+
+/// Top-N for one user (dense indices); `seen` is the training matrix whose
+/// row for `user` is excluded when `req.exclude_seen`.
+pub fn recommend<M: Scorer + ?Sized>(model: &M, seen: Option<&Interactions>, user: usize, req: &Request) -> Result<Vec<Scored>> {
+    Ok(recommend_batch(model, seen, &[user], req)?.pop().unwrap_or_default())
+}
+
+/// Top-N for many users in parallel (dense indices), one list per user in the
+/// order given. Users are scored in blocks of 64 (a GEMM per block for factor
+/// models) and each row is ranked by partial selection.
+pub fn recommend_batch<M: Scorer + ?Sized>(model: &M, seen: Option<&Interactions>, users: &[usize], req: &Request) -> Result<Vec<Vec<Scored>>> {
+    let n_items = model.n_items();
+    let n_users = model.n_users();
+    for &u in users {
+        if u >= n_users {
+            return Err(Error::IndexOutOfRange { what: "user", index: u, len: n_users }.into());
+        }
+    }
+    if let Some(s) = seen
+        && s.n_items() != n_items
+    {
+        return Err(Error::shape("seen interactions (items)", n_items, s.n_items()).into());
+    }
+    let mask = Mask::new(n_items, req)?;
+    let blocks: Vec<shopml_core::Result<Vec<Vec<Scored>>>> = users
+        .par_chunks(BLOCK)
+        .map_init(Vec::new, |buf: &mut Vec<f32>, chunk| {
+            buf.resize(chunk.len() * n_items, 0.0);
+            model.score_users(chunk, buf)?;
+            let mut out = Vec::with_capacity(chunk.len());
+            for (b, &u) in chunk.iter().enumerate() {
+                let row = &mut buf[b * n_items..(b + 1) * n_items];
+                let seen_items: &[u32] = match seen {
+                    Some(s) if req.exclude_seen && u < s.n_users() => s.user_items().row(u).0,
+                    _ => &[],
+                };
+                out.push(select(row, req.n, &mask.blocked, seen_items));
+            }
+            Ok(out)
+        })
+        .collect();
+    let mut all = Vec::with_capacity(users.len());
+    for b in blocks {
+        all.extend(b?);
+    }
+    Ok(all)
+}
+
+/// What a [`Recommender`] does for a user id it has never seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum UnknownUser {
+    /// Return [`Error::UnknownId`].
+    #[default]
+    Error,
+    /// Recommend the most popular items (by training interaction count).
+    Popularity,
+}
+
+/// A fitted model together with its id maps and training interactions:
+/// recommendations keyed by the shop's own user and item ids.
+///
+/// ```
+/// use shopml_core::{Duplicates, InteractionsBuilder};
+/// use shopml_recommend::{Popularity, Recommender, Request, UnknownUser};
+/// use shopml_core::Fit;
+///
+/// let mut b = InteractionsBuilder::new();
+/// for (u, i) in [("ann", "mug"), ("ann", "tea"), ("bob", "mug"), ("cat", "pot")] {
+///     b.push(u, i, 1.0).unwrap();
+/// }
+/// let data = b.build(Duplicates::Sum).unwrap();
+/// let model = Popularity::params().fit(&data.matrix).unwrap();
+/// let rec = Recommender::new(model, &data).unwrap().unknown_user(UnknownUser::Popularity);
+/// // bob already has the mug; the next most popular items follow.
+/// let top = rec.recommend("bob", &Request::top(1)).unwrap();
+/// assert_eq!(top[0].0, "tea");
+/// // A stranger gets the overall most popular item.
+/// assert_eq!(rec.recommend("zoe", &Request::top(1)).unwrap()[0].0, "mug");
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Recommender<M> {
+    model: M,
+    users: IdMap<String>,
+    items: IdMap<String>,
+    seen: Interactions,
+    popularity: Vec<f32>,
+    unknown_user: UnknownUser,
+}
+
+impl<M: Scorer> Recommender<M> {
+    /// Wraps `model`, fitted on `data.matrix`; shapes must agree.
+    pub fn new(model: M, data: &LabelledInteractions) -> Result<Self> {
+        if model.n_users() != data.users.len() || model.n_items() != data.items.len() {
+            return Err(Error::shape(
+                "model vs labelled interactions",
+                format!("{} users × {} items", data.users.len(), data.items.len()),
+                format!("{} users × {} items", model.n_users(), model.n_items()),
+            )
+            .into());
+        }
+        let mut popularity = vec![0f32; data.items.len()];
+        for &i in data.matrix.user_items().indices() {
+            popularity[i as usize] += 1.0;
+        }
+        Ok(Recommender {
+            model,
+            users: data.users.clone(),
+            items: data.items.clone(),
+            seen: data.matrix.clone(),
+            popularity,
+            unknown_user: UnknownUser::Error,
+        })
+    }
+
+    /// Chooses what happens for unknown user ids.
+    pub fn unknown_user(mut self, policy: UnknownUser) -> Self {
+        self.unknown_user = policy;
+        self
+    }
+
+    /// The wrapped model.
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    /// The user id map.
+    pub fn users(&self) -> &IdMap<String> {
+        &self.users
+    }
+
+    /// The item id map.
+    pub fn items(&self) -> &IdMap<String> {
+        &self.items
+    }
+
+    fn dense_request(&self, req: &Request<String>) -> Result<Request> {
+        let exclude = req.exclude.iter().map(|i| self.items.index(i.as_str())).collect::<shopml_core::Result<Vec<_>>>()?;
+        let candidates = match &req.candidates {
+            Some(c) => Some(c.iter().map(|i| self.items.index(i.as_str())).collect::<shopml_core::Result<Vec<_>>>()?),
+            None => None,
+        };
+        Ok(Request { n: req.n, exclude_seen: req.exclude_seen, exclude, candidates })
+    }
+
+    fn named(&self, list: Vec<Scored>) -> Vec<(String, f32)> {
+        list.into_iter().map(|s| (self.items.ids()[s.item].clone(), s.score)).collect()
+    }
+
+    fn fallback(&self, req: &Request) -> Result<Vec<Scored>> {
+        let mask = Mask::new(self.popularity.len(), req)?;
+        let mut scores = self.popularity.clone();
+        Ok(select(&mut scores, req.n, &mask.blocked, &[]))
+    }
+
+    /// Top-N `(item id, score)` for one user id.
+    pub fn recommend(&self, user: &str, req: &Request<String>) -> Result<Vec<(String, f32)>> {
+        Ok(self.recommend_batch(&[user], req)?.pop().unwrap_or_default())
+    }
+
+    /// Top-N `(item id, score)` lists for many user ids, in parallel.
+    pub fn recommend_batch(&self, users: &[&str], req: &Request<String>) -> Result<Vec<Vec<(String, f32)>>> {
+        let dense = self.dense_request(req)?;
+        let mut known = Vec::with_capacity(users.len());
+        let mut slots = Vec::with_capacity(users.len());
+        for &u in users {
+            match self.users.get(u) {
+                Some(i) => {
+                    slots.push(Some(known.len()));
+                    known.push(i);
+                }
+                None if self.unknown_user == UnknownUser::Popularity => slots.push(None),
+                None => return Err(Error::UnknownId { what: "user", id: u.to_string() }.into()),
+            }
+        }
+        let mut lists: Vec<Option<Vec<Scored>>> = recommend_batch(&self.model, Some(&self.seen), &known, &dense)?.into_iter().map(Some).collect();
+        let fallback = if slots.iter().any(Option::is_none) { Some(self.fallback(&dense)?) } else { None };
+        Ok(slots
+            .into_iter()
+            .map(|s| match s {
+                Some(k) => self.named(lists[k].take().unwrap_or_default()),
+                None => self.named(fallback.clone().unwrap_or_default()),
+            })
+            .collect())
+    }
+
+    /// The `n` items most similar to item id `item`.
+    pub fn similar_items(&self, item: &str, n: usize) -> Result<Vec<(String, f32)>>
+    where
+        M: SimilarItems,
+    {
+        let i = self.items.index(item)?;
+        Ok(self.named(self.model.similar_items(i, n)?))
+    }
+
+    /// The `n` users most similar to user id `user`.
+    pub fn similar_users(&self, user: &str, n: usize) -> Result<Vec<(String, f32)>>
+    where
+        M: SimilarUsers,
+    {
+        let u = self.users.index(user)?;
+        Ok(self.model.similar_users(u, n)?.into_iter().map(|s| (self.users.ids()[s.item].clone(), s.score)).collect())
+    }
+
+    /// Top-N for a user known only by a fresh history `(item id, strength)`
+    /// (fold-in: no retraining). Items of the history are excluded when
+    /// `req.exclude_seen`; unknown item ids are an error.
+    pub fn recommend_history(&self, history: &[(&str, f32)], req: &Request<String>) -> Result<Vec<(String, f32)>>
+    where
+        M: FoldIn,
+    {
+        let dense = self.dense_request(req)?;
+        let mut pairs = Vec::with_capacity(history.len());
+        for &(id, v) in history {
+            if !v.is_finite() {
+                return Err(Error::NonFinite { what: "history values".into(), row: pairs.len(), column: None, value: v as f64 }.into());
+            }
+            pairs.push((self.items.index(id)? as u32, v));
+        }
+        pairs.sort_unstable_by_key(|p| p.0);
+        pairs.dedup_by_key(|p| p.0);
+        let items: Vec<u32> = pairs.iter().map(|p| p.0).collect();
+        let values: Vec<f32> = pairs.iter().map(|p| p.1).collect();
+        let mut scores = self.model.score_history(&items, &values)?;
+        let mask = Mask::new(scores.len(), &dense)?;
+        let seen: &[u32] = if dense.exclude_seen { &items } else { &[] };
+        Ok(self.named(select(&mut scores, dense.n, &mask.blocked, seen)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_matches_top_n() {
+        let scores: Vec<f32> = (0..200).map(|i| ((i * 37 % 101) as f32).sin()).collect();
+        for n in [0, 1, 5, 10, 64, 100] {
+            let mut s = scores.clone();
+            let got = select(&mut s, n, &[false; 200], &[]);
+            assert_eq!(got, shopml_core::top_n(&scores, n), "n = {n}");
+        }
+        let mut s = vec![1.0, 1.0, 3.0, 2.0];
+        let got = select(&mut s, 3, &[false, false, false, true], &[2]);
+        assert_eq!(got.iter().map(|s| s.item).collect::<Vec<_>>(), vec![0, 1]);
+    }
+}

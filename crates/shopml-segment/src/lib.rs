@@ -1,0 +1,64 @@
+//! # shopml-segment
+//!
+//! Customer segmentation with k-means, fast and explained.
+//!
+//! - [`KMeans`]: exact k-means with greedy k-means++, random or given initial
+//!   centres, `n_init` restarts, sample weights and empty-cluster recovery.
+//!   Lloyd iterations run on row blocks in parallel (rayon), with the
+//!   distances of each chunk of rows computed as one matrix product against
+//!   the centres (`‖c‖² − 2 x·c`) and per-block partial sums reduced in a
+//!   fixed order, so a seed gives the same model on any number of threads.
+//!   [`Algorithm::Hamerly`] adds distance bounds. Records may be `f64` or `f32`.
+//! - [`MiniBatchKMeans`]: mini-batch k-means with `partial_fit` for data
+//!   streamed in pieces.
+//! - [`choose_k`]: inertia (elbow), silhouette (exact or sampled),
+//!   Calinski–Harabasz and Davies–Bouldin over a range of `k`, with a
+//!   recommended `k` and the reasons.
+//! - [`profile`]: per-segment size, share of customers and of revenue, feature
+//!   means and medians in original units, and RFM-style segment names;
+//!   [`RfmScaler`] is the usual `log1p` + standardise preprocessing, invertible.
+//!
+//! ```
+//! use ndarray::array;
+//! use shopml_core::{Fit, Predict};
+//! use shopml_segment::KMeans;
+//!
+//! // Two obvious groups of customers (recency days, orders).
+//! let x = array![[2.0, 30.0], [3.0, 28.0], [1.0, 35.0], [200.0, 1.0], [220.0, 2.0], [210.0, 1.0]];
+//! let model = KMeans::params(2).seed(7).fit(&x).unwrap();
+//! let labels = model.predict(&x).unwrap();
+//! assert_eq!(labels[0], labels[1]);
+//! assert_ne!(labels[0], labels[3]);
+//! assert!(model.inertia() > 0.0);
+//! ```
+//!
+//! ## Edge cases
+//!
+//! - `n_clusters = 0` → [`shopml_core::Error::InvalidParameter`]; `n_clusters`
+//!   above the number of rows → [`Error::TooManyClusters`].
+//! - NaN/∞ in records → [`shopml_core::Error::NonFinite`] naming row and column.
+//! - Fewer distinct rows than clusters (duplicates, zero variance): the fit
+//!   succeeds, empty clusters are refilled from the farthest rows while any
+//!   are left, and the surplus centres coincide;
+//!   [`KMeans::n_distinct_centres`] reports how many differ. All-identical
+//!   rows give inertia 0.
+#![cfg_attr(not(test), warn(missing_docs))]
+
+pub mod choose;
+pub mod error;
+pub mod float;
+mod init;
+pub mod kmeans;
+mod lloyd;
+pub mod minibatch;
+pub mod params;
+pub mod profile;
+pub mod quality;
+
+pub use choose::{KChoice, KScore, choose_k};
+pub use error::{Error, Result};
+pub use float::Float;
+pub use kmeans::{KMeans, KMeansFit};
+pub use minibatch::{MiniBatchKMeans, MiniBatchParams};
+pub use params::{Algorithm, Init, KMeansParams};
+pub use profile::{RfmColumns, RfmScaler, SegmentProfile, name_rfm, profile};

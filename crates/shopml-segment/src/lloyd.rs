@@ -1,0 +1,395 @@
+//! The compute kernels: assignment by chunked matrix products, per-block
+//! partial sums reduced in a fixed order, Hamerly's bounded assignment, and
+//! the driver that iterates either to convergence.
+//!
+//! Determinism: rows are cut into fixed blocks of [`BLOCK`] rows whatever the
+//! thread count; each block is processed sequentially by one task, the
+//! per-block partial results are collected in block order and summed
+//! sequentially. So a fit gives bit-identical results on 1 or 64 threads.
+
+use ndarray::{Array2, ArrayView2, linalg::general_mat_mul};
+use rayon::prelude::*;
+
+use crate::float::Float;
+
+/// Rows per matrix product (fits the distance tile in L1/L2).
+pub(crate) const CHUNK: usize = 256;
+/// Rows per parallel task; a multiple of [`CHUNK`]. Fixed, so results do not
+/// depend on the number of threads.
+pub(crate) const BLOCK: usize = 32 * CHUNK;
+
+/// Row-major records as one contiguous slice.
+#[derive(Clone, Copy)]
+pub(crate) struct Rows<'a, F> {
+    pub data: &'a [F],
+    pub n: usize,
+    pub d: usize,
+}
+
+impl<'a, F: Float> Rows<'a, F> {
+    #[inline(always)]
+    pub fn row(&self, i: usize) -> &'a [F] {
+        &self.data[i * self.d..(i + 1) * self.d]
+    }
+    fn block(&self, b: usize) -> (usize, usize) {
+        let start = b * BLOCK;
+        (start, (start + BLOCK).min(self.n))
+    }
+}
+
+/// One block's (or the whole data's) contribution.
+pub(crate) struct Partial {
+    /// `k × d` weighted sums of the rows assigned to each cluster.
+    pub sums: Vec<f64>,
+    /// Summed weight per cluster.
+    pub weights: Vec<f64>,
+    /// Rows whose label changed.
+    pub changed: usize,
+}
+
+impl Partial {
+    fn zeros(k: usize, d: usize) -> Self {
+        Partial { sums: vec![0.0; k * d], weights: vec![0.0; k], changed: 0 }
+    }
+    fn add(&mut self, o: &Partial) {
+        for (a, b) in self.sums.iter_mut().zip(&o.sums) {
+            *a += b;
+        }
+        for (a, b) in self.weights.iter_mut().zip(&o.weights) {
+            *a += b;
+        }
+        self.changed += o.changed;
+    }
+}
+
+fn reduce(parts: Vec<Partial>, k: usize, d: usize) -> Partial {
+    let mut total = Partial::zeros(k, d);
+    for p in &parts {
+        total.add(p);
+    }
+    total
+}
+
+#[inline(always)]
+fn accumulate<F: Float>(p: &mut Partial, row: &[F], label: usize, w: f64) {
+    let d = row.len();
+    let s = &mut p.sums[label * d..(label + 1) * d];
+    if w == 1.0 {
+        for (a, &v) in s.iter_mut().zip(row) {
+            *a += v.to_f64();
+        }
+    } else {
+        for (a, &v) in s.iter_mut().zip(row) {
+            *a += w * v.to_f64();
+        }
+    }
+    p.weights[label] += w;
+}
+
+/// Squared norms of the centres, in the element type.
+fn centre_norms<F: Float>(centres: ArrayView2<'_, F>) -> Vec<F> {
+    centres.outer_iter().map(|c| c.iter().fold(F::zero(), |a, &v| a + v * v)).collect()
+}
+
+/// Assigns every row to its nearest centre (ties to the lowest index),
+/// writing `labels` and, when `accumulate_sums`, the per-cluster weighted sums.
+///
+/// Distances are `‖c‖² − 2 x·c` (the row's own norm does not change the
+/// argmin), the cross term computed for [`CHUNK`] rows at a time as one GEMM.
+pub(crate) fn assign<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, centres: ArrayView2<'_, F>, labels: &mut [u32], accumulate_sums: bool) -> Partial {
+    let (k, d) = centres.dim();
+    let cnorm = centre_norms(centres);
+    let ct = centres.t();
+    let minus_two = F::from_f64(-2.0);
+    let parts: Vec<Partial> = labels
+        .par_chunks_mut(BLOCK)
+        .enumerate()
+        .map(|(b, lab)| {
+            let (start, end) = x.block(b);
+            let mut part = Partial::zeros(if accumulate_sums { k } else { 0 }, d);
+            let mut tile = Array2::<F>::zeros((CHUNK, k));
+            let mut c0 = start;
+            while c0 < end {
+                let m = CHUNK.min(end - c0);
+                let xa = ArrayView2::from_shape((m, d), &x.data[c0 * d..(c0 + m) * d]).expect("chunk shape");
+                let mut t = tile.slice_mut(ndarray::s![..m, ..]);
+                general_mat_mul(minus_two, &xa, &ct, F::zero(), &mut t);
+                let ts = tile.as_slice().expect("tile is contiguous");
+                for r in 0..m {
+                    let dr = &ts[r * k..(r + 1) * k];
+                    let mut best = 0usize;
+                    let mut bd = cnorm[0] + dr[0];
+                    for j in 1..k {
+                        let v = cnorm[j] + dr[j];
+                        if v < bd {
+                            bd = v;
+                            best = j;
+                        }
+                    }
+                    let i = c0 + r;
+                    let slot = &mut lab[i - start];
+                    if *slot != best as u32 {
+                        part.changed += 1;
+                        *slot = best as u32;
+                    }
+                    if accumulate_sums {
+                        accumulate(&mut part, x.row(i), best, w.map_or(1.0, |w| w[i]));
+                    }
+                }
+                c0 += m;
+            }
+            part
+        })
+        .collect();
+    reduce(parts, if accumulate_sums { k } else { 0 }, d)
+}
+
+#[inline(always)]
+pub(crate) fn sq_dist<F: Float>(a: &[F], b: &[F]) -> f64 {
+    let mut s = F::zero();
+    for (&u, &v) in a.iter().zip(b) {
+        let t = u - v;
+        s = s + t * t;
+    }
+    s.to_f64()
+}
+
+/// `Σ wᵢ ‖xᵢ − c_{labelᵢ}‖²`, computed directly (not by expansion).
+pub(crate) fn inertia<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, centres: ArrayView2<'_, F>, labels: &[u32]) -> f64 {
+    let cs = centres.as_standard_layout();
+    let c = cs.as_slice().expect("standard layout");
+    let d = x.d;
+    let parts: Vec<f64> = labels
+        .par_chunks(BLOCK)
+        .enumerate()
+        .map(|(b, lab)| {
+            let (start, _) = x.block(b);
+            let mut s = 0.0;
+            for (o, &l) in lab.iter().enumerate() {
+                let i = start + o;
+                let l = l as usize;
+                s += w.map_or(1.0, |w| w[i]) * sq_dist(x.row(i), &c[l * d..(l + 1) * d]);
+            }
+            s
+        })
+        .collect();
+    parts.iter().sum()
+}
+
+/// Per-row squared distance to the assigned centre (for empty-cluster relocation).
+fn distances_to_assigned<F: Float>(x: Rows<'_, F>, centres: &[F], labels: &[u32]) -> Vec<f64> {
+    let d = x.d;
+    let mut out = vec![0.0; x.n];
+    out.par_chunks_mut(BLOCK).enumerate().for_each(|(b, o)| {
+        let start = b * BLOCK;
+        for (t, v) in o.iter_mut().enumerate() {
+            let i = start + t;
+            let l = labels[i] as usize;
+            *v = sq_dist(x.row(i), &centres[l * d..(l + 1) * d]);
+        }
+    });
+    out
+}
+
+/// Turns summed weights into new centres. Empty clusters are first given the
+/// rows farthest from their current centres (each such row's weight is moved
+/// out of its old cluster's sums), as scikit-learn does; a cluster whose
+/// weight is still zero keeps its old centre. Returns the number of relocations.
+pub(crate) fn update_centres<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, old: &Array2<F>, labels: &[u32], part: &mut Partial) -> (Array2<F>, usize) {
+    let (k, d) = old.dim();
+    let empty: Vec<usize> = (0..k).filter(|&j| part.weights[j] <= 0.0).collect();
+    let mut relocated = 0;
+    if !empty.is_empty() {
+        let olds = old.as_slice().expect("centres are standard layout");
+        let dist = distances_to_assigned(x, olds, labels);
+        let mut order: Vec<usize> = (0..x.n).filter(|&i| w.is_none_or(|w| w[i] > 0.0)).collect();
+        order.sort_by(|&a, &b| dist[b].total_cmp(&dist[a]).then(a.cmp(&b)));
+        for (&j, &i) in empty.iter().zip(&order) {
+            let wi = w.map_or(1.0, |w| w[i]);
+            let from = labels[i] as usize;
+            let row = x.row(i);
+            for t in 0..d {
+                let v = wi * row[t].to_f64();
+                part.sums[from * d + t] -= v;
+                part.sums[j * d + t] = v;
+            }
+            part.weights[from] -= wi;
+            part.weights[j] = wi;
+            relocated += 1;
+        }
+    }
+    let mut new = old.clone();
+    for j in 0..k {
+        let wj = part.weights[j];
+        if wj > 0.0 {
+            for t in 0..d {
+                new[[j, t]] = F::from_f64(part.sums[j * d + t] / wj);
+            }
+        }
+    }
+    (new, relocated)
+}
+
+/// Hamerly's per-row state: label, upper bound on the distance to the own
+/// centre, lower bound on the distance to every other centre.
+pub(crate) struct HamerlyState {
+    upper: Vec<f64>,
+    lower: Vec<f64>,
+    initialised: bool,
+}
+
+impl HamerlyState {
+    pub fn new(n: usize) -> Self {
+        HamerlyState { upper: vec![0.0; n], lower: vec![0.0; n], initialised: false }
+    }
+}
+
+/// Nearest and second-nearest centre distances (Euclidean) of one row.
+#[inline(always)]
+fn two_nearest<F: Float>(row: &[F], c: &[F], k: usize) -> (usize, f64, f64) {
+    let d = row.len();
+    let (mut b, mut d1, mut d2) = (0usize, f64::INFINITY, f64::INFINITY);
+    for j in 0..k {
+        let v = sq_dist(row, &c[j * d..(j + 1) * d]);
+        if v < d1 {
+            d2 = d1;
+            d1 = v;
+            b = j;
+        } else if v < d2 {
+            d2 = v;
+        }
+    }
+    (b, d1.sqrt(), d2.sqrt())
+}
+
+/// One Hamerly assignment step with the current `centres`; `moved[j]` is how
+/// far centre `j` moved since the previous step (zeros on the first).
+pub(crate) fn assign_hamerly<F: Float>(
+    x: Rows<'_, F>,
+    w: Option<&[f64]>,
+    centres: &Array2<F>,
+    moved: &[f64],
+    state: &mut HamerlyState,
+    labels: &mut [u32],
+) -> Partial {
+    let (k, d) = centres.dim();
+    let c = centres.as_slice().expect("centres are standard layout");
+    // Half the distance from each centre to its nearest other centre.
+    let mut half = vec![f64::INFINITY; k];
+    for a in 0..k {
+        for b in a + 1..k {
+            let v = sq_dist(&c[a * d..(a + 1) * d], &c[b * d..(b + 1) * d]).sqrt() * 0.5;
+            half[a] = half[a].min(v);
+            half[b] = half[b].min(v);
+        }
+    }
+    // Largest and second-largest movement, for the lower bounds.
+    let (mut m1, mut m1j, mut m2) = (0.0f64, usize::MAX, 0.0f64);
+    for (j, &m) in moved.iter().enumerate() {
+        if m > m1 {
+            m2 = m1;
+            m1 = m;
+            m1j = j;
+        } else if m > m2 {
+            m2 = m;
+        }
+    }
+    let init = !state.initialised;
+    let parts: Vec<Partial> = labels
+        .par_chunks_mut(BLOCK)
+        .zip(state.upper.par_chunks_mut(BLOCK))
+        .zip(state.lower.par_chunks_mut(BLOCK))
+        .enumerate()
+        .map(|(b, ((lab, up), lo))| {
+            let start = b * BLOCK;
+            let mut part = Partial::zeros(k, d);
+            for t in 0..lab.len() {
+                let i = start + t;
+                let row = x.row(i);
+                let label;
+                if init {
+                    let (j, d1, d2) = two_nearest(row, c, k);
+                    up[t] = d1;
+                    lo[t] = d2;
+                    label = j;
+                } else {
+                    let a = lab[t] as usize;
+                    up[t] += moved[a];
+                    lo[t] -= if a == m1j { m2 } else { m1 };
+                    let z = lo[t].max(half[a]);
+                    if up[t] > z {
+                        up[t] = sq_dist(row, &c[a * d..(a + 1) * d]).sqrt();
+                        if up[t] > z {
+                            let (j, d1, d2) = two_nearest(row, c, k);
+                            up[t] = d1;
+                            lo[t] = d2;
+                            label = j;
+                        } else {
+                            label = a;
+                        }
+                    } else {
+                        label = a;
+                    }
+                }
+                if lab[t] != label as u32 {
+                    part.changed += 1;
+                    lab[t] = label as u32;
+                }
+                accumulate(&mut part, row, label, w.map_or(1.0, |w| w[i]));
+            }
+            part
+        })
+        .collect();
+    state.initialised = true;
+    reduce(parts, k, d)
+}
+
+/// The outcome of one k-means run from one set of initial centres.
+pub(crate) struct Run<F> {
+    pub centres: Array2<F>,
+    pub labels: Vec<u32>,
+    pub inertia: f64,
+    pub n_iter: usize,
+    pub converged: bool,
+}
+
+/// Iterates Lloyd (or Hamerly) from `centres` until no label changes, the
+/// summed squared centre shift is at most `tol_abs`, or `max_iter`.
+pub(crate) fn run<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, mut centres: Array2<F>, max_iter: usize, tol_abs: f64, hamerly: bool) -> Run<F> {
+    let k = centres.nrows();
+    let mut labels = vec![u32::MAX; x.n];
+    let mut strict = false;
+    let mut converged = false;
+    let mut n_iter = 0;
+    let mut state = if hamerly { Some(HamerlyState::new(x.n)) } else { None };
+    let mut moved = vec![0.0; k];
+    for it in 0..max_iter {
+        n_iter = it + 1;
+        let mut part = match state.as_mut() {
+            Some(s) => assign_hamerly(x, w, &centres, &moved, s, &mut labels),
+            None => assign(x, w, centres.view(), &mut labels, true),
+        };
+        let (new, _) = update_centres(x, w, &centres, &labels, &mut part);
+        let mut shift = 0.0;
+        for j in 0..k {
+            let s: f64 = new.row(j).iter().zip(centres.row(j)).map(|(&a, &b)| (a.to_f64() - b.to_f64()).powi(2)).sum();
+            moved[j] = s.sqrt();
+            shift += s;
+        }
+        centres = new;
+        if part.changed == 0 {
+            strict = true;
+            converged = true;
+            break;
+        }
+        if shift <= tol_abs {
+            converged = true;
+            break;
+        }
+    }
+    if !strict {
+        assign(x, w, centres.view(), &mut labels, false);
+    }
+    let inertia = inertia(x, w, centres.view(), &labels);
+    Run { centres, labels, inertia, n_iter, converged }
+}
