@@ -1,7 +1,44 @@
 //! # shopml
 //!
-//! E-commerce analytics in Rust. This facade re-exports the shopml crates as
-//! modules so that one dependency gives the whole toolkit.
+//! E-commerce analytics in Rust: one dependency that re-exports the shopml
+//! crates as modules. Each module sits behind a default-on cargo feature of the
+//! same name, so `default-features = false, features = ["recommend"]` keeps a
+//! build small.
+//!
+//! | module | crate | for |
+//! |---|---|---|
+//! | [`core`] | `shopml-core` | traits, errors, ids, sparse matrices, linear algebra, metrics |
+//! | `clean` | `shopml-clean` | raw exports → typed records, with a cleaning report |
+//! | `features` | `shopml-features` | RFM, customer features, labels, interactions, demand series, encoders |
+//! | `recommend` | `shopml-recommend` | popularity, kNN, matrix factorisation, implicit ALS, BPR, EASE |
+//! | `linear` | `shopml-linear` | linear, ridge, lasso, logistic and Poisson regression with inference |
+//! | `segment` | `shopml-segment` | k-means segmentation and segment profiles |
+//! | `forecast` | `shopml-forecast` | ETS, Theta, intermittent demand, backtesting, inventory policies |
+//!
+//! ```
+//! use shopml::core::{Duplicates, InteractionsBuilder};
+//! let mut b = InteractionsBuilder::new();
+//! b.push("alice", "mug", 1.0).unwrap();
+//! assert_eq!(b.build(Duplicates::Sum).unwrap().matrix.nnz(), 1);
+//! ```
 #![forbid(unsafe_code)]
 
 pub use shopml_core as core;
+
+#[cfg(feature = "clean")]
+pub use shopml_clean as clean;
+
+#[cfg(feature = "features")]
+pub use shopml_features as features;
+
+#[cfg(feature = "recommend")]
+pub use shopml_recommend as recommend;
+
+#[cfg(feature = "linear")]
+pub use shopml_linear as linear;
+
+#[cfg(feature = "segment")]
+pub use shopml_segment as segment;
+
+#[cfg(feature = "forecast")]
+pub use shopml_forecast as forecast;

@@ -159,6 +159,7 @@ def main():
     ap.add_argument("--write-fixture")
     ap.add_argument("--no-rust", action="store_true")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--cargo-dir", help="directory to run cargo in (default: the repository root)")
     a = ap.parse_args()
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     data = os.path.join(os.environ.get("SHOPML_DATA", os.path.join(root, "..", "shared", "data")), "online_retail", "online_retail.csv.gz")
@@ -177,7 +178,7 @@ def main():
         print(json.dumps(py, indent=1))
         return
     cmd = ["cargo", "run", "--quiet", "--release", "-p", "shopml-features", "--example", "rfm_bench", "--", data, str(a.repeats)]
-    rs = json.loads(subprocess.run(cmd, cwd=root, check=True, capture_output=True, text=True).stdout)
+    rs = json.loads(subprocess.run(cmd, cwd=a.cargo_dir or root, check=True, capture_output=True, text=True).stdout)
     print("| task | rows | checksum shopml | checksum pandas | shopml s | pandas s | ratio |")
     print("|---|---|---|---|---|---|---|")
     cks = lambda x: f"R {x['rfm']['recency_sum']:.0f} / F {x['rfm']['frequency_sum']:.0f} / M {x['rfm']['monetary_sum']:.2f}"

@@ -14,9 +14,17 @@ use shopml_clean::{CleaningRules, MissingCustomer, Reason, TransactionSchema, re
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().cloned().unwrap_or_else(|| "../shared/data/online_retail/online_retail.csv.gz".into());
+    let path = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "../shared/data/online_retail/online_retail.csv.gz".into());
     let keep = args.iter().any(|a| a == "--keep-missing-customer");
-    let repeat: usize = args.iter().position(|a| a == "--repeat").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let repeat: usize = args
+        .iter()
+        .position(|a| a == "--repeat")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     let mut rules = CleaningRules::default();
     if keep {
         rules = rules.missing_customer(MissingCustomer::Keep);
@@ -37,7 +45,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut per: HashMap<&str, (i64, std::collections::HashSet<&str>, f64)> = HashMap::new();
     for t in &c.transactions {
         if let Some(cust) = t.customer.as_deref() {
-            let e = per.entry(cust).or_insert((i64::MIN, Default::default(), 0.0));
+            let e = per
+                .entry(cust)
+                .or_insert((i64::MIN, Default::default(), 0.0));
             e.0 = e.0.max(t.timestamp.0);
             e.1.insert(t.invoice.as_str());
             e.2 += t.value();

@@ -37,6 +37,28 @@ enum State {
     QuoteInQuoted,
 }
 
+/// Access to the fields of one parsed record.
+pub(crate) trait Fields {
+    /// Number of fields.
+    fn n_fields(&self) -> usize;
+    /// Field `i`, unquoted.
+    fn field(&self, i: usize) -> &[u8];
+}
+
+impl<R> Fields for RecordReader<R> {
+    fn n_fields(&self) -> usize {
+        self.bounds.len()
+    }
+    fn field(&self, i: usize) -> &[u8] {
+        let (a, b) = self.bounds[i];
+        if self.fields_in_raw {
+            &self.raw[a..b]
+        } else {
+            &self.data[a..b]
+        }
+    }
+}
+
 /// Reads one CSV record at a time from a buffered reader.
 pub(crate) struct RecordReader<R> {
     inner: R,
@@ -74,25 +96,24 @@ impl<R: BufRead> RecordReader<R> {
         self.start_line
     }
 
+    /// The current record's field ranges, and whether they index
+    /// [`raw`](Self::raw) (`true`) or the unquoted copy.
+    pub(crate) fn field_bounds(&self) -> (&[(usize, usize)], bool) {
+        (&self.bounds, self.fields_in_raw)
+    }
+
     /// Blank lines skipped so far.
     pub(crate) fn blank_lines(&self) -> u64 {
         self.blank_lines
     }
 
-    /// Number of fields of the current record.
-    pub(crate) fn n_fields(&self) -> usize {
-        self.bounds.len()
-    }
-
-    /// Field `i` of the current record, unquoted.
-    pub(crate) fn field(&self, i: usize) -> &[u8] {
-        let (a, b) = self.bounds[i];
-        if self.fields_in_raw { &self.raw[a..b] } else { &self.data[a..b] }
-    }
-
     /// The current record's bytes as they appear in the input, without the line end.
     pub(crate) fn raw(&self) -> &[u8] {
-        let mut r = &self.raw[..];
+        Self::strip_line_end(&self.raw)
+    }
+
+    fn strip_line_end(raw: &[u8]) -> &[u8] {
+        let mut r = raw;
         if let [rest @ .., b'\n'] = r {
             r = rest;
         }
@@ -152,7 +173,8 @@ impl<R: BufRead> RecordReader<R> {
         loop {
             while pos < self.raw.len() {
                 let b = self.raw[pos];
-                let at_line_end = b == b'\n' || (b == b'\r' && self.raw.get(pos + 1).is_none_or(|&n| n == b'\n'));
+                let at_line_end =
+                    b == b'\n' || (b == b'\r' && self.raw.get(pos + 1).is_none_or(|&n| n == b'\n'));
                 match state {
                     State::Quoted => {
                         if b == quote {
@@ -211,11 +233,17 @@ impl<R: BufRead> RecordReader<R> {
                 // Skip the rest of this physical line so reading resumes on a line boundary.
                 return Ok(Next::Malformed {
                     column,
-                    message: format!("quoted field runs past {} bytes (unterminated quote?)", self.max_record_bytes),
+                    message: format!(
+                        "quoted field runs past {} bytes (unterminated quote?)",
+                        self.max_record_bytes
+                    ),
                 });
             }
             if self.read_line()? == 0 {
-                return Ok(Next::Malformed { column, message: "unterminated quoted field at end of input".into() });
+                return Ok(Next::Malformed {
+                    column,
+                    message: "unterminated quoted field at end of input".into(),
+                });
             }
         }
         self.bounds.push((field_start, self.data.len()));
@@ -238,13 +266,22 @@ pub enum Encoding {
 
 /// Decodes field bytes; `Err` for invalid UTF-8 under [`Encoding::Utf8`];
 /// `Ok((text, true))` when the Latin-1 fallback was used.
-pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> Result<(std::borrow::Cow<'_, str>, bool), std::str::Utf8Error> {
+pub(crate) fn decode(
+    bytes: &[u8],
+    encoding: Encoding,
+) -> Result<(std::borrow::Cow<'_, str>, bool), std::str::Utf8Error> {
     use std::borrow::Cow;
     if encoding == Encoding::Latin1 {
         return Ok(if bytes.is_ascii() {
-            (Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()), false)
+            (
+                Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()),
+                false,
+            )
         } else {
-            (Cow::Owned(bytes.iter().map(|&b| b as char).collect()), false)
+            (
+                Cow::Owned(bytes.iter().map(|&b| b as char).collect()),
+                false,
+            )
         });
     }
     match std::str::from_utf8(bytes) {
@@ -256,6 +293,7 @@ pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> Result<(std::borrow::C
 
 #[cfg(test)]
 mod tests {
+    use super::Fields;
     use super::*;
 
     fn all(input: &str) -> Vec<Result<(u64, Vec<String>), String>> {
@@ -264,10 +302,15 @@ mod tests {
         loop {
             match r.next_record().unwrap() {
                 Next::Eof => break,
-                Next::Record => {
-                    out.push(Ok((r.line(), (0..r.n_fields()).map(|i| String::from_utf8(r.field(i).to_vec()).unwrap()).collect())))
+                Next::Record => out.push(Ok((
+                    r.line(),
+                    (0..r.n_fields())
+                        .map(|i| String::from_utf8(r.field(i).to_vec()).unwrap())
+                        .collect(),
+                ))),
+                Next::Malformed { column, message } => {
+                    out.push(Err(format!("{}:{column}:{message}", r.line())))
                 }
-                Next::Malformed { column, message } => out.push(Err(format!("{}:{column}:{message}", r.line()))),
             }
         }
         out
@@ -279,7 +322,8 @@ mod tests {
 
     #[test]
     fn plain_and_quoted_fields() {
-        let got = all("a,b,c\r\n1,\"x,y\",\"he said \"\"hi\"\"\"\n\n2,5\" frame,\"multi\nline\"\n3,,\n");
+        let got =
+            all("a,b,c\r\n1,\"x,y\",\"he said \"\"hi\"\"\"\n\n2,5\" frame,\"multi\nline\"\n3,,\n");
         assert_eq!(
             got,
             vec![
@@ -295,7 +339,10 @@ mod tests {
     fn unterminated_quote_is_malformed_not_panic() {
         let got = all("1,\"abc\n2,def");
         assert_eq!(got.len(), 1);
-        assert!(got[0].as_ref().unwrap_err().contains("unterminated"), "{got:?}");
+        assert!(
+            got[0].as_ref().unwrap_err().contains("unterminated"),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -305,7 +352,10 @@ mod tests {
             input.push_str("0123456789\n");
         }
         let mut r = RecordReader::new(input.as_bytes(), b',', b'"', 50);
-        assert!(matches!(r.next_record().unwrap(), Next::Malformed { column: 2, .. }));
+        assert!(matches!(
+            r.next_record().unwrap(),
+            Next::Malformed { column: 2, .. }
+        ));
     }
 
     #[test]

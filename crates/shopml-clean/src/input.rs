@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::csv::{Encoding, Next, RecordReader, decode};
+use crate::csv::{Encoding, Fields, Next, RecordReader, decode};
 use crate::error::{CleanError, Result};
 use crate::report::Reason;
 use crate::schema::CsvFormat;
@@ -19,7 +19,10 @@ pub fn open_reader<'a, R: Read + Send + 'a>(r: R) -> std::io::Result<Box<dyn Buf
     let mut b = BufReader::with_capacity(BUF, r);
     let head = b.fill_buf()?;
     if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-        Ok(Box::new(BufReader::with_capacity(BUF, flate2::bufread::MultiGzDecoder::new(b))))
+        Ok(Box::new(BufReader::with_capacity(
+            BUF,
+            flate2::bufread::MultiGzDecoder::new(b),
+        )))
     } else {
         Ok(Box::new(b))
     }
@@ -33,7 +36,8 @@ pub fn open_path(path: &Path) -> Result<Box<dyn BufRead + Send>> {
 
 /// Exact set membership of byte strings, storing each distinct one once in an
 /// arena, with an open-addressing table (linear probing, load factor at most
-/// 1/2) of 8-byte slots: the hash's upper 32 bits as a tag and a 32-bit id.
+/// 1/2) of 8-byte slots: the hash's upper 32 bits as a tag (whose low bits
+/// also give the slot, so growing needs no rehash) and a 32-bit id.
 /// Past 4,294,967,294 distinct strings new ones are no longer remembered (so a
 /// later copy of them is not recognised); nothing is ever reported twice.
 pub(crate) struct SeenSet {
@@ -46,7 +50,11 @@ const EMPTY: u64 = u64::MAX;
 
 impl Default for SeenSet {
     fn default() -> Self {
-        SeenSet { slots: vec![EMPTY; 1 << 12], starts: Vec::new(), arena: Vec::new() }
+        SeenSet {
+            slots: vec![EMPTY; 1 << 12],
+            starts: Vec::new(),
+            arena: Vec::new(),
+        }
     }
 }
 
@@ -56,17 +64,17 @@ impl SeenSet {
         &self.arena[self.starts[id]..end]
     }
 
-    fn hash(bytes: &[u8]) -> u64 {
+    pub(crate) fn hash(bytes: &[u8]) -> u64 {
         use std::hash::{BuildHasher, BuildHasherDefault};
-        BuildHasherDefault::<std::hash::DefaultHasher>::default().hash_one(bytes)
+        BuildHasherDefault::<shopml_core::ids::FastHasher>::default().hash_one(bytes)
     }
 
     fn grow(&mut self) {
         let mut slots = vec![EMPTY; self.slots.len() * 2];
         let mask = slots.len() - 1;
         for &s in self.slots.iter().filter(|&&s| s != EMPTY) {
-            let id = (s & 0xffff_ffff) as usize;
-            let mut i = Self::hash(self.get(id)) as usize & mask;
+            // The slot index comes from the tag, so growing needs no rehashing.
+            let mut i = (s >> 32) as usize & mask;
             while slots[i] != EMPTY {
                 i = (i + 1) & mask;
             }
@@ -77,10 +85,21 @@ impl SeenSet {
 
     /// Inserts `bytes`; `true` if it was not there before.
     pub(crate) fn insert(&mut self, bytes: &[u8]) -> bool {
-        let h = Self::hash(bytes);
+        self.insert_hashed(Self::hash(bytes), bytes)
+    }
+
+    /// Loads the slot where `h` starts probing. The table is large and probed
+    /// at random; touching a few rows ahead lets the memory loads overlap.
+    #[inline]
+    pub(crate) fn touch(&self, h: u64) {
+        std::hint::black_box(self.slots[(h >> 32) as usize & (self.slots.len() - 1)]);
+    }
+
+    /// [`insert`](Self::insert) with `h = SeenSet::hash(bytes)` computed by the caller.
+    pub(crate) fn insert_hashed(&mut self, h: u64, bytes: &[u8]) -> bool {
         let tag = h >> 32;
         let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
+        let mut i = tag as usize & mask;
         loop {
             let s = self.slots[i];
             if s == EMPTY {
@@ -127,13 +146,25 @@ impl<'w> Sink<'w> {
         let mut s = Sink { w, path };
         if let Some(w) = s.w.as_mut() {
             let r = w.write_all(b"line,reason,column,message,record\n");
-            r.map_err(|e| CleanError::Quarantine { path: s.path.clone(), source: e })?;
+            r.map_err(|e| CleanError::Quarantine {
+                path: s.path.clone(),
+                source: e,
+            })?;
         }
         Ok(s)
     }
 
-    pub(crate) fn write(&mut self, line: u64, reason: Reason, column: Option<usize>, message: &str, record: &[u8]) -> Result<()> {
-        let Some(w) = self.w.as_mut() else { return Ok(()) };
+    pub(crate) fn write(
+        &mut self,
+        line: u64,
+        reason: Reason,
+        column: Option<usize>,
+        message: &str,
+        record: &[u8],
+    ) -> Result<()> {
+        let Some(w) = self.w.as_mut() else {
+            return Ok(());
+        };
         let col = column.map(|c| c.to_string()).unwrap_or_default();
         let r = (|| {
             write!(w, "{line},{},{col},", reason.code())?;
@@ -142,27 +173,39 @@ impl<'w> Sink<'w> {
             quoted(&mut **w, record)?;
             w.write_all(b"\n")
         })();
-        r.map_err(|e| CleanError::Quarantine { path: self.path.clone(), source: e })
+        r.map_err(|e| CleanError::Quarantine {
+            path: self.path.clone(),
+            source: e,
+        })
     }
 
     pub(crate) fn finish(&mut self) -> Result<()> {
         if let Some(w) = self.w.as_mut() {
-            w.flush().map_err(|e| CleanError::Quarantine { path: self.path.clone(), source: e })?;
+            w.flush().map_err(|e| CleanError::Quarantine {
+                path: self.path.clone(),
+                source: e,
+            })?;
         }
         Ok(())
     }
 }
 
 /// Reads the header (if the format has one): the trimmed cell names, BOM removed.
-pub(crate) fn read_header<R: BufRead>(rdr: &mut RecordReader<R>, csv: &CsvFormat) -> Result<Option<Vec<String>>> {
+pub(crate) fn read_header<R: BufRead>(
+    rdr: &mut RecordReader<R>,
+    csv: &CsvFormat,
+) -> Result<Option<Vec<String>>> {
     if !csv.has_header {
         return Ok(None);
     }
     match rdr.next_record().map_err(|e| CleanError::io(None, e))? {
         Next::Eof => Err(CleanError::NoHeader),
-        Next::Malformed { column, message } => {
-            Err(shopml_core::Error::Parse { line: rdr.line(), column, message: format!("header: {message}") }.into())
+        Next::Malformed { column, message } => Err(shopml_core::Error::Parse {
+            line: rdr.line(),
+            column,
+            message: format!("header: {message}"),
         }
+        .into()),
         Next::Record => {
             let mut h = Vec::with_capacity(rdr.n_fields());
             for i in 0..rdr.n_fields() {
@@ -179,8 +222,8 @@ pub(crate) fn read_header<R: BufRead>(rdr: &mut RecordReader<R>, csv: &CsvFormat
 pub(crate) type FieldError = (usize, String);
 
 /// Decodes field `i` as text, counting Latin-1 fallbacks.
-pub(crate) fn text<'a, R: BufRead>(
-    rdr: &'a RecordReader<R>,
+pub(crate) fn text<'a, F: Fields + ?Sized>(
+    rdr: &'a F,
     i: usize,
     enc: Encoding,
     latin1: &mut u64,
@@ -248,10 +291,16 @@ mod tests {
         e.write_all(b"hello\n").unwrap();
         let gz = e.finish().unwrap();
         let mut s = String::new();
-        open_reader(&gz[..]).unwrap().read_to_string(&mut s).unwrap();
+        open_reader(&gz[..])
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
         assert_eq!(s, "hello\n");
         s.clear();
-        open_reader(&b"plain"[..]).unwrap().read_to_string(&mut s).unwrap();
+        open_reader(&b"plain"[..])
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
         assert_eq!(s, "plain");
     }
 }

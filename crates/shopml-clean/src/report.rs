@@ -38,6 +38,22 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in declaration order.
+    pub const ALL: [Reason; 12] = [
+        Reason::Unparsable,
+        Reason::ExactDuplicate,
+        Reason::KeyDuplicate,
+        Reason::OutsideWindow,
+        Reason::NonProduct,
+        Reason::NonPositivePrice,
+        Reason::ZeroQuantity,
+        Reason::MissingCustomer,
+        Reason::Return,
+        Reason::Outlier,
+        Reason::MissingId,
+        Reason::UnknownEventKind,
+    ];
+
     /// The reason's code in the quarantine file and in messages (`exact_duplicate`, …).
     pub fn code(self) -> &'static str {
         match self {
@@ -139,9 +155,32 @@ impl CleaningReport {
         *self.matched.entry(reason).or_insert(0) += 1;
     }
 
-    pub(crate) fn issue(&mut self, line: u64, column: Option<usize>, reason: Reason, message: &str) {
+    /// Adds per-reason counts indexed like [`Reason::ALL`].
+    pub(crate) fn add_counts(&mut self, matched: &[u64; 12], quarantined: &[u64; 12]) {
+        for (i, r) in Reason::ALL.into_iter().enumerate() {
+            if matched[i] > 0 {
+                *self.matched.entry(r).or_insert(0) += matched[i];
+            }
+            if quarantined[i] > 0 {
+                *self.quarantined.entry(r).or_insert(0) += quarantined[i];
+            }
+        }
+    }
+
+    pub(crate) fn issue(
+        &mut self,
+        line: u64,
+        column: Option<usize>,
+        reason: Reason,
+        message: &str,
+    ) {
         if self.issues.len() < MAX_ISSUES {
-            self.issues.push(Issue { line, column, reason, message: message.to_string() });
+            self.issues.push(Issue {
+                line,
+                column,
+                reason,
+                message: message.to_string(),
+            });
         }
     }
 }

@@ -229,9 +229,10 @@ pub enum Duplicates {
 
 /// A user × item interaction matrix in CSR layout, rows = users.
 ///
-/// Built from [`Triple`]s in O(nnz + users + items) by two stable counting
-/// sorts (first by item, then by user), which leaves every row sorted by item
-/// with repeats in input order, so [`Duplicates::Last`] is well defined.
+/// Built from [`Triple`]s by a stable counting sort by user followed by a
+/// stable sort of each (short) row by item — O(nnz + users) plus
+/// O(r log r) per row of length r — which keeps repeats in input order, so
+/// [`Duplicates::Last`] is well defined.
 ///
 /// ```
 /// use shopml_core::{Duplicates, Interactions, Triple};
@@ -272,21 +273,8 @@ impl Interactions {
             }
         }
         let nnz = triples.len();
-        // Pass 1: stable counting sort by item.
-        let mut item_start = vec![0usize; n_items + 1];
-        for t in triples {
-            item_start[t.item as usize + 1] += 1;
-        }
-        for i in 0..n_items {
-            item_start[i + 1] += item_start[i];
-        }
-        let mut by_item = vec![0u32; nnz]; // positions into `triples`
-        for (pos, t) in triples.iter().enumerate() {
-            let slot = &mut item_start[t.item as usize];
-            by_item[*slot] = pos as u32;
-            *slot += 1;
-        }
-        // Pass 2: stable counting sort by user.
+        // Counting sort by user (stable), then a stable sort of each row by item:
+        // one scattered pass over the data instead of two, and rows are short.
         let mut indptr = vec![0usize; n_users + 1];
         for t in triples {
             indptr[t.user as usize + 1] += 1;
@@ -294,16 +282,28 @@ impl Interactions {
         for u in 0..n_users {
             indptr[u + 1] += indptr[u];
         }
-        let mut next = indptr.clone();
-        let mut indices = vec![0u32; nnz];
-        let mut values = vec![0f32; nnz];
-        for &pos in &by_item {
-            let t = triples[pos as usize];
+        let mut next = indptr[..n_users].to_vec();
+        let mut pairs: Vec<(u32, f32)> = vec![(0, 0.0); nnz];
+        for t in triples {
             let slot = &mut next[t.user as usize];
-            indices[*slot] = t.item;
-            values[*slot] = t.value;
+            pairs[*slot] = (t.item, t.value);
             *slot += 1;
         }
+        drop(next);
+        for u in 0..n_users {
+            let row = &mut pairs[indptr[u]..indptr[u + 1]];
+            if !row.is_sorted_by_key(|p| p.0) {
+                // Stable, so repeats keep their input order and `Last` is well defined.
+                row.sort_by_key(|p| p.0);
+            }
+        }
+        let mut indices = vec![0u32; nnz];
+        let mut values = vec![0f32; nnz];
+        for (k, &(i, v)) in pairs.iter().enumerate() {
+            indices[k] = i;
+            values[k] = v;
+        }
+        drop(pairs);
         // Merge repeats (adjacent within a row), compacting in place.
         let mut write = 0usize;
         let mut new_indptr = vec![0usize; n_users + 1];

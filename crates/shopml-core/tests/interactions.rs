@@ -62,7 +62,10 @@ fn duplicates_error_names_the_pair() {
 #[test]
 fn out_of_range_and_non_finite_are_rejected() {
     let bad_user = [Triple { user: 5, item: 0, value: 1.0 }];
-    assert!(matches!(Interactions::from_triples(2, 2, &bad_user, Duplicates::Sum), Err(Error::IndexOutOfRange { what: "user", index: 5, len: 2 })));
+    assert!(matches!(
+        Interactions::from_triples(2, 2, &bad_user, Duplicates::Sum),
+        Err(Error::IndexOutOfRange { what: "user", index: 5, len: 2 })
+    ));
     let bad_item = [Triple { user: 0, item: 2, value: 1.0 }];
     assert!(matches!(Interactions::from_triples(2, 2, &bad_item, Duplicates::Sum), Err(Error::IndexOutOfRange { what: "item", .. })));
     let nan = [Triple { user: 0, item: 0, value: 1.0 }, Triple { user: 0, item: 1, value: f32::NAN }];

@@ -131,10 +131,16 @@ impl CustomerFeaturesParams {
         if g.customers.is_empty() {
             return Err(Error::empty("transactions: no purchase line with a customer before the snapshot").into());
         }
-        Ok(self.from_grouped(lines, &g, snapshot, categories))
+        Ok(self.table_from_grouped(lines, &g, snapshot, categories))
     }
 
-    pub(crate) fn from_grouped(&self, lines: &[Transaction], g: &Grouped, snapshot: Timestamp, categories: Option<&Categories>) -> FeatureMatrix {
+    pub(crate) fn table_from_grouped(
+        &self,
+        lines: &[Transaction],
+        g: &Grouped,
+        snapshot: Timestamp,
+        categories: Option<&Categories>,
+    ) -> FeatureMatrix {
         let names = self.feature_names();
         let p = names.len();
         let n = g.customers.len();

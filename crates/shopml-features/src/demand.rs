@@ -4,7 +4,7 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use shopml_clean::Transaction;
-use shopml_core::{Error, FastHashMap, IdMap, Timestamp, TimeSeries};
+use shopml_core::{Error, FastHashMap, IdMap, TimeSeries, Timestamp};
 
 use crate::customer::Categories;
 use crate::error::Result;
@@ -120,10 +120,10 @@ impl DemandParams {
 
     /// Builds the panel.
     pub fn build(&self, lines: &[Transaction], categories: Option<&Categories>) -> Result<DemandPanel> {
-        if let Some((s, e)) = self.range {
-            if s >= e {
-                return Err(Error::param("range", format!("start {s} must be before end {e}")).into());
-            }
+        if let Some((s, e)) = self.range
+            && s >= e
+        {
+            return Err(Error::param("range", format!("start {s} must be before end {e}")).into());
         }
         check_lines(lines)?;
         let in_range = |t: &Transaction| self.range.is_none_or(|(s, e)| t.timestamp >= s && t.timestamp < e);

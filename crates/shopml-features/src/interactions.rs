@@ -294,7 +294,7 @@ impl InteractionParams {
             Some(h) => 0.5f64.powf(ts.days_until(reference).max(0.0) / h),
             None => 1.0,
         };
-        touches.sort_by(|a, b| (a.user, a.item, a.order).cmp(&(b.user, b.item, b.order)));
+        touches.sort_by_key(|t| (t.user, t.item, t.order));
         let mut out: Vec<(u32, u32, f64)> = Vec::new();
         let mut i = 0;
         while i < touches.len() {

@@ -51,8 +51,8 @@ pub mod demand;
 pub mod error;
 pub mod interactions;
 pub mod labels;
-pub mod preprocessing;
 mod prep;
+pub mod preprocessing;
 pub mod rfm;
 
 pub use customer::{Categories, CustomerFeaturesParams, FeatureMatrix};

@@ -85,11 +85,11 @@ impl Grouped {
                 continue;
             }
             let Some(c) = t.customer.as_deref() else { continue };
-            if t.quantity < 0.0 {
-                if let Some(ci) = customers.get(c) {
-                    n_return[ci] += 1;
-                    cust_of[i] = ci as u32;
-                }
+            if t.quantity < 0.0
+                && let Some(ci) = customers.get(c)
+            {
+                n_return[ci] += 1;
+                cust_of[i] = ci as u32;
             }
             if cust_of[i] != u32::MAX {
                 let next = invoices.len() as u32;

@@ -78,7 +78,8 @@ fn tfidf_and_bm25_by_hand() {
     let mk = |inv: &str, u: &str, item: &str, q: f64| line(inv, Some(u), item, 3, 1, q, 1.0);
     let data = vec![mk("1", "x", "A", 2.0), mk("2", "y", "A", 1.0), mk("2", "y", "B", 3.0), mk("3", "z", "B", 1.0)];
     let (k1, b) = (1.2, 0.75);
-    let m = InteractionParams::new().value(InteractionValue::Quantity).weighting(Weighting::Bm25 { k1, b }).from_transactions(&data).unwrap();
+    let m =
+        InteractionParams::new().value(InteractionValue::Quantity).weighting(Weighting::Bm25 { k1, b }).from_transactions(&data).unwrap();
     // Item lengths: A = 3, B = 4, average 3.5. idf: x, z: ln 2 − ln 2 = 0; y: ln 2 − ln 3.
     let norm_b = (1.0 - b) + b * 4.0 / 3.5;
     let want = 3.0 * (k1 + 1.0) / (k1 * norm_b + 3.0) * (2f64.ln() - 3f64.ln());
@@ -151,7 +152,9 @@ fn splits() {
     }
     let differs = (0..20).any(|seed| p.split_transactions(&data, SplitRule::Holdout { fraction: 0.4, seed }).unwrap() != h1);
     assert!(differs, "the seed matters");
-    shopml_core::conformance::check_thread_count_independence(|| p.split_transactions(&data, SplitRule::Holdout { fraction: 0.4, seed: 3 }).unwrap());
+    shopml_core::conformance::check_thread_count_independence(|| {
+        p.split_transactions(&data, SplitRule::Holdout { fraction: 0.4, seed: 3 }).unwrap()
+    });
 
     // Time split: days 1–3 train; the test keeps days 4–5 of known users and items.
     data.push(line("y", Some("late"), "i9", 5, 5, 1.0, 1.0));

@@ -45,7 +45,8 @@ fn ordinal_codes() {
     assert!(matches!(enc.transform(&s(&[&["q", "lo"]])), Err(FeaturesError::UnknownCategory { column: 0, row: 0, .. })));
     let lenient = OrdinalParams::new().unknown(OrdinalUnknown::Value(-1.0)).fit(&x).unwrap();
     assert_eq!(lenient.transform(&s(&[&["q", "hi"]])).unwrap(), array![[-1.0, 0.0]]);
-    let ordered = OrdinalParams::new().order(vec![vec!["c".into(), "b".into(), "a".into()], vec!["lo".into(), "hi".into()]]).fit(&x).unwrap();
+    let ordered =
+        OrdinalParams::new().order(vec![vec!["c".into(), "b".into(), "a".into()], vec!["lo".into(), "hi".into()]]).fit(&x).unwrap();
     assert_eq!(ordered.transform(&x).unwrap(), array![[1.0, 0.0], [2.0, 1.0], [0.0, 0.0]]);
     conformance::check_serde_roundtrip(&ordered, |m| m.transform(&x).unwrap());
     let e = OrdinalParams::new().unknown(OrdinalUnknown::Value(f64::NAN)).fit(&x).unwrap_err();
@@ -98,7 +99,9 @@ fn calendar_by_hand() {
     let cal = CalendarFeatures::new();
     let out = cal.transform(&t[..]).unwrap();
     assert_eq!(out, array![[2.0, 12.0, 48.0, 8.0, 0.0], [6.0, 1.0, 52.0, 23.0, 1.0]]);
-    let cyc = CalendarFeatures::new().features(vec![CalendarFeature::Month, CalendarFeature::IsWeekend, CalendarFeature::DayOfMonth]).cyclical(true);
+    let cyc = CalendarFeatures::new()
+        .features(vec![CalendarFeature::Month, CalendarFeature::IsWeekend, CalendarFeature::DayOfMonth])
+        .cyclical(true);
     assert_eq!(cyc.feature_names(), vec!["month_sin", "month_cos", "is_weekend", "day_of_month_sin", "day_of_month_cos"]);
     let out = cyc.transform(&t[..]).unwrap();
     // December: angle 2π · 12/12 → (0, 1).

@@ -30,11 +30,11 @@ fn line(invoice: &str, customer: Option<&str>, product: &str, day: u32, hour: u3
 /// A guest order and a line after the snapshot are noise.
 fn lines() -> Vec<Transaction> {
     vec![
-        line("1", Some("a"), "P1", 1, 10, 2.0, 5.0),  // 10
-        line("1", Some("a"), "P2", 1, 10, 1.0, 20.0), // 20
-        line("2", Some("c"), "P1", 2, 9, 1.0, 5.0),   // 5
-        line("3", Some("c"), "P3", 3, 21, 4.0, 1.0),  // 4
-        line("4", Some("a"), "P1", 4, 10, 1.0, 5.0),  // 5
+        line("1", Some("a"), "P1", 1, 10, 2.0, 5.0),   // 10
+        line("1", Some("a"), "P2", 1, 10, 1.0, 20.0),  // 20
+        line("2", Some("c"), "P1", 2, 9, 1.0, 5.0),    // 5
+        line("3", Some("c"), "P3", 3, 21, 4.0, 1.0),   // 4
+        line("4", Some("a"), "P1", 4, 10, 1.0, 5.0),   // 5
         line("C5", Some("a"), "P2", 5, 8, -1.0, 20.0), // -20
         line("6", None, "P1", 6, 12, 50.0, 5.0),
         line("7", Some("b"), "P3", 8, 16, 10.0, 1.0), // 10

@@ -122,7 +122,8 @@ fn check_all(part: &Value, fx: &Value, xn: &Array2<f64>, xc: &Array2<String>) {
     check_dense("ordinal", &od.transform(xc).unwrap(), &part["ordinal"]);
 
     // Box-Cox lambdas (scipy's Brent vs our golden section: same optimum to ~1e-6).
-    let cols: Vec<usize> = strings(&fx["boxcox_columns_plus_one"]).iter().map(|c| strings(&fx["numeric"]).iter().position(|n| n == c).unwrap()).collect();
+    let cols: Vec<usize> =
+        strings(&fx["boxcox_columns_plus_one"]).iter().map(|c| strings(&fx["numeric"]).iter().position(|n| n == c).unwrap()).collect();
     let xb = Array2::from_shape_fn((xn.nrows(), cols.len()), |(i, j)| xn[[i, cols[j]]] + 1.0);
     let b = BoxCoxParams::new().lambda_range(-40.0, 10.0).fit(&xb).unwrap();
     for (j, l) in floats(&part["boxcox_lambdas"]).into_iter().enumerate() {

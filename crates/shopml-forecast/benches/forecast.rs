@@ -4,7 +4,9 @@ use shopml_core::{Fit, TimeSeries};
 use shopml_forecast::ets::AutoEts;
 
 fn bench(c: &mut Criterion) {
-    let y: Vec<f64> = (0..120).map(|t| 500.0 + 3.0 * t as f64 + 40.0 * (t as f64 * std::f64::consts::PI / 6.0).sin() + ((t * 7919) % 23) as f64).collect();
+    let y: Vec<f64> = (0..120)
+        .map(|t| 500.0 + 3.0 * t as f64 + 40.0 * (t as f64 * std::f64::consts::PI / 6.0).sin() + ((t * 7919) % 23) as f64)
+        .collect();
     let s = TimeSeries::new(y, 12).unwrap();
     let mut g = c.benchmark_group("forecast");
     g.sample_size(10).measurement_time(std::time::Duration::from_secs(3));

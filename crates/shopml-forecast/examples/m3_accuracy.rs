@@ -29,7 +29,9 @@ struct Series {
 
 fn read(dir: &str) -> Vec<Series> {
     let mut out = Vec::new();
-    for (file, freq, m) in [("M3Year.csv", "Yearly", 1), ("M3Quart.csv", "Quarterly", 4), ("M3Month.csv", "Monthly", 12), ("M3Other.csv", "Other", 1)] {
+    for (file, freq, m) in
+        [("M3Year.csv", "Yearly", 1), ("M3Quart.csv", "Quarterly", 4), ("M3Month.csv", "Monthly", 12), ("M3Other.csv", "Other", 1)]
+    {
         let text = std::fs::read_to_string(format!("{dir}/{file}")).expect("read M3 csv");
         for line in text.lines().skip(1) {
             let f: Vec<&str> = line.split(',').collect();
@@ -83,7 +85,10 @@ fn main() {
         let res: Vec<(Vec<f64>, bool)> = series.par_iter().map(f).collect();
         let secs = t0.elapsed().as_secs_f64();
         let fallbacks = res.iter().filter(|r| r.1).count();
-        println!("{{\"model\": \"{name}\", \"seconds\": {secs:.3}, \"threads\": {threads}, \"series\": {}, \"fallbacks\": {fallbacks}}}", series.len());
+        println!(
+            "{{\"model\": \"{name}\", \"seconds\": {secs:.3}, \"threads\": {threads}, \"series\": {}, \"fallbacks\": {fallbacks}}}",
+            series.len()
+        );
         all.push((name, res));
     }
     // Per-frequency accuracy.

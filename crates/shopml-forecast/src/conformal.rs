@@ -17,3 +17,49 @@ pub fn conformal_quantile(sorted_abs: &[f64], level: f64) -> f64 {
     let k = (((n + 1) as f64) * level).ceil() as usize;
     sorted_abs[k.clamp(1, n) - 1]
 }
+
+use shopml_core::{Forecast, ForecastResult, Interval, TimeSeries, check_levels};
+
+use crate::backtest::Backtest;
+use crate::error::Result;
+use crate::model::ModelSpec;
+
+/// Point forecast of `model` on the whole series with conformal intervals
+/// calibrated on `n_windows` rolling origins (one step apart) before the end.
+///
+/// ```
+/// use shopml_core::TimeSeries;
+/// use shopml_forecast::{baseline::Baseline, conformal::conformal_forecast, model::ModelSpec};
+/// let y = TimeSeries::new((0..40).map(|t| (t % 5) as f64 + 10.0).collect(), 1).unwrap();
+/// let f = conformal_forecast(&ModelSpec::Baseline(Baseline::naive()), &y, 3, &[90.0], 10).unwrap();
+/// assert!(f.intervals[0].lower[0] <= f.point[0] && f.point[0] <= f.intervals[0].upper[0]);
+/// ```
+pub fn conformal_forecast(
+    model: &ModelSpec,
+    series: &TimeSeries,
+    horizon: usize,
+    levels: &[f64],
+    n_windows: usize,
+) -> Result<ForecastResult> {
+    check_levels(levels)?;
+    let bt = Backtest { horizon, step: 1, n_windows };
+    let report = bt.run(model, series)?;
+    let point = model.fit(series)?.forecast(horizon, &[])?.point;
+    let mut intervals = Vec::with_capacity(levels.len());
+    let per_step: Vec<Vec<f64>> = (0..horizon)
+        .map(|h| {
+            let mut e: Vec<f64> = report.windows.iter().map(|w| (w.actual[h] - w.forecast[h]).abs()).collect();
+            e.sort_by(f64::total_cmp);
+            e
+        })
+        .collect();
+    for &lv in levels {
+        let q: Vec<f64> = per_step.iter().map(|e| conformal_quantile(e, lv / 100.0)).collect();
+        intervals.push(Interval {
+            level: lv,
+            lower: point.iter().zip(&q).map(|(p, d)| p - d).collect(),
+            upper: point.iter().zip(&q).map(|(p, d)| p + d).collect(),
+        });
+    }
+    Ok(ForecastResult { point, intervals })
+}

@@ -46,12 +46,3 @@ impl shopml_core::AsCoreError for ForecastError {
 
 /// Shorthand for `Result<T, ForecastError>`.
 pub type Result<T, E = ForecastError> = std::result::Result<T, E>;
-
-/// Converts a crate error into a core error, for the [`shopml_core::Forecast`]
-/// trait whose signature returns core errors.
-pub(crate) fn to_core(e: ForecastError) -> shopml_core::Error {
-    match e {
-        ForecastError::Core(c) => c,
-        other => shopml_core::Error::InvalidParameter { name: "horizon", reason: other.to_string() },
-    }
-}

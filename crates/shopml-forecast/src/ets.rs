@@ -125,7 +125,13 @@ const HUGE: f64 = 1e10;
 /// recursion breaks down (non-finite forecast). Writes one-step forecasts to
 /// `fitted` when given, and leaves the final state in `state` (seasons rotated
 /// so that `seasons[0]` applies to the first forecast).
-pub(crate) fn filter(y: &[f64], spec: &EtsSpec, c: &EtsCoefficients, state: &mut EtsState, mut fitted: Option<&mut [f64]>) -> Option<(f64, f64)> {
+pub(crate) fn filter(
+    y: &[f64],
+    spec: &EtsSpec,
+    c: &EtsCoefficients,
+    state: &mut EtsState,
+    mut fitted: Option<&mut [f64]>,
+) -> Option<(f64, f64)> {
     let m = state.seasons.len();
     let (mut l, mut b) = (state.level, state.trend);
     let s = &mut state.seasons;
@@ -402,10 +408,10 @@ impl Params for Ets {
             param::in_closed("phi", p, 0.0, 1.0)?;
         }
         param::at_least("max_iter", self.max_iter, 1)?;
-        if let Some(s) = &self.initial {
-            if !s.level.is_finite() || !s.trend.is_finite() || s.seasons.iter().any(|v| !v.is_finite()) {
-                return Err(Error::param("initial_state", "initial states must be finite"));
-            }
+        if let Some(s) = &self.initial
+            && (!s.level.is_finite() || !s.trend.is_finite() || s.seasons.iter().any(|v| !v.is_finite()))
+        {
+            return Err(Error::param("initial_state", "initial states must be finite"));
         }
         Ok(())
     }
@@ -448,10 +454,8 @@ pub(crate) fn check_series(model: &str, series: &TimeSeries, positive: bool) -> 
         return Err(Error::empty("series").into());
     }
     shopml_core::validate::finite_slice("series values", y)?;
-    if positive {
-        if let Some(row) = y.iter().position(|&v| v <= 0.0) {
-            return Err(ForecastError::NonPositive { model: model.into(), row, value: y[row] });
-        }
+    if positive && let Some(row) = y.iter().position(|&v| v <= 0.0) {
+        return Err(ForecastError::NonPositive { model: model.into(), row, value: y[row] });
     }
     Ok(())
 }
@@ -501,7 +505,7 @@ pub(crate) fn ols(cols: &[Vec<f64>], y: &[f64]) -> Option<Vec<f64>> {
 pub(crate) fn classical_seasonal(y: &[f64], m: usize, multiplicative: bool) -> Vec<f64> {
     let n = y.len();
     let mut trend = vec![f64::NAN; n];
-    if m % 2 == 0 {
+    if m.is_multiple_of(2) {
         let half = m / 2;
         for t in half..n.saturating_sub(half) {
             let mut s = 0.5 * (y[t - half] + y[t + half]);
@@ -527,7 +531,13 @@ pub(crate) fn classical_seasonal(y: &[f64], m: usize, multiplicative: bool) -> V
             }
             t += m;
         }
-        *a = if c > 0 { s / c as f64 } else if multiplicative { 1.0 } else { 0.0 };
+        *a = if c > 0 {
+            s / c as f64
+        } else if multiplicative {
+            1.0
+        } else {
+            0.0
+        };
     }
     let mean = avg.iter().sum::<f64>() / m as f64;
     for a in avg.iter_mut() {
@@ -650,7 +660,8 @@ impl Fit<TimeSeries> for Ets {
         let has_trend = spec.trend != Component::None;
         // Free parameters: smoothing weights not fixed, then (unless fixed) the
         // initial states: level, trend, m − 1 seasons.
-        let free_w = [self.alpha.is_none(), has_trend && self.beta.is_none(), seasonal && self.gamma.is_none(), spec.damped && self.phi.is_none()];
+        let free_w =
+            [self.alpha.is_none(), has_trend && self.beta.is_none(), seasonal && self.gamma.is_none(), spec.damped && self.phi.is_none()];
         let n_w = free_w.iter().filter(|&&f| f).count();
         let n_states = if self.initial.is_some() { 0 } else { 1 + has_trend as usize + if seasonal { m - 1 } else { 0 } };
         let k = n_w + n_states;
@@ -716,7 +727,11 @@ impl Fit<TimeSeries> for Ets {
             }
             if seasonal {
                 for j in 1..m {
-                    let st = if spec.season == Component::Multiplicative { 0.05 } else { 0.1 * init.seasons[j].abs().max(0.01 * scale).max(1e-3) };
+                    let st = if spec.season == Component::Multiplicative {
+                        0.05
+                    } else {
+                        0.1 * init.seasons[j].abs().max(0.01 * scale).max(1e-3)
+                    };
                     push_state(init.seasons[j], st);
                 }
             }
@@ -725,9 +740,27 @@ impl Fit<TimeSeries> for Ets {
         let unpack = |x: &[f64], st: &mut EtsState| -> EtsCoefficients {
             let mut it = x.iter().copied();
             let alpha = if free_w[0] { it.next().unwrap_or(alpha0) } else { fixed.0.unwrap_or(alpha0) };
-            let beta = if !has_trend { 0.0 } else if free_w[1] { it.next().unwrap_or(beta0) } else { fixed.1.unwrap_or(beta0) };
-            let gamma = if !seasonal { 0.0 } else if free_w[2] { it.next().unwrap_or(gamma0) } else { fixed.2.unwrap_or(gamma0) };
-            let phi = if !spec.damped { 1.0 } else if free_w[3] { it.next().unwrap_or(phi0) } else { fixed.3.unwrap_or(phi0) };
+            let beta = if !has_trend {
+                0.0
+            } else if free_w[1] {
+                it.next().unwrap_or(beta0)
+            } else {
+                fixed.1.unwrap_or(beta0)
+            };
+            let gamma = if !seasonal {
+                0.0
+            } else if free_w[2] {
+                it.next().unwrap_or(gamma0)
+            } else {
+                fixed.2.unwrap_or(gamma0)
+            };
+            let phi = if !spec.damped {
+                1.0
+            } else if free_w[3] {
+                it.next().unwrap_or(phi0)
+            } else {
+                fixed.3.unwrap_or(phi0)
+            };
             if n_states > 0 {
                 st.level = it.next().unwrap_or(st.level);
                 if has_trend {
@@ -782,7 +815,14 @@ impl Fit<TimeSeries> for Ets {
 
 impl EtsModel {
     /// Filters `y` with fixed weights and initial state and builds the model.
-    pub(crate) fn from_run(y: &[f64], spec: EtsSpec, m: usize, coefficients: EtsCoefficients, initial: EtsState, n_params: usize) -> Result<Self> {
+    pub(crate) fn from_run(
+        y: &[f64],
+        spec: EtsSpec,
+        m: usize,
+        coefficients: EtsCoefficients,
+        initial: EtsState,
+        n_params: usize,
+    ) -> Result<Self> {
         let n = y.len();
         let mut last = initial.clone();
         let mut fitted = vec![0.0; n];
@@ -975,7 +1015,14 @@ pub struct AutoEts {
 
 impl Default for AutoEts {
     fn default() -> Self {
-        AutoEts { criterion: Criterion::Aicc, damped: None, allow_multiplicative_trend: false, restrict: true, seasonal: true, max_iter: 1000 }
+        AutoEts {
+            criterion: Criterion::Aicc,
+            damped: None,
+            allow_multiplicative_trend: false,
+            restrict: true,
+            seasonal: true,
+            max_iter: 1000,
+        }
     }
 }
 
@@ -1036,7 +1083,10 @@ impl AutoEts {
         for e in [Additive, Multiplicative] {
             for &(t, d) in &trends {
                 for &s in &seasons {
-                    if self.restrict && ((e == Additive && (t == Multiplicative || s == Multiplicative)) || (e == Multiplicative && t == Multiplicative && s == Additive)) {
+                    if self.restrict
+                        && ((e == Additive && (t == Multiplicative || s == Multiplicative))
+                            || (e == Multiplicative && t == Multiplicative && s == Additive))
+                    {
                         continue;
                     }
                     let spec = EtsSpec::new(e, t, d, s);
@@ -1105,7 +1155,9 @@ impl Fit<TimeSeries> for AutoEts {
         }
         match best {
             Some(model) => Ok(AutoEtsModel { model, candidates: tried }),
-            None => Err(ForecastError::NoModel { reason: format!("none of {} ETS candidates could be fitted to {} observations", tried.len(), y.len()) }),
+            None => Err(ForecastError::NoModel {
+                reason: format!("none of {} ETS candidates could be fitted to {} observations", tried.len(), y.len()),
+            }),
         }
     }
 }

@@ -10,9 +10,9 @@
 //! use shopml_core::{Fit, Forecast, TimeSeries};
 //! use shopml_forecast::ets::AutoEts;
 //!
-//! // Monthly demand with a yearly cycle.
+//! // Monthly demand with a yearly cycle and some irregular noise.
 //! let y: Vec<f64> = (0..60)
-//!     .map(|t| 200.0 + 2.0 * t as f64 + 30.0 * (t as f64 * std::f64::consts::PI / 6.0).sin())
+//!     .map(|t| 200.0 + 2.0 * t as f64 + 30.0 * (t as f64 * std::f64::consts::PI / 6.0).sin() + ((t * 37) % 11) as f64)
 //!     .collect();
 //! let model = AutoEts::params().fit(&TimeSeries::new(y, 12).unwrap()).unwrap();
 //! let f = model.forecast(12, &[80.0, 95.0]).unwrap();
@@ -21,14 +21,19 @@
 //! ```
 #![cfg_attr(not(test), warn(missing_docs))]
 
+pub mod backtest;
 pub mod baseline;
+pub mod batch;
 pub mod conformal;
 pub mod error;
 pub mod ets;
 pub mod holt_winters;
+pub mod intermittent;
+pub mod inventory;
+pub mod model;
 pub mod normal;
+mod optim;
 pub mod seasonal;
 pub mod theta;
-mod optim;
 
 pub use error::{ForecastError, Result};

@@ -10,6 +10,7 @@
 #[derive(Debug, Clone)]
 pub(crate) struct Minimum {
     pub x: Vec<f64>,
+    #[allow(dead_code)]
     pub value: f64,
 }
 

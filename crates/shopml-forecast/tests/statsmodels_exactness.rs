@@ -35,7 +35,8 @@ fn init(case: &Value) -> (f64, f64, Vec<f64>) {
     let i = &case["init"];
     let level = i["initial_level"].as_f64().unwrap();
     let trend = i.get("initial_trend").and_then(Value::as_f64).unwrap_or(0.0);
-    let seasons = i.get("initial_seasonal").map(|s| s.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()).unwrap_or_default();
+    let seasons =
+        i.get("initial_seasonal").map(|s| s.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect()).unwrap_or_default();
     (level, trend, seasons)
 }
 

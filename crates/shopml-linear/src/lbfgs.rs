@@ -140,8 +140,15 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
             t *= 0.5;
         }
         if !accepted {
+            if !s_hist.is_empty() {
+                // Retry once from steepest descent before giving up.
+                s_hist.clear();
+                y_hist.clear();
+                rho_hist.clear();
+                continue;
+            }
             // No progress possible at working precision.
-            return Outcome { x, f: big_f, n_iter: it + 1, converged: pg_max <= opts.gtol.max(1e-7) };
+            return Outcome { x, f: big_f, n_iter: it + 1, converged: pg_max <= opts.gtol };
         }
         let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
         let yv: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
@@ -161,7 +168,7 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
         std::mem::swap(&mut g, &mut g_new);
         f = f_new;
         big_f = big_f_new;
-        if rel <= opts.ftol {
+        if opts.ftol > 0.0 && rel <= opts.ftol {
             pseudo_gradient(&x, &g, l1, &mut pg);
             let pg_max = pg.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             return Outcome { x, f: big_f, n_iter: it + 1, converged: pg_max <= opts.gtol || rel <= opts.ftol };

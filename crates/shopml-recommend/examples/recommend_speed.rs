@@ -46,7 +46,8 @@ fn main() {
     let values: Vec<f32> = read(&format!("{dir}/values.f32"), |b, _| f32::from_le_bytes([b[0], b[1], b[2], b[3]]), 4);
     let data = Interactions::from_user_items(Csr::from_parts(dims[0], dims[1], indptr, indices, values).expect("valid CSR"));
     println!("shape={}x{} nnz={} threads={}", data.n_users(), data.n_items(), data.nnz(), rayon::current_num_threads());
-    let als = ImplicitAls::params().n_factors(factors).iterations(iters).regularization(0.01).solver(AlsSolver::ConjugateGradient { steps: 3 });
+    let als =
+        ImplicitAls::params().n_factors(factors).iterations(iters).regularization(0.01).solver(AlsSolver::ConjugateGradient { steps: 3 });
     match what {
         "als" => {
             let t = Instant::now();

@@ -358,7 +358,15 @@ impl ImplicitAls {
             || Scratch::new(k, solver),
             |s, (u, xu)| {
                 let (cols, vals) = m.row(u);
-                let pr = RowProblem { y, gram: &gram, diag: self.diag(cols.len()), cols, vals, alpha: self.alpha, offset: self.confidence.offset() };
+                let pr = RowProblem {
+                    y,
+                    gram: &gram,
+                    diag: self.diag(cols.len()),
+                    cols,
+                    vals,
+                    alpha: self.alpha,
+                    offset: self.confidence.offset(),
+                };
                 match solver {
                     AlsSolver::ConjugateGradient { steps } => {
                         solve_cg(xu, pr, steps, s);
@@ -390,7 +398,13 @@ impl Fit<Interactions> for ImplicitAls {
                 obs(&Progress { iteration: it + 1, total: Some(self.iterations), loss: None, elapsed: start.elapsed() });
             }
         }
-        Ok(AlsModel { user_factors: users, item_factors: items, regularization: self.regularization, alpha: self.alpha, offset: self.confidence.offset() })
+        Ok(AlsModel {
+            user_factors: users,
+            item_factors: items,
+            regularization: self.regularization,
+            alpha: self.alpha,
+            offset: self.confidence.offset(),
+        })
     }
 }
 
@@ -430,7 +444,15 @@ impl AlsModel {
         let gram = self.item_factors.gram(0.0);
         let mut x = vec![0f32; k];
         let mut s = Scratch::new(k, AlsSolver::Cholesky);
-        let pr = RowProblem { y: &self.item_factors, gram: &gram, diag: self.regularization.max(1e-6), cols: items, vals: values, alpha: self.alpha, offset: self.offset };
+        let pr = RowProblem {
+            y: &self.item_factors,
+            gram: &gram,
+            diag: self.regularization.max(1e-6),
+            cols: items,
+            vals: values,
+            alpha: self.alpha,
+            offset: self.offset,
+        };
         solve_cholesky(&mut x, pr, &mut s)?;
         Ok(x)
     }

@@ -384,9 +384,18 @@ fn unpermute(users: &[f32], pos_of_user: &[u32], items: &[f32], bias: &[f32], po
         b.push(bias[p as usize]);
     }
     if let Some(p) = b.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NotConverged { what: format!("BPR (item {p} bias diverged; lower learning_rate)"), iterations: 0, last_change: f64::NAN }.into());
+        return Err(Error::NotConverged {
+            what: format!("BPR (item {p} bias diverged; lower learning_rate)"),
+            iterations: 0,
+            last_change: f64::NAN,
+        }
+        .into());
     }
-    Ok(BprModel { user_factors: Factors::from_vec(pos_of_user.len(), k, uf)?, item_factors: Factors::from_vec(pos_of_item.len(), k, itf)?, item_bias: b })
+    Ok(BprModel {
+        user_factors: Factors::from_vec(pos_of_user.len(), k, uf)?,
+        item_factors: Factors::from_vec(pos_of_item.len(), k, itf)?,
+        item_bias: b,
+    })
 }
 
 impl Recommend for BprModel {

@@ -105,7 +105,9 @@ pub fn evaluate<M: Scorer + ?Sized>(model: &M, train: &Interactions, test: &Inte
         return Err(Error::shape("train vs test", format!("{:?}", train.shape()), format!("{:?}", test.shape())).into());
     }
     if (model.n_users(), model.n_items()) != train.shape() {
-        return Err(Error::shape("model vs train", format!("{:?}", train.shape()), format!("{:?}", (model.n_users(), model.n_items()))).into());
+        return Err(
+            Error::shape("model vs train", format!("{:?}", train.shape()), format!("{:?}", (model.n_users(), model.n_items()))).into()
+        );
     }
     let users: Vec<usize> = (0..test.n_users()).filter(|&u| test.user_items().row_nnz(u) > 0).collect();
     let lists = top_k_lists(model, train, &users, k)?;

@@ -190,7 +190,16 @@ pub struct BiasedMf {
 
 impl Default for BiasedMf {
     fn default() -> Self {
-        BiasedMf { n_factors: 100, n_epochs: 20, learning_rate: 0.005, regularization: 0.02, init_mean: 0.0, init_std: 0.1, shuffle: true, seed: 0 }
+        BiasedMf {
+            n_factors: 100,
+            n_epochs: 20,
+            learning_rate: 0.005,
+            regularization: 0.02,
+            init_mean: 0.0,
+            init_std: 0.1,
+            shuffle: true,
+            seed: 0,
+        }
     }
 }
 
@@ -308,17 +317,31 @@ impl Fit<Interactions> for BiasedMf {
             }
         }
         if let Some(p) = bu.iter().chain(&bi).position(|v| !v.is_finite()) {
-            return Err(Error::NotConverged { what: format!("biased MF SGD (bias {p} diverged; lower learning_rate)"), iterations: self.n_epochs, last_change: f64::NAN }.into());
+            return Err(Error::NotConverged {
+                what: format!("biased MF SGD (bias {p} diverged; lower learning_rate)"),
+                iterations: self.n_epochs,
+                last_change: f64::NAN,
+            }
+            .into());
         }
         let (lo, hi) = range(data);
-        Ok(BiasedMfModel { global_mean: mu, user_bias: bu, item_bias: bi, user_factors: pu, item_factors: qi, min_rating: lo, max_rating: hi })
+        Ok(BiasedMfModel {
+            global_mean: mu,
+            user_bias: bu,
+            item_bias: bi,
+            user_factors: pu,
+            item_factors: qi,
+            min_rating: lo,
+            max_rating: hi,
+        })
     }
 }
 
 impl RatingModel for BiasedMfModel {
     fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {
         check_pair(user, item, self.user_bias.len(), self.item_bias.len())?;
-        let r = self.global_mean + self.user_bias[user] + self.item_bias[item] + dot(self.user_factors.row(user), self.item_factors.row(item));
+        let r =
+            self.global_mean + self.user_bias[user] + self.item_bias[item] + dot(self.user_factors.row(user), self.item_factors.row(item));
         Ok(r.clamp(self.min_rating, self.max_rating))
     }
 }

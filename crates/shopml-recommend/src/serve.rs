@@ -165,7 +165,12 @@ pub fn recommend<M: Scorer + ?Sized>(model: &M, seen: Option<&Interactions>, use
 /// Top-N for many users in parallel (dense indices), one list per user in the
 /// order given. Users are scored in blocks of 64 (a GEMM per block for factor
 /// models) and each row is ranked by partial selection.
-pub fn recommend_batch<M: Scorer + ?Sized>(model: &M, seen: Option<&Interactions>, users: &[usize], req: &Request) -> Result<Vec<Vec<Scored>>> {
+pub fn recommend_batch<M: Scorer + ?Sized>(
+    model: &M,
+    seen: Option<&Interactions>,
+    users: &[usize],
+    req: &Request,
+) -> Result<Vec<Vec<Scored>>> {
     let n_items = model.n_items();
     let n_users = model.n_users();
     for &u in users {
@@ -329,7 +334,8 @@ impl<M: Scorer> Recommender<M> {
                 None => return Err(Error::UnknownId { what: "user", id: u.to_string() }.into()),
             }
         }
-        let mut lists: Vec<Option<Vec<Scored>>> = recommend_batch(&self.model, Some(&self.seen), &known, &dense)?.into_iter().map(Some).collect();
+        let mut lists: Vec<Option<Vec<Scored>>> =
+            recommend_batch(&self.model, Some(&self.seen), &known, &dense)?.into_iter().map(Some).collect();
         let fallback = if slots.iter().any(Option::is_none) { Some(self.fallback(&dense)?) } else { None };
         Ok(slots
             .into_iter()

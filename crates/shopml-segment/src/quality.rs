@@ -48,7 +48,9 @@ pub fn silhouette(x: ArrayView2<'_, f64>, labels: &[usize]) -> Result<f64> {
 }
 
 fn silhouette_compact(x: ArrayView2<'_, f64>, l: &[usize], k: usize) -> f64 {
-    let n = x.nrows();
+    let (n, d) = x.dim();
+    let xs = x.as_standard_layout();
+    let data = xs.as_slice().expect("standard layout");
     let mut size = vec![0usize; k];
     for &c in l {
         size[c] += 1;
@@ -57,9 +59,14 @@ fn silhouette_compact(x: ArrayView2<'_, f64>, l: &[usize], k: usize) -> f64 {
         .into_par_iter()
         .map(|i| {
             let mut sum = vec![0.0; k];
-            let xi = x.row(i);
-            for j in 0..n {
-                sum[l[j]] += dist(xi, x.row(j));
+            let xi = &data[i * d..(i + 1) * d];
+            for (j, xj) in data.chunks_exact(d).enumerate() {
+                let mut acc = 0.0;
+                for t in 0..d {
+                    let u = xi[t] - xj[t];
+                    acc += u * u;
+                }
+                sum[l[j]] += acc.sqrt();
             }
             let own = l[i];
             if size[own] <= 1 {

@@ -16,7 +16,9 @@ pub fn cholesky(a: ArrayView2<'_, f64>) -> Result<Cholesky> {
     check_square("cholesky input", a)?;
     match a.to_owned().cholesky(UPLO::Lower) {
         Ok(l) => Ok(Cholesky::from_lower(l)),
-        Err(ndarray_linalg::error::LinalgError::Lapack(lax::error::Error::LapackComputationalFailure { return_code })) if return_code > 0 => {
+        Err(ndarray_linalg::error::LinalgError::Lapack(lax::error::Error::LapackComputationalFailure { return_code }))
+            if return_code > 0 =>
+        {
             Err(Error::NotPositiveDefinite { what: "cholesky input".into(), pivot: return_code as usize - 1 })
         }
         Err(e) => Err(backend(e)),

@@ -140,7 +140,9 @@ impl Fit<Array2<String>> for OneHotParams {
         let column_names = match &self.column_names {
             Some(n) => {
                 if n.len() != x.ncols() {
-                    return Err(Error::shape("column_names vs records", format!("{} names", x.ncols()), format!("{} names", n.len())).into());
+                    return Err(
+                        Error::shape("column_names vs records", format!("{} names", x.ncols()), format!("{} names", n.len())).into()
+                    );
                 }
                 n.clone()
             }
@@ -251,10 +253,10 @@ impl OrdinalParams {
 
 impl Params for OrdinalParams {
     fn check(&self) -> shopml_core::Result<()> {
-        if let OrdinalUnknown::Value(v) = self.unknown {
-            if !v.is_finite() {
-                return Err(Error::param("unknown", format!("the encoded value for unknowns must be finite, got {v}")));
-            }
+        if let OrdinalUnknown::Value(v) = self.unknown
+            && !v.is_finite()
+        {
+            return Err(Error::param("unknown", format!("the encoded value for unknowns must be finite, got {v}")));
         }
         Ok(())
     }
@@ -278,7 +280,9 @@ impl Fit<Array2<String>> for OrdinalParams {
         let categories = match &self.order {
             Some(order) => {
                 if order.len() != x.ncols() {
-                    return Err(Error::shape("order vs records", format!("{} columns", x.ncols()), format!("{} columns", order.len())).into());
+                    return Err(
+                        Error::shape("order vs records", format!("{} columns", x.ncols()), format!("{} columns", order.len())).into()
+                    );
                 }
                 for (j, cats) in order.iter().enumerate() {
                     for (i, v) in x.column(j).iter().enumerate() {
@@ -313,4 +317,3 @@ impl Transform<Array2<String>> for OrdinalEncoder {
         Ok(out)
     }
 }
-

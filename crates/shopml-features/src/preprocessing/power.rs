@@ -135,10 +135,10 @@ impl BoxCoxParams {
 
 impl Params for BoxCoxParams {
     fn check(&self) -> shopml_core::Result<()> {
-        if let Some(l) = self.lambda {
-            if !l.is_finite() {
-                return Err(Error::param("lambda", format!("must be finite, got {l}")));
-            }
+        if let Some(l) = self.lambda
+            && !l.is_finite()
+        {
+            return Err(Error::param("lambda", format!("must be finite, got {l}")));
         }
         if !(self.lambda_min.is_finite() && self.lambda_max.is_finite() && self.lambda_min < self.lambda_max) {
             return Err(Error::param("lambda_range", format!("needs finite min < max, got ({}, {})", self.lambda_min, self.lambda_max)));

@@ -1,0 +1,394 @@
+//! Behaviour of every model against closed forms, hand computations and
+//! properties, plus the shopml conformance kit.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ndarray::{Array1, Array2, array};
+use shopml_core::{AsCoreError, Duplicates, Error, Fit, Interactions, InteractionsBuilder, Recommend, Triple, conformance};
+use shopml_recommend::eval::{self, RatingModel, from_dense};
+use shopml_recommend::{
+    AlsSolver, Baseline, BiasedMf, Bpr, ImplicitAls, ItemKnn, Popularity, Recommender, Request, SimilarItems, SimilarUsers, Similarity,
+    UnknownUser, recommend, recommend_batch,
+};
+
+/// Two communities: users 0..10 like items 0..6, users 10..20 like items 6..12,
+/// each user missing a couple of the community's items (a seeded pattern).
+fn communities() -> Array2<f64> {
+    let mut x = Array2::zeros((20, 12));
+    for u in 0..20 {
+        let base = if u < 10 { 0 } else { 6 };
+        for j in 0..6 {
+            if (u * 7 + j * 3) % 5 != 0 {
+                x[[u, base + j]] = 1.0 + ((u + j) % 3) as f64;
+            }
+        }
+    }
+    x
+}
+
+fn dense_f64(m: &Interactions) -> Array2<f64> {
+    m.user_items().to_dense().mapv(|v| v as f64)
+}
+
+/// Item factors after the last half-sweep solve the exact normal equations
+/// `(UᵀC_iU + λI) y_i = UᵀC_i p_i` for the final user factors (Hu et al. eq. 4).
+#[test]
+fn als_cholesky_solves_the_normal_equations() {
+    let data = from_dense(communities().view()).unwrap();
+    let (lambda, alpha) = (0.1f64, 2.0f64);
+    let m = ImplicitAls::params()
+        .n_factors(3)
+        .iterations(4)
+        .regularization(lambda as f32)
+        .alpha(alpha as f32)
+        .solver(AlsSolver::Cholesky)
+        .fit(&data)
+        .unwrap();
+    let r = dense_f64(&data);
+    let u = m.user_factors().view().mapv(|v| v as f64);
+    for i in 0..data.n_items() {
+        let mut a = Array2::<f64>::eye(3) * lambda;
+        let mut b = Array1::<f64>::zeros(3);
+        for uu in 0..data.n_users() {
+            let c = 1.0 + alpha * r[[uu, i]];
+            let p = if r[[uu, i]] > 0.0 { 1.0 } else { 0.0 };
+            let x = u.row(uu);
+            for d in 0..3 {
+                for e in 0..3 {
+                    a[[d, e]] += c * x[d] * x[e];
+                }
+                b[d] += c * p * x[d];
+            }
+        }
+        let y = m.item_factors().row(i).iter().map(|&v| v as f64).collect::<Array1<f64>>();
+        let resid = &a.dot(&y) - &b;
+        assert!(resid.iter().all(|e| e.abs() < 1e-3), "item {i}: residual {resid}");
+    }
+}
+
+/// CG with enough steps reaches the exact solve's fixed point: the final item
+/// factors of a CG fit also satisfy the normal equations closely.
+#[test]
+fn als_cg_matches_cholesky_quality() {
+    let data = from_dense(communities().view()).unwrap();
+    let fit = |s| ImplicitAls::params().n_factors(4).iterations(15).regularization(0.05).solver(s).seed(3).fit(&data).unwrap();
+    let chol = fit(AlsSolver::Cholesky);
+    let cg = fit(AlsSolver::ConjugateGradient { steps: 3 });
+    // Same predictions on observed/unobserved pairs to within a small tolerance.
+    let mut max_diff = 0f32;
+    for u in 0..data.n_users() {
+        let a = chol.score_items(u).unwrap();
+        let b = cg.score_items(u).unwrap();
+        for (x, y) in a.iter().zip(&b) {
+            max_diff = max_diff.max((x - y).abs());
+        }
+    }
+    assert!(max_diff < 0.05, "CG and Cholesky predictions differ by {max_diff}");
+}
+
+#[test]
+fn als_fold_in_equals_exact_user_solve() {
+    let data = from_dense(communities().view()).unwrap();
+    let m = ImplicitAls::params().n_factors(3).iterations(5).regularization(0.1).solver(AlsSolver::Cholesky).fit(&data).unwrap();
+    // Folding in user 4's own history reproduces the row the last user sweep
+    // would compute from the final item factors: check its normal equations.
+    let (items, vals) = data.user(4).unwrap();
+    let x = m.fold_in(items, vals).unwrap();
+    let y = m.item_factors().view().mapv(|v| v as f64);
+    let mut a = y.t().dot(&y) + Array2::<f64>::eye(3) * 0.1;
+    let mut b = Array1::<f64>::zeros(3);
+    for (&i, &v) in items.iter().zip(vals) {
+        let row = y.row(i as usize);
+        for d in 0..3 {
+            for e in 0..3 {
+                a[[d, e]] += v as f64 * row[d] * row[e];
+            }
+            b[d] += (1.0 + v as f64) * row[d];
+        }
+    }
+    let resid = &a.dot(&x.iter().map(|&v| v as f64).collect::<Array1<f64>>()) - &b;
+    assert!(resid.iter().all(|e| e.abs() < 1e-4), "{resid}");
+}
+
+/// Every model's top pick is in the user's own community for at least 18 of
+/// the 20 users (the seen items are excluded, so only 1–2 own items are left).
+#[test]
+fn every_model_recovers_the_communities() {
+    let data = from_dense(communities().view()).unwrap();
+    let check = |name: &str, m: &dyn shopml_recommend::Scorer| {
+        let users: Vec<usize> = (0..20).collect();
+        let recs = recommend_batch(m, Some(&data), &users, &Request::top(1)).unwrap();
+        let good = users.iter().zip(&recs).filter(|(u, r)| (if **u < 10 { 0..6 } else { 6..12 }).contains(&r[0].item)).count();
+        assert!(good >= 18, "{name}: only {good} of 20 top picks in the user's community");
+    };
+    check("als", &ImplicitAls::params().n_factors(4).iterations(10).fit(&data).unwrap());
+    check("bpr", &Bpr::params().n_factors(8).iterations(200).learning_rate(0.05).n_blocks(2).fit(&data).unwrap());
+    for sim in [
+        Similarity::Cosine,
+        Similarity::AdjustedCosine,
+        Similarity::Pearson,
+        Similarity::Jaccard,
+        Similarity::TfIdf,
+        Similarity::Bm25 { k1: 1.2, b: 0.75 },
+    ] {
+        check("item-knn", &ItemKnn::params().similarity(sim).fit(&data).unwrap());
+        check("user-knn", &ItemKnn::params().similarity(sim).user_based(true).k(5).fit(&data).unwrap());
+    }
+}
+
+#[test]
+fn knn_similarities_by_hand() {
+    // Items as columns: i0 = (1, 1, 0), i1 = (1, 0, 2), i2 = (0, 0, 3) over three users.
+    let x = array![[1.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 2.0, 3.0]];
+    let data = from_dense(x.view()).unwrap();
+    let cos = ItemKnn::params().fit(&data).unwrap();
+    let n = cos.neighbours();
+    // cos(i0, i1) = 1 / (√2 √5); cos(i1, i2) = 6 / (√5 · 3); cos(i0, i2) = 0 (not stored).
+    assert!((n.get(0, 1).unwrap() - 1.0 / (2f32.sqrt() * 5f32.sqrt())).abs() < 1e-6);
+    assert!((n.get(1, 2).unwrap() - 2.0 / 5f32.sqrt()).abs() < 1e-6);
+    assert_eq!(n.get(0, 2), None);
+    let jac = ItemKnn::params().similarity(Similarity::Jaccard).fit(&data).unwrap();
+    // Supports: i0 {0,1}, i1 {0,2}, i2 {2}: J(i0,i1) = 1/3, J(i1,i2) = 1/2.
+    assert!((jac.neighbours().get(0, 1).unwrap() - 1.0 / 3.0).abs() < 1e-6);
+    assert!((jac.neighbours().get(1, 2).unwrap() - 0.5).abs() < 1e-6);
+    // Shrinkage 1: one co-rater halves the similarity.
+    let shr = ItemKnn::params().similarity(Similarity::Jaccard).shrinkage(1.0).fit(&data).unwrap();
+    assert!((shr.neighbours().get(1, 2).unwrap() - 0.25).abs() < 1e-6);
+    // k = 1 keeps one neighbour per item: sparse, never dense.
+    let k1 = ItemKnn::params().k(1).fit(&data).unwrap();
+    assert!(k1.neighbours().nnz() <= 3);
+    // Score of user 1 (only i0, value 1) for i1 is cos(i0, i1).
+    let s = cos.score_items(1).unwrap();
+    assert!((s[1] - n.get(0, 1).unwrap()).abs() < 1e-6 && s[2] == 0.0);
+    assert_eq!(cos.similar_items(1, 1).unwrap()[0].item, 2);
+    assert!(cos.similar_users(0, 1).is_err());
+    let users = ItemKnn::params().user_based(true).fit(&data).unwrap();
+    // Users 0 = (1,1,0), 1 = (1,0,0): cosine 1/√2, the closest to user 1.
+    assert_eq!(users.similar_users(1, 1).unwrap()[0].item, 0);
+}
+
+#[test]
+fn popularity_and_filters() {
+    let x = array![[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 0.0, 5.0]];
+    let data = from_dense(x.view()).unwrap();
+    let pop = Popularity::params().fit(&data).unwrap();
+    assert_eq!(pop.scores(), &[3.0, 2.0, 1.0, 1.0]);
+    let weighted = Popularity::params().weighted(true).fit(&data).unwrap();
+    assert_eq!(weighted.scores(), &[3.0, 2.0, 1.0, 5.0]);
+    // User 1 has seen items 0 and 2: next is 1, then 3.
+    let r = recommend(&pop, Some(&data), 1, &Request::top(5)).unwrap();
+    assert_eq!(r.iter().map(|s| s.item).collect::<Vec<_>>(), vec![1, 3]);
+    let r = recommend(&pop, Some(&data), 1, &Request::top(5).exclude(vec![1])).unwrap();
+    assert_eq!(r.iter().map(|s| s.item).collect::<Vec<_>>(), vec![3]);
+    let r = recommend(&pop, Some(&data), 1, &Request::top(5).exclude_seen(false).candidates(vec![2, 3])).unwrap();
+    assert_eq!(r.iter().map(|s| s.item).collect::<Vec<_>>(), vec![2, 3]);
+    // Out-of-range ids are typed errors.
+    for bad in [
+        recommend(&pop, Some(&data), 3, &Request::top(1)),
+        recommend(&pop, Some(&data), 0, &Request::top(1).exclude(vec![9])),
+        recommend(&pop, Some(&data), 0, &Request::top(1).candidates(vec![4])),
+    ] {
+        assert!(matches!(bad.unwrap_err().as_core(), Some(Error::IndexOutOfRange { .. })));
+    }
+}
+
+/// The batch path (blocked GEMM + partial selection) equals core's
+/// single-user default (`score_items` + `top_n`) with seen items excluded.
+#[test]
+fn batch_equals_single_user_default() {
+    let data = from_dense(communities().view()).unwrap();
+    let m = ImplicitAls::params().n_factors(5).iterations(3).fit(&data).unwrap();
+    let users: Vec<usize> = (0..20).rev().collect();
+    let batch = recommend_batch(&m, Some(&data), &users, &Request::top(4)).unwrap();
+    for (&u, got) in users.iter().zip(&batch) {
+        let seen: Vec<usize> = data.user(u).unwrap().0.iter().map(|&i| i as usize).collect();
+        let want = Recommend::recommend(&m, u, 4, &seen).unwrap();
+        assert_eq!(got.iter().map(|s| s.item).collect::<Vec<_>>(), want.iter().map(|s| s.item).collect::<Vec<_>>());
+        for (a, b) in got.iter().zip(&want) {
+            assert!((a.score - b.score).abs() < 1e-5);
+        }
+    }
+}
+
+#[test]
+fn recommender_by_external_ids() {
+    let mut b = InteractionsBuilder::new();
+    for (u, i) in [("ann", "mug"), ("ann", "tea"), ("bob", "mug"), ("bob", "tea"), ("cat", "mug"), ("cat", "pot"), ("dan", "tea")] {
+        b.push(u, i, 1.0).unwrap();
+    }
+    let data = b.build(Duplicates::Sum).unwrap();
+    let knn = ItemKnn::params().fit(&data.matrix).unwrap();
+    let rec = Recommender::new(knn, &data).unwrap();
+    assert!(matches!(rec.recommend("zoe", &Request::top(1)).unwrap_err().as_core(), Some(Error::UnknownId { .. })));
+    let rec = rec.unknown_user(UnknownUser::Popularity);
+    assert_eq!(rec.recommend("zoe", &Request::top(1)).unwrap()[0].0, "mug");
+    let batch = rec.recommend_batch(&["dan", "zoe"], &Request::top(1)).unwrap();
+    assert_eq!(batch[0][0].0, "mug");
+    assert_eq!(batch[1][0].0, "mug");
+    assert_eq!(rec.similar_items("pot", 1).unwrap()[0].0, "mug");
+    // A new visitor who bought a pot: fold-in through the item neighbours.
+    let top = rec.recommend_history(&[("pot", 1.0)], &Request::top(2)).unwrap();
+    assert_eq!(top[0].0, "mug");
+    assert!(top.iter().all(|(i, _)| i != "pot"));
+    assert!(rec.recommend_history(&[("nope", 1.0)], &Request::top(2)).is_err());
+    let json = serde_json::to_string(&rec).unwrap();
+    let back: Recommender<shopml_recommend::KnnModel> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.recommend("ann", &Request::top(3)).unwrap(), rec.recommend("ann", &Request::top(3)).unwrap());
+    let pop = Popularity::params().fit(&data.matrix).unwrap();
+    let rec = Recommender::new(pop, &data).unwrap();
+    assert_eq!(rec.recommend_history(&[("mug", 1.0)], &Request::top(1)).unwrap()[0].0, "tea");
+}
+
+#[test]
+fn bpr_validation_hook_stops_early() {
+    let data = from_dense(communities().view()).unwrap();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c2 = calls.clone();
+    let hook: shopml_recommend::bpr::Validation = Arc::new(move |epoch, m: &shopml_recommend::BprModel| {
+        c2.fetch_add(1, Ordering::SeqCst);
+        assert_eq!(m.n_users(), 20);
+        epoch < 6
+    });
+    let m = Bpr::params().n_factors(4).iterations(50).validation(3, hook).fit(&data).unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "called at epochs 3 and 6, stopped at 6");
+    assert_eq!(m.n_items(), 12);
+}
+
+#[test]
+fn explicit_models() {
+    // Ratings r_ui = 3 + a_u + b_i exactly: the baseline with no
+    // regularisation recovers them, biased MF fits them closely.
+    let a = [0.5f32, -0.5, 1.0, 0.0, -1.0, 0.25];
+    let b = [1.0f32, -1.0, 0.5, 0.0, -0.5];
+    let mut t = Vec::new();
+    for u in 0..6 {
+        for i in 0..5 {
+            if (u + i) % 4 != 0 {
+                t.push(Triple { user: u as u32, item: i as u32, value: 3.0 + a[u] + b[i] });
+            }
+        }
+    }
+    let data = Interactions::from_triples(6, 5, &t, Duplicates::Error).unwrap();
+    let base = Baseline::params().reg_user(0.0).reg_item(0.0).iterations(200).fit(&data).unwrap();
+    let e = eval::evaluate_ratings(&base, &data).unwrap();
+    assert!(e.rmse < 1e-3, "baseline rmse {}", e.rmse);
+    // The unobserved pair (0, 0) is predicted from the additive structure.
+    assert!((base.predict_rating(0, 0).unwrap() - 4.5).abs() < 1e-2);
+    let mf = BiasedMf::params().n_factors(2).n_epochs(300).learning_rate(0.02).fit(&data).unwrap();
+    let e = eval::evaluate_ratings(&mf, &data).unwrap();
+    assert!(e.rmse < 0.05, "biased MF rmse {}", e.rmse);
+    // Predictions are clipped to the training range.
+    let (lo, hi) = (1.0f32, 5.0f32);
+    for u in 0..6 {
+        for i in 0..5 {
+            let p = mf.predict_rating(u, i).unwrap();
+            assert!((lo..=hi).contains(&p));
+        }
+    }
+    assert!(mf.predict_rating(6, 0).is_err());
+    let cv = eval::cross_validate_ratings(&Baseline::params(), &data, 3, 1).unwrap();
+    assert_eq!(cv.iter().map(|m| m.n).sum::<usize>(), data.nnz());
+}
+
+#[test]
+fn splits_partition_the_data() {
+    let data = from_dense(communities().view()).unwrap();
+    let (train, test) = eval::split_per_user(&data, 0.2, 7).unwrap();
+    assert_eq!(train.nnz() + test.nnz(), data.nnz());
+    for u in 0..data.n_users() {
+        let n = data.user_items().row_nnz(u);
+        assert_eq!(test.user_items().row_nnz(u), (0.2 * n as f64).round() as usize);
+        for &i in test.user(u).unwrap().0 {
+            assert_eq!(train.get(u, i as usize), None);
+            assert_eq!(test.get(u, i as usize), data.get(u, i as usize));
+        }
+    }
+    assert_eq!(eval::split_per_user(&data, 0.2, 7).unwrap().1, test, "seeded");
+    let (tr, te) = eval::split_random(&data, 0.25, 1).unwrap();
+    assert_eq!(te.nnz(), (0.25 * data.nnz() as f64).round() as usize);
+    assert_eq!(tr.nnz() + te.nnz(), data.nnz());
+    let folds = eval::k_fold(&data, 5, 3).unwrap();
+    assert_eq!(folds.iter().map(|f| f.1.nnz()).sum::<usize>(), data.nnz());
+    let ev = |u: u32, i: u32, time: i64| eval::TimedTriple { triple: Triple { user: u, item: i, value: 1.0 }, time };
+    let events = [ev(0, 0, 5), ev(0, 1, 1), ev(0, 2, 9), ev(1, 1, 3)];
+    let (tr, te) = eval::split_leave_last_n(&events, 2, 3, 1, Duplicates::Sum).unwrap();
+    assert_eq!(te.get(0, 2), Some(1.0));
+    assert_eq!(te.get(1, 1), Some(1.0));
+    assert_eq!(tr.nnz(), 2);
+    assert!(eval::split_per_user(&data, 1.0, 0).is_err());
+}
+
+#[test]
+fn evaluate_by_hand() {
+    // Popularity [3, 2, 1, 1]; user 1's test item is 3, ranked second after 1.
+    let train = from_dense(array![[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 1.0, 0.0], [1.0, 1.0, 0.0, 0.0]].view()).unwrap();
+    let test = from_dense(array![[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 0.0]].view()).unwrap();
+    let pop = Popularity::params().fit(&train).unwrap();
+    let m = eval::evaluate(&pop, &train, &test, 2).unwrap();
+    // User 1: list [1, 3] → hit at rank 2. User 2: list [2, 3] → hit at rank 1.
+    assert_eq!(m.n_users, 2);
+    assert_eq!(m.precision, 0.5);
+    assert!((m.ndcg - (1.0 / 3f64.log2() + 1.0) / 2.0).abs() < 1e-12);
+    assert_eq!(m.mrr, 0.75);
+    assert_eq!(m.coverage, 0.75);
+}
+
+fn expect_param<T: std::fmt::Debug>(r: Result<T, shopml_recommend::RecommendError>, name: &str) {
+    match r.unwrap_err().as_core() {
+        Some(Error::InvalidParameter { name: n, .. }) => assert_eq!(*n, name),
+        other => panic!("expected InvalidParameter {name}, got {other:?}"),
+    }
+}
+
+#[test]
+fn conformance_of_every_model() {
+    let x = communities();
+    let data = from_dense(x.view()).unwrap();
+    macro_rules! conform {
+        ($params:expr, $model:ty) => {{
+            let p = $params;
+            conformance::assert_send_sync::<$model>();
+            conformance::check_rejects_non_finite(&x, |x| p.fit(&from_dense(x.view())?));
+            conformance::check_rejects_empty(12, |x| p.fit(&from_dense(x.view())?));
+            conformance::check_input_unchanged(&data, |d| {
+                p.fit(d).unwrap();
+            });
+            let m = p.fit(&data).unwrap();
+            conformance::check_serde_roundtrip(&m, |m| m.score_items(3).unwrap());
+            conformance::check_thread_count_independence(|| p.fit(&data).unwrap());
+            // All-zero matrix: no stored values.
+            assert!(matches!(
+                p.fit(&Interactions::from_triples(3, 3, &[], Duplicates::Sum).unwrap()).unwrap_err().as_core(),
+                Some(Error::EmptyInput { .. })
+            ));
+            assert!(matches!(m.score_items(20).unwrap_err(), Error::IndexOutOfRange { .. }));
+        }};
+    }
+    conform!(Popularity::params(), shopml_recommend::PopularityModel);
+    conform!(ImplicitAls::params().n_factors(4).iterations(3), shopml_recommend::AlsModel);
+    conform!(ImplicitAls::params().n_factors(4).iterations(3).solver(AlsSolver::Cholesky), shopml_recommend::AlsModel);
+    conform!(Bpr::params().n_factors(4).iterations(5), shopml_recommend::BprModel);
+    conform!(ItemKnn::params(), shopml_recommend::KnnModel);
+    conform!(ItemKnn::params().user_based(true).similarity(Similarity::Bm25 { k1: 100.0, b: 0.8 }), shopml_recommend::KnnModel);
+    conform!(Baseline::params(), shopml_recommend::BaselineModel);
+    conform!(BiasedMf::params().n_factors(4).n_epochs(3), shopml_recommend::BiasedMfModel);
+    conformance::check_seed_determinism(|s| ImplicitAls::params().n_factors(4).iterations(2).seed(s).fit(&data).unwrap());
+    conformance::check_seed_determinism(|s| Bpr::params().n_factors(4).iterations(3).seed(s).fit(&data).unwrap());
+    conformance::check_seed_determinism(|s| BiasedMf::params().n_factors(4).n_epochs(2).seed(s).fit(&data).unwrap());
+    // Zero factors and other bad parameters name the parameter.
+    expect_param(ImplicitAls::params().n_factors(0).fit(&data), "n_factors");
+    expect_param(Bpr::params().n_factors(0).fit(&data), "n_factors");
+    expect_param(BiasedMf::params().n_factors(0).fit(&data), "n_factors");
+    expect_param(ImplicitAls::params().alpha(f32::NAN).fit(&data), "alpha");
+    expect_param(Bpr::params().learning_rate(0.0).fit(&data), "learning_rate");
+    expect_param(ItemKnn::params().k(0).fit(&data), "k");
+    // NaN ratings are rejected where they enter.
+    assert!(matches!(InteractionsBuilder::new().push("u", "i", f32::NAN).unwrap_err(), Error::NonFinite { .. }));
+    // Negative implicit feedback is an InvalidValue naming the cell.
+    let neg = from_dense(array![[1.0, -1.0]].view()).unwrap();
+    match ImplicitAls::params().fit(&neg).unwrap_err().as_core() {
+        Some(Error::InvalidValue { row: 0, column: Some(1), .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
