@@ -63,10 +63,16 @@
 //!
 //! ## Memory and speed
 //!
-//! Rows are parsed one at a time; memory grows only with the output kept and
-//! with the exact-duplicate detector, which stores each distinct line once
-//! (turn it off with [`CleaningRules::drop_exact_duplicates`]). Outlier rules
-//! need all kept values and run after the row-wise pass.
+//! Order lines stream through a three-stage pipeline: one thread decompresses
+//! and splits the CSV into batches of records, rayon parses and checks the
+//! row-local rules of a few batches in parallel, and the calling thread takes
+//! them in file order for the duplicate checks and the accounting. Memory is a
+//! bounded number of batches plus what is kept: the output itself and the
+//! exact-duplicate detector, which stores each distinct line once (turn it off
+//! with [`CleaningRules::drop_exact_duplicates`]). Outlier rules need all kept
+//! values and run after the row-wise pass. Results never depend on the number
+//! of threads. The full Online Retail file (541,909 lines, gzip) reads and
+//! cleans in a few tenths of a second of CPU; see `docs/perf/shopml-clean.md`.
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod csv;

@@ -10,6 +10,7 @@ use shopml_core::{Error, FastHashMap, IdMap, Params, Timestamp};
 
 use crate::error::Result;
 use crate::prep::{Grouped, ReturnPolicy, check_lines, default_snapshot, orders_of};
+use crate::rfm::{Rfm, TieRule, rfm_from_grouped};
 
 /// A dense feature matrix whose rows are keyed by external ids and whose
 /// columns have names.
@@ -127,11 +128,30 @@ impl CustomerFeaturesParams {
             Some(s) => s,
             None => default_snapshot(lines).ok_or_else(|| Error::empty("transactions: no purchase line with a customer"))?,
         };
-        let g = Grouped::build(lines, snapshot);
+        let g = Grouped::build(lines, snapshot, true);
         if g.customers.is_empty() {
             return Err(Error::empty("transactions: no purchase line with a customer before the snapshot").into());
         }
         Ok(self.table_from_grouped(lines, &g, snapshot, categories))
+    }
+
+    /// The RFM table and the feature table in one pass over the lines (they
+    /// share the grouping work): the RFM table is what
+    /// [`RfmParams`](crate::RfmParams) with the same snapshot, return policy
+    /// and `ties` gives, row for row.
+    pub fn compute_with_rfm(&self, lines: &[Transaction], categories: Option<&Categories>, ties: TieRule) -> Result<(Rfm, FeatureMatrix)> {
+        self.check()?;
+        check_lines(lines)?;
+        let snapshot = match self.snapshot {
+            Some(s) => s,
+            None => default_snapshot(lines).ok_or_else(|| Error::empty("transactions: no purchase line with a customer"))?,
+        };
+        let g = Grouped::build(lines, snapshot, true);
+        if g.customers.is_empty() {
+            return Err(Error::empty("transactions: no purchase line with a customer before the snapshot").into());
+        }
+        let rfm = rfm_from_grouped(lines, &g, snapshot, self.returns, ties);
+        Ok((rfm, self.table_from_grouped(lines, &g, snapshot, categories)))
     }
 
     pub(crate) fn table_from_grouped(
@@ -144,7 +164,18 @@ impl CustomerFeaturesParams {
         let names = self.feature_names();
         let p = names.len();
         let n = g.customers.len();
-        let rows: Vec<Vec<f64>> = (0..n).into_par_iter().map(|c| self.customer_row(lines, g, c, snapshot, categories)).collect();
+        // Category id of every product id (unmapped products are their own category).
+        let mut cat_ids: FastHashMap<&str, u32> = FastHashMap::default();
+        let cat_of: Vec<u32> = g
+            .product_ids
+            .iter()
+            .map(|p| {
+                let cat = categories.and_then(|m| m.get(p)).map(String::as_str).unwrap_or(p.as_str());
+                let next = cat_ids.len() as u32;
+                *cat_ids.entry(cat).or_insert(next)
+            })
+            .collect();
+        let rows: Vec<Vec<f64>> = (0..n).into_par_iter().map(|c| self.customer_row(lines, g, c, snapshot, &cat_of)).collect();
         let mut values = Array2::zeros((n, p));
         for (i, r) in rows.into_iter().enumerate() {
             for (j, v) in r.into_iter().enumerate() {
@@ -154,7 +185,7 @@ impl CustomerFeaturesParams {
         FeatureMatrix { names, rows: g.customers.clone(), values }
     }
 
-    fn customer_row(&self, lines: &[Transaction], g: &Grouped, c: usize, snapshot: Timestamp, categories: Option<&Categories>) -> Vec<f64> {
+    fn customer_row(&self, lines: &[Transaction], g: &Grouped, c: usize, snapshot: Timestamp, cat_of: &[u32]) -> Vec<f64> {
         let purchases = g.purchases(c);
         let orders = orders_of(lines, g, c);
         let n_orders = orders.len() as f64;
@@ -163,17 +194,17 @@ impl CustomerFeaturesParams {
         let mut units = 0.0;
         let mut first = Timestamp(i64::MAX);
         let mut last = Timestamp(i64::MIN);
-        let mut products: Vec<&str> = Vec::with_capacity(purchases.len());
-        let mut by_cat: FastHashMap<&str, f64> = FastHashMap::default();
+        let mut products: Vec<u32> = Vec::with_capacity(purchases.len());
+        let mut by_cat: Vec<(u32, f64)> = Vec::with_capacity(purchases.len());
         for &i in purchases {
             let t = &lines[i];
             gross += t.value();
             units += t.quantity;
             first = first.min(t.timestamp);
             last = last.max(t.timestamp);
-            products.push(t.product.as_str());
-            let cat = categories.and_then(|m| m.get(&t.product)).map(|s| s.as_str()).unwrap_or(t.product.as_str());
-            *by_cat.entry(cat).or_insert(0.0) += t.value();
+            let p = g.product[i];
+            products.push(p);
+            by_cat.push((cat_of[p as usize], t.value()));
         }
         let mut returned = 0.0;
         for &i in g.returns(c) {
@@ -185,7 +216,17 @@ impl CustomerFeaturesParams {
         };
         products.sort_unstable();
         products.dedup();
-        let top_cat = by_cat.values().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+        // Spend per category: a stable sort keeps input order within each category.
+        by_cat.sort_by_key(|&(cat, _)| cat);
+        let (mut n_cats, mut top_cat, mut run) = (0usize, f64::NEG_INFINITY, 0.0);
+        for (k, &(cat, v)) in by_cat.iter().enumerate() {
+            run += v;
+            if by_cat.get(k + 1).is_none_or(|next| next.0 != cat) {
+                n_cats += 1;
+                top_cat = top_cat.max(run);
+                run = 0.0;
+            }
+        }
         let gaps: Vec<f64> = orders.windows(2).map(|w| w[0].0.days_until(w[1].0)).collect();
         let (gap_mean, gap_std) = if gaps.is_empty() {
             (0.0, 0.0)
@@ -207,7 +248,7 @@ impl CustomerFeaturesParams {
             gap_std,
             if gross > 0.0 { -returned / gross } else { 0.0 },
             products.len() as f64,
-            by_cat.len() as f64,
+            n_cats as f64,
             if gross > 0.0 { top_cat / gross } else { 0.0 },
         ];
         for &w in &self.windows_days {
@@ -241,6 +282,15 @@ const BASE_NAMES: [&str; 14] = [
     "distinct_categories",
     "top_category_share",
 ];
+
+impl shopml_core::Fit<[Transaction]> for CustomerFeaturesParams {
+    type Model = FeatureMatrix;
+    type Error = crate::FeaturesError;
+    /// [`compute`](CustomerFeaturesParams::compute) without a category map.
+    fn fit(&self, data: &[Transaction]) -> Result<FeatureMatrix> {
+        self.compute(data, None)
+    }
+}
 
 impl Params for CustomerFeaturesParams {
     fn check(&self) -> shopml_core::Result<()> {

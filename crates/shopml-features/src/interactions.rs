@@ -475,6 +475,24 @@ impl InteractionParams {
     }
 }
 
+impl shopml_core::Fit<[Transaction]> for InteractionParams {
+    type Model = LabelledInteractions;
+    type Error = crate::FeaturesError;
+    /// [`from_transactions`](InteractionParams::from_transactions).
+    fn fit(&self, data: &[Transaction]) -> Result<LabelledInteractions> {
+        self.from_transactions(data)
+    }
+}
+
+impl shopml_core::Fit<[Event]> for InteractionParams {
+    type Model = LabelledInteractions;
+    type Error = crate::FeaturesError;
+    /// [`from_events`](InteractionParams::from_events).
+    fn fit(&self, data: &[Event]) -> Result<LabelledInteractions> {
+        self.from_events(data)
+    }
+}
+
 fn intern(map: &mut IdMap<String>, id: &str) -> u32 {
     match map.get(id) {
         Some(i) => i as u32,

@@ -54,47 +54,81 @@ pub(crate) struct Grouped {
     pub return_lines: Vec<usize>,
     /// Dense invoice id of every input line (`u32::MAX` for unused lines).
     pub invoice: Vec<u32>,
+    /// Dense product id of every input line when asked for (`u32::MAX` for unused lines).
+    pub product: Vec<u32>,
+    /// Product code of each dense product id.
+    pub product_ids: Vec<String>,
 }
 
 impl Grouped {
-    pub fn build(lines: &[Transaction], snapshot: Timestamp) -> Grouped {
+    /// Groups the lines; with `with_products`, also gives every used line a
+    /// dense product id (`product`).
+    pub fn build(lines: &[Transaction], snapshot: Timestamp, with_products: bool) -> Grouped {
         let mut customers = IdMap::named("customer");
         let mut invoices: FastHashMap<&str, u32> = FastHashMap::default();
         let mut invoice = vec![u32::MAX; lines.len()];
         let mut cust_of = vec![u32::MAX; lines.len()];
         let mut n_purchase = Vec::<usize>::new();
+        // Exports list the lines of one order together, so consecutive lines
+        // usually share customer and invoice: remember the last lookup.
+        let mut last_customer: (&str, usize) = ("", usize::MAX);
         // First pass: customers with purchases, in first-seen order.
         for (i, t) in lines.iter().enumerate() {
             if t.timestamp >= snapshot || t.quantity <= 0.0 {
                 continue;
             }
             let Some(c) = t.customer.as_deref() else { continue };
-            let ci = match customers.get(c) {
-                Some(ci) => ci,
-                None => {
-                    n_purchase.push(0);
-                    customers.insert(c.to_string())
-                }
+            let ci = if last_customer.1 != usize::MAX && last_customer.0 == c {
+                last_customer.1
+            } else {
+                let ci = match customers.get(c) {
+                    Some(ci) => ci,
+                    None => {
+                        n_purchase.push(0);
+                        customers.insert(c.to_string())
+                    }
+                };
+                last_customer = (c, ci);
+                ci
             };
             n_purchase[ci] += 1;
             cust_of[i] = ci as u32;
         }
         let mut n_return = vec![0usize; customers.len()];
+        let mut last_invoice: (&str, u32) = ("", u32::MAX);
         for (i, t) in lines.iter().enumerate() {
-            if t.timestamp >= snapshot || t.quantity == 0.0 {
+            if t.timestamp >= snapshot || t.quantity >= 0.0 {
                 continue;
             }
-            let Some(c) = t.customer.as_deref() else { continue };
-            if t.quantity < 0.0
+            if let Some(c) = t.customer.as_deref()
                 && let Some(ci) = customers.get(c)
             {
                 n_return[ci] += 1;
                 cust_of[i] = ci as u32;
             }
-            if cust_of[i] != u32::MAX {
-                let next = invoices.len() as u32;
-                invoice[i] = *invoices.entry(t.invoice.as_str()).or_insert(next);
+        }
+        let mut products: FastHashMap<&str, u32> = FastHashMap::default();
+        let mut product = if with_products { vec![u32::MAX; lines.len()] } else { Vec::new() };
+        for (i, t) in lines.iter().enumerate() {
+            if cust_of[i] == u32::MAX {
+                continue;
             }
+            invoice[i] = if last_invoice.1 != u32::MAX && last_invoice.0 == t.invoice {
+                last_invoice.1
+            } else {
+                let next = invoices.len() as u32;
+                let id = *invoices.entry(t.invoice.as_str()).or_insert(next);
+                last_invoice = (t.invoice.as_str(), id);
+                id
+            };
+            if with_products {
+                let next = products.len() as u32;
+                product[i] = *products.entry(t.product.as_str()).or_insert(next);
+            }
+        }
+        let mut product_ids = vec![String::new(); products.len()];
+        for (name, id) in products {
+            product_ids[id as usize] = name.to_string();
         }
         let ptr = |counts: &[usize]| {
             let mut p = Vec::with_capacity(counts.len() + 1);
@@ -126,7 +160,7 @@ impl Grouped {
                 rfill[c] += 1;
             }
         }
-        Grouped { customers, purchase_ptr, purchase_lines, return_ptr, return_lines, invoice }
+        Grouped { customers, purchase_ptr, purchase_lines, return_ptr, return_lines, invoice, product, product_ids }
     }
 
     pub fn purchases(&self, c: usize) -> &[usize] {

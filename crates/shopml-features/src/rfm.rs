@@ -187,7 +187,7 @@ impl RfmParams {
             Some(s) => s,
             None => default_snapshot(lines).ok_or_else(|| Error::empty("transactions: no purchase line with a customer"))?,
         };
-        let g = Grouped::build(lines, snapshot);
+        let g = Grouped::build(lines, snapshot, false);
         if g.customers.is_empty() {
             return Err(Error::empty("transactions: no purchase line with a customer before the snapshot").into());
         }
@@ -289,7 +289,7 @@ pub(crate) fn rfm_measures(lines: &[Transaction], g: &Grouped, snapshot: Timesta
     RfmCore { recency, frequency, monetary }
 }
 
-fn rfm_from_grouped(lines: &[Transaction], g: &Grouped, snapshot: Timestamp, returns: ReturnPolicy, ties: TieRule) -> Rfm {
+pub(crate) fn rfm_from_grouped(lines: &[Transaction], g: &Grouped, snapshot: Timestamp, returns: ReturnPolicy, ties: TieRule) -> Rfm {
     let RfmCore { recency, frequency, monetary } = rfm_measures(lines, g, snapshot, returns);
     let ids = g.customers.ids();
     // Recency: smaller is better, so score the negated value.

@@ -61,6 +61,10 @@ fn log_and_box_cox() {
     assert!((y[[1, 0]] - 4f64.ln()).abs() < 1e-15);
     let back = log.inverse_transform(&y).unwrap();
     assert!(back.iter().zip(x.iter()).all(|(a, b)| (a - b).abs() < 1e-12));
+    conformance::check_rejects_non_finite(&x, |x| LogTransformParams::new().fit(x));
+    conformance::check_rejects_empty(2, |x| LogTransformParams::new().fit(x));
+    conformance::check_rejects_wrong_width(2, |x| log.transform(x));
+    conformance::check_serde_roundtrip(&log, |m| m.transform(&x).unwrap());
     match LogTransformParams::new().offset(0.0).fit(&x) {
         Err(FeaturesError::Domain { row: 0, column: 0, .. }) => {}
         other => panic!("expected a domain error, got {other:?}"),

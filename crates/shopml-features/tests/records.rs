@@ -136,6 +136,9 @@ fn features_are_deterministic_and_serialisable() {
     let copy: shopml_features::FeatureMatrix = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
     assert_eq!(copy, f);
     let rfm = RfmParams::new().compute(&data).unwrap();
+    let (rfm2, f2) = CustomerFeaturesParams::new().compute_with_rfm(&data, None, TieRule::Shared).unwrap();
+    assert_eq!(rfm2, rfm, "the combined entry point gives the same RFM table");
+    assert_eq!(f2, CustomerFeaturesParams::new().compute(&data, None).unwrap());
     conformance::check_serde_roundtrip(&rfm, |r| r.monetary.clone());
     conformance::assert_send_sync::<shopml_features::Rfm>();
     conformance::assert_send_sync::<shopml_features::FeatureMatrix>();

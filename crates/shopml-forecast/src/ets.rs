@@ -130,30 +130,65 @@ pub(crate) fn filter(
     spec: &EtsSpec,
     c: &EtsCoefficients,
     state: &mut EtsState,
+    fitted: Option<&mut [f64]>,
+) -> Option<(f64, f64)> {
+    // Monomorphised per component combination: the per-step branches on the
+    // model structure disappear from the hot loop.
+    use Component::*;
+    let mult_err = spec.error == Multiplicative;
+    macro_rules! go {
+        ($t:expr, $s:expr) => {
+            if mult_err { filter_impl::<$t, $s, true>(y, c, state, fitted) } else { filter_impl::<$t, $s, false>(y, c, state, fitted) }
+        };
+    }
+    match (spec.trend, spec.season) {
+        (None, None) => go!(0, 0),
+        (None, Additive) => go!(0, 1),
+        (None, Multiplicative) => go!(0, 2),
+        (Additive, None) => go!(1, 0),
+        (Additive, Additive) => go!(1, 1),
+        (Additive, Multiplicative) => go!(1, 2),
+        (Multiplicative, None) => go!(2, 0),
+        (Multiplicative, Additive) => go!(2, 1),
+        (Multiplicative, Multiplicative) => go!(2, 2),
+    }
+}
+
+/// The filter for one structure: `TREND`/`SEASON` 0 = none, 1 = additive, 2 = multiplicative.
+fn filter_impl<const TREND: u8, const SEASON: u8, const MULT_ERR: bool>(
+    y: &[f64],
+    c: &EtsCoefficients,
+    state: &mut EtsState,
     mut fitted: Option<&mut [f64]>,
 ) -> Option<(f64, f64)> {
     let m = state.seasons.len();
+    if SEASON != 0 && m == 0 {
+        return None;
+    }
     let (mut l, mut b) = (state.level, state.trend);
     let s = &mut state.seasons;
     let (alpha, beta, gamma, phi) = (c.alpha, c.beta, c.gamma, c.phi);
     let beta_over_alpha = if alpha != 0.0 { beta / alpha } else { 0.0 };
+    let phi_is_one = (phi - 1.0).abs() < TOL;
     let mut sse = 0.0;
     let mut sum_log = 0.0;
+    // Σ ln|ŷ| as the log of running products, flushed before they leave range.
+    let mut prod = 1.0f64;
     let mut idx = 0usize;
     for (t, &yt) in y.iter().enumerate() {
-        let (phib, q) = match spec.trend {
-            Component::None => (0.0, l),
-            Component::Additive => (phi * b, l + phi * b),
-            Component::Multiplicative => {
-                let pb = if (phi - 1.0).abs() < TOL { b } else { b.powf(phi) };
+        let (phib, q) = match TREND {
+            0 => (0.0, l),
+            1 => (phi * b, l + phi * b),
+            _ => {
+                let pb = if phi_is_one { b } else { b.powf(phi) };
                 (pb, l * pb)
             }
         };
-        let sv = if m > 0 { s[idx] } else { 0.0 };
-        let f = match spec.season {
-            Component::None => q,
-            Component::Additive => q + sv,
-            Component::Multiplicative => q * sv,
+        let sv = if SEASON != 0 { s[idx] } else { 0.0 };
+        let f = match SEASON {
+            0 => q,
+            1 => q + sv,
+            _ => q * sv,
         };
         if !f.is_finite() {
             return None;
@@ -161,7 +196,7 @@ pub(crate) fn filter(
         if let Some(out) = fitted.as_deref_mut() {
             out[t] = f;
         }
-        let e = if spec.error == Component::Multiplicative {
+        let e = if MULT_ERR {
             if f.abs() < TOL {
                 return None;
             }
@@ -170,13 +205,17 @@ pub(crate) fn filter(
             yt - f
         };
         sse += e * e;
-        if spec.error == Component::Multiplicative {
-            sum_log += f.abs().ln();
+        if MULT_ERR {
+            prod *= f.abs();
+            if !(1e-150..=1e150).contains(&prod) {
+                sum_log += prod.ln();
+                prod = 1.0;
+            }
         }
-        let p = match spec.season {
-            Component::None => yt,
-            Component::Additive => yt - sv,
-            Component::Multiplicative => {
+        let p = match SEASON {
+            0 => yt,
+            1 => yt - sv,
+            _ => {
                 if sv.abs() < TOL {
                     HUGE
                 } else {
@@ -185,25 +224,16 @@ pub(crate) fn filter(
             }
         };
         let newl = q + alpha * (p - q);
-        match spec.trend {
-            Component::None => {}
-            Component::Additive => b = phib + beta_over_alpha * (newl - l - phib),
-            Component::Multiplicative => {
+        match TREND {
+            0 => {}
+            1 => b = phib + beta_over_alpha * (newl - l - phib),
+            _ => {
                 let r = if l.abs() < TOL { HUGE } else { newl / l };
                 b = phib + beta_over_alpha * (r - phib);
             }
         }
-        if m > 0 {
-            let tt = match spec.season {
-                Component::Multiplicative => {
-                    if q.abs() < TOL {
-                        HUGE
-                    } else {
-                        yt / q
-                    }
-                }
-                _ => yt - q,
-            };
+        if SEASON != 0 {
+            let tt = if SEASON == 2 { if q.abs() < TOL { HUGE } else { yt / q } } else { yt - q };
             s[idx] = sv + gamma * (tt - sv);
             idx += 1;
             if idx == m {
@@ -212,12 +242,15 @@ pub(crate) fn filter(
         }
         l = newl;
     }
+    if MULT_ERR {
+        sum_log += prod.ln();
+    }
     if !(l.is_finite() && b.is_finite()) {
         return None;
     }
     state.level = l;
     state.trend = b;
-    if m > 0 {
+    if SEASON != 0 {
         s.rotate_left(idx);
     }
     Some((sse, sum_log))
@@ -294,7 +327,19 @@ pub(crate) fn admissible(spec: &EtsSpec, c: &EtsCoefficients, m: usize) -> bool 
     // 1 + a₁z + … + a_{m+1} z^{m+1} (a_j = p_{m+1−j}) is "stationary", which
     // the Schur–Cohn step-down recursion checks through reflection coefficients.
     let d = m + 1;
-    let mut p = vec![0.0; d + 1];
+    // Stack buffers: AutoETS allows m ≤ 24, larger seasons fall back to the heap.
+    let mut p_buf = [0.0f64; 32];
+    let mut a_buf = [0.0f64; 32];
+    let mut t_buf = [0.0f64; 32];
+    let mut heap: Vec<f64>;
+    let (p, a, tmp): (&mut [f64], &mut [f64], &mut [f64]) = if d < 32 {
+        (&mut p_buf[..=d], &mut a_buf[..d], &mut t_buf[..d])
+    } else {
+        heap = vec![0.0; 3 * d + 1];
+        let (x, rest) = heap.split_at_mut(d + 1);
+        let (y, z) = rest.split_at_mut(d);
+        (x, y, z)
+    };
     p[0] = phi * (1.0 - alpha - gamma);
     p[1] = alpha + beta - alpha * phi + gamma - 1.0;
     for v in p.iter_mut().take(m).skip(2) {
@@ -302,8 +347,9 @@ pub(crate) fn admissible(spec: &EtsSpec, c: &EtsCoefficients, m: usize) -> bool 
     }
     p[m] = alpha + beta - phi;
     p[m + 1] = 1.0;
-    let mut a: Vec<f64> = (1..=d).map(|j| p[d - j]).collect(); // a[j-1] = a_j
-    let mut tmp = vec![0.0; d];
+    for j in 1..=d {
+        a[j - 1] = p[d - j]; // a[j-1] = a_j
+    }
     for k in (1..=d).rev() {
         let kappa = a[k - 1];
         if kappa.abs() >= 1.0 + 1e-10 {

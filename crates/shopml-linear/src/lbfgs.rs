@@ -70,6 +70,7 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
     let mut x_new = vec![0.0; n];
     let mut g_new = vec![0.0; n];
     let mut alpha = vec![0.0; opts.memory];
+    let mut failures = 0usize;
     for it in 0..opts.max_iter {
         pseudo_gradient(&x, &g, l1, &mut pg);
         let pg_max = pg.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -113,7 +114,7 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
         let mut accepted = false;
         let mut f_new = f;
         let mut big_f_new = big_f;
-        for _ in 0..60 {
+        for _ in 0..40 {
             for j in 0..n {
                 let mut v = x[j] + t * d[j];
                 if has_l1 && l1.get(j).copied().unwrap_or(0.0) > 0.0 && v * orthant[j] <= 0.0 {
@@ -140,8 +141,9 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
             t *= 0.5;
         }
         if !accepted {
-            if !s_hist.is_empty() {
-                // Retry once from steepest descent before giving up.
+            failures += 1;
+            if !s_hist.is_empty() && failures < 3 {
+                // Retry from steepest descent before giving up.
                 s_hist.clear();
                 y_hist.clear();
                 rho_hist.clear();

@@ -69,8 +69,8 @@ fn multinomial_and_l1_logistic_match_sklearn() {
     let m = LogisticRegression::params()
         .c(0.1)
         .penalty(Penalty::L1)
-        .tol(1e-10)
-        .max_iter(20_000)
+        .tol(1e-9)
+        .max_iter(5_000)
         .fit(&LogisticData::new(d.x.view(), d.y.view()))
         .unwrap();
     let want = vec_f64(&lf["coef"]);

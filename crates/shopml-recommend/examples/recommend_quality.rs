@@ -117,30 +117,44 @@ fn main() {
     write(&format!("{}/train.csv", a[3]), &train);
     write(&format!("{}/test.csv", a[3]), &test);
     eprintln!("{} users × {} items, train nnz {}, test nnz {}", train.n_users(), train.n_items(), train.nnz(), test.nnz());
+    let only_bpr = std::env::var("RECQ_ONLY_BPR").is_ok();
     let t = Instant::now();
     let pop = Popularity::params().fit(&train).expect("fit");
     row("popularity", &pop, &train, &test, t.elapsed().as_secs_f64());
-    // Same hyper-parameters as the implicit side (its confidence convention c = α r).
-    let als = ImplicitAls::params()
+    if !only_bpr {
+        // Same hyper-parameters as the implicit side (its confidence convention c = α r).
+        let als = ImplicitAls::params()
+            .n_factors(64)
+            .regularization(0.05)
+            .alpha(alpha)
+            .confidence(Confidence::AlphaTimesValue)
+            .iterations(15)
+            .solver(AlsSolver::ConjugateGradient { steps: 3 })
+            .seed(0);
+        let t = Instant::now();
+        let m = als.fit(&train).expect("fit");
+        row("als", &m, &train, &test, t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let m = als.clone().confidence(Confidence::OnePlusAlpha).fit(&train).expect("fit");
+        row("als (c = 1 + αr)", &m, &train, &test, t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let m = als.clone().solver(AlsSolver::Cholesky).fit(&train).expect("fit");
+        row("als (Cholesky)", &m, &train, &test, t.elapsed().as_secs_f64());
+    }
+    let t = Instant::now();
+    let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+    let bpr = Bpr::params()
         .n_factors(64)
-        .regularization(0.05)
-        .alpha(alpha)
-        .confidence(Confidence::AlphaTimesValue)
-        .iterations(15)
-        .solver(AlsSolver::ConjugateGradient { steps: 3 })
-        .seed(0);
-    let t = Instant::now();
-    let m = als.fit(&train).expect("fit");
-    row("als", &m, &train, &test, t.elapsed().as_secs_f64());
-    let t = Instant::now();
-    let m = als.clone().confidence(Confidence::OnePlusAlpha).fit(&train).expect("fit");
-    row("als (c = 1 + αr)", &m, &train, &test, t.elapsed().as_secs_f64());
-    let t = Instant::now();
-    let m = als.clone().solver(AlsSolver::Cholesky).fit(&train).expect("fit");
-    row("als (Cholesky)", &m, &train, &test, t.elapsed().as_secs_f64());
-    let t = Instant::now();
-    let m = Bpr::params().n_factors(64).learning_rate(0.01).regularization(0.01).iterations(100).seed(0).fit(&train).expect("fit");
+        .learning_rate(env("BPR_LR", 0.01) as f32)
+        .regularization(0.01)
+        .iterations(env("BPR_ITERS", 100.0) as usize)
+        .n_blocks(env("BPR_BLOCKS", 8.0) as usize)
+        .seed(env("BPR_SEED", 0.0) as u64);
+    let m = bpr.fit(&train).expect("fit");
     row("bpr", &m, &train, &test, t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let m = bpr.clone().learning_rate(0.05).fit(&train).expect("fit");
+    row("bpr (lr 0.05)", &m, &train, &test, t.elapsed().as_secs_f64());
     for (name, sim) in [
         ("item-knn cosine", Similarity::Cosine),
         ("item-knn bm25", Similarity::Bm25 { k1: 100.0, b: 0.8 }),

@@ -236,6 +236,25 @@ struct RowProblem<'a> {
     offset: f32,
 }
 
+/// `out += Σ_i coef(c_i, y_i · v) y_i` over the row's interactions, two
+/// items at a time so that both rows' loads are in flight together (`v` is
+/// fixed during the loop, so this is exactly the one-at-a-time sum).
+#[inline]
+fn accumulate(pr: RowProblem<'_>, v: &[f32], out: &mut [f32], coef: impl Fn(f32, f32) -> f32) {
+    let mut pairs_c = pr.cols.chunks_exact(2);
+    let mut pairs_v = pr.vals.chunks_exact(2);
+    for (c2, v2) in (&mut pairs_c).zip(&mut pairs_v) {
+        let (ya, yb) = (pr.y.row(c2[0] as usize), pr.y.row(c2[1] as usize));
+        let (da, db) = (dot(ya, v), dot(yb, v));
+        axpy(coef(pr.offset + pr.alpha * v2[0], da), ya, out);
+        axpy(coef(pr.offset + pr.alpha * v2[1], db), yb, out);
+    }
+    for (&c, &val) in pairs_c.remainder().iter().zip(pairs_v.remainder()) {
+        let y = pr.y.row(c as usize);
+        axpy(coef(pr.offset + pr.alpha * val, dot(y, v)), y, out);
+    }
+}
+
 /// `steps` CG steps on `(YᵀY + diag·I + Σ αr y yᵀ) x = Σ (1 + αr) y`, from `x`.
 fn solve_cg(x: &mut [f32], pr: RowProblem<'_>, steps: usize, s: &mut Scratch) {
     let Scratch { r, p, ap, .. } = s;
@@ -243,12 +262,7 @@ fn solve_cg(x: &mut [f32], pr: RowProblem<'_>, steps: usize, s: &mut Scratch) {
     for (ri, xi) in r.iter_mut().zip(x.iter()) {
         *ri = -(*ri + pr.diag * xi);
     }
-    for (&c, &v) in pr.cols.iter().zip(pr.vals) {
-        let yi = pr.y.row(c as usize);
-        let c = pr.offset + pr.alpha * v;
-        let t = c - (c - 1.0) * dot(yi, x);
-        axpy(t, yi, r);
-    }
+    accumulate(pr, x, r, |c, d| c - (c - 1.0) * d);
     p.copy_from_slice(r);
     let mut rs_old = dot(r, r);
     if rs_old < 1e-20 {
@@ -257,11 +271,7 @@ fn solve_cg(x: &mut [f32], pr: RowProblem<'_>, steps: usize, s: &mut Scratch) {
     for _ in 0..steps {
         matvec(pr.gram, p, ap);
         axpy(pr.diag, p, ap);
-        for (&c, &v) in pr.cols.iter().zip(pr.vals) {
-            let yi = pr.y.row(c as usize);
-            let t = (pr.offset + pr.alpha * v - 1.0) * dot(yi, p);
-            axpy(t, yi, ap);
-        }
+        accumulate(pr, p, ap, |c, d| (c - 1.0) * d);
         let pap = dot(p, ap);
         if pap <= 0.0 || !pap.is_finite() {
             break;

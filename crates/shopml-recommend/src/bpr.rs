@@ -15,9 +15,10 @@
 //! is paired with item block `(t + s) mod n_blocks`, so the strata of a
 //! sub-epoch touch disjoint user and item rows and run in parallel with
 //! exclusive `&mut` access. Within a stratum every positive pair is visited
-//! once in a shuffled order, and its negative is drawn uniformly from the
-//! stratum's item block, rejecting the user's positives (a positive is never
-//! used as a negative; if ten draws all hit positives the step is skipped).
+//! once in a shuffled order, and its negative is drawn from the stratum's item
+//! block — uniformly by default, or in proportion to popularity — rejecting
+//! the user's positives (a positive is never used as a negative; if ten draws
+//! all hit positives the step is skipped).
 //! Each stratum has its own RNG seeded from `(seed, epoch, sub-epoch, block)`,
 //! so the model is identical whatever the thread count.
 
@@ -37,6 +38,17 @@ use crate::serve::{Scorer, SimilarItems, SimilarUsers};
 /// model; return `false` to stop training early (that snapshot is returned).
 pub type Validation = Arc<dyn Fn(usize, &BprModel) -> bool + Send + Sync>;
 
+/// How negative items are drawn (never a positive of the user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum NegativeSampling {
+    /// Uniformly over the item block (Rendle et al.'s uniform sampler; default).
+    #[default]
+    Uniform,
+    /// Proportionally to item popularity within the stratum: the item of a
+    /// random positive pair of the stratum.
+    Popularity,
+}
+
 /// Parameters of BPR (Rendle et al. 2009); fit gives a [`BprModel`].
 #[derive(Clone)]
 pub struct Bpr {
@@ -51,6 +63,8 @@ pub struct Bpr {
     /// Blocks of the stratified schedule (default 8); the parallelism is at
     /// most this. Results depend on it, not on the thread count.
     pub n_blocks: usize,
+    /// Negative sampler (default uniform).
+    pub negative_sampling: NegativeSampling,
     /// Seed of initialisation and sampling.
     pub seed: u64,
     /// Validation hook and how often (epochs) to call it.
@@ -65,6 +79,7 @@ impl fmt::Debug for Bpr {
             .field("regularization", &self.regularization)
             .field("iterations", &self.iterations)
             .field("n_blocks", &self.n_blocks)
+            .field("negative_sampling", &self.negative_sampling)
             .field("seed", &self.seed)
             .field("validation_every", &self.validation.as_ref().map(|v| v.0))
             .finish()
@@ -73,7 +88,16 @@ impl fmt::Debug for Bpr {
 
 impl Default for Bpr {
     fn default() -> Self {
-        Bpr { n_factors: 100, learning_rate: 0.01, regularization: 0.01, iterations: 100, n_blocks: 8, seed: 0, validation: None }
+        Bpr {
+            n_factors: 100,
+            learning_rate: 0.01,
+            regularization: 0.01,
+            iterations: 100,
+            n_blocks: 8,
+            negative_sampling: NegativeSampling::Uniform,
+            seed: 0,
+            validation: None,
+        }
     }
 }
 
@@ -105,6 +129,11 @@ impl Bpr {
     /// Sets `n_blocks`.
     pub fn n_blocks(mut self, v: usize) -> Self {
         self.n_blocks = v;
+        self
+    }
+    /// Sets the negative sampler.
+    pub fn negative_sampling(mut self, v: NegativeSampling) -> Self {
+        self.negative_sampling = v;
         self
     }
     /// Sets `seed`.
@@ -234,7 +263,10 @@ impl Bpr {
             let positives = data.user_items().row(user).0;
             let mut neg = None;
             for _ in 0..10 {
-                let j = rng.below(n_block_items);
+                let j = match self.negative_sampling {
+                    NegativeSampling::Uniform => rng.below(n_block_items),
+                    NegativeSampling::Popularity => st.pairs[rng.below(st.pairs.len())].1 as usize,
+                };
                 if j != il as usize && positives.binary_search(&item_of_pos[st.item_offset + j]).is_err() {
                     neg = Some(j);
                     break;

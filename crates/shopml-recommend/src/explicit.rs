@@ -258,6 +258,21 @@ impl Params for BiasedMf {
     }
 }
 
+/// One Funk-SVD step for rating `(u, i)` with error `err` (Surprise's update:
+/// biases, then `p` and `q` together from their old values).
+#[inline]
+fn sgd_step(pu: &mut Factors, qi: &mut Factors, bu: &mut [f32], bi: &mut [f32], u: usize, i: usize, err: f32, lr: f32, reg: f32) {
+    bu[u] += lr * (err - reg * bu[u]);
+    bi[i] += lr * (err - reg * bi[i]);
+    let q = qi.row_mut(i);
+    let p = pu.row_mut(u);
+    for (pf, qf) in p.iter_mut().zip(q.iter_mut()) {
+        let (a, b) = (*pf, *qf);
+        *pf += lr * (err * b - reg * a);
+        *qf += lr * (err * a - reg * b);
+    }
+}
+
 /// Fitted biased MF model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BiasedMfModel {
@@ -299,21 +314,32 @@ impl Fit<Interactions> for BiasedMf {
             if self.shuffle {
                 order.shuffle(&mut rng);
             }
-            for t in &order {
-                let (u, i) = (t.user as usize, t.item as usize);
-                let p = pu.row_mut(u);
-                let q = qi.row(i);
-                let err = t.value - (mu + bu[u] + bi[i] + dot(p, q));
-                bu[u] += lr * (err - reg * bu[u]);
-                bi[i] += lr * (err - reg * bi[i]);
-                // Update p and q together from their old values.
-                let q = qi.row_mut(i);
-                let p = &mut pu.as_mut_slice()[u * k..(u + 1) * k];
-                for (pf, qf) in p.iter_mut().zip(q.iter_mut()) {
-                    let (a, b) = (*pf, *qf);
-                    *pf += lr * (err * b - reg * a);
-                    *qf += lr * (err * a - reg * b);
+            // Ratings are taken four at a time: when the four touch distinct
+            // users and items, their errors are computed first (so the four
+            // factor rows load in parallel) and the updates applied in order —
+            // exactly the sequential result, with less waiting on memory.
+            let mut t = 0;
+            while t < order.len() {
+                let g = &order[t..(t + 4).min(order.len())];
+                let independent = g.len() == 4 && (0..4).all(|a| (a + 1..4).all(|b| g[a].user != g[b].user && g[a].item != g[b].item));
+                if independent {
+                    let mut err = [0f32; 4];
+                    for (e, r) in err.iter_mut().zip(g) {
+                        let (u, i) = (r.user as usize, r.item as usize);
+                        *e = r.value - (mu + bu[u] + bi[i] + dot(pu.row(u), qi.row(i)));
+                    }
+                    for (e, r) in err.iter().zip(g) {
+                        sgd_step(&mut pu, &mut qi, &mut bu, &mut bi, r.user as usize, r.item as usize, *e, lr, reg);
+                    }
+                } else {
+                    let r = &g[0];
+                    let (u, i) = (r.user as usize, r.item as usize);
+                    let e = r.value - (mu + bu[u] + bi[i] + dot(pu.row(u), qi.row(i)));
+                    sgd_step(&mut pu, &mut qi, &mut bu, &mut bi, u, i, e, lr, reg);
+                    t += 1;
+                    continue;
                 }
+                t += 4;
             }
         }
         if let Some(p) = bu.iter().chain(&bi).position(|v| !v.is_finite()) {

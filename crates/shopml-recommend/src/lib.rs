@@ -47,7 +47,7 @@ pub mod popularity;
 pub mod serve;
 
 pub use als::{AlsModel, AlsSolver, Confidence, ImplicitAls};
-pub use bpr::{Bpr, BprModel};
+pub use bpr::{Bpr, BprModel, NegativeSampling};
 pub use error::{RecommendError, Result};
 pub use eval::{RatingModel, evaluate, evaluate_ratings};
 pub use explicit::{Baseline, BaselineModel, BiasedMf, BiasedMfModel};

@@ -76,8 +76,13 @@ fn main() {
             println!("{best:.4} {n_iter} {inertia:.6} {:.2}", gflops(n, d, k, assign_passes, best));
         }
         Some("minibatch") => {
-            let (n, d, k, batch, seed): (usize, usize, usize, usize, u64) =
-                (args[3].parse().unwrap(), args[4].parse().unwrap(), args[5].parse().unwrap(), args[6].parse().unwrap(), args[7].parse().unwrap());
+            let (n, d, k, batch, seed): (usize, usize, usize, usize, u64) = (
+                args[3].parse().unwrap(),
+                args[4].parse().unwrap(),
+                args[5].parse().unwrap(),
+                args[6].parse().unwrap(),
+                args[7].parse().unwrap(),
+            );
             let x = read_f64(&args[2], n, d);
             let t = Instant::now();
             let m = MiniBatchKMeans::params(k).batch_size(batch).seed(seed).fit(x.view(), None).unwrap();

@@ -78,7 +78,12 @@ pub fn elbow(ks: &[usize], inertia: &[f64]) -> usize {
 /// Errors: `ks` must start at 2 or more and be non-empty (parameter `k_range`);
 /// `silhouette_sample_size` must be at least 2; the largest `k` must be below
 /// the number of rows; plus every error of [`KMeansParams::fit_full`].
-pub fn choose_k(params: &KMeansParams, x: ArrayView2<'_, f64>, ks: RangeInclusive<usize>, silhouette_sample_size: usize) -> Result<KChoice> {
+pub fn choose_k(
+    params: &KMeansParams,
+    x: ArrayView2<'_, f64>,
+    ks: RangeInclusive<usize>,
+    silhouette_sample_size: usize,
+) -> Result<KChoice> {
     let (k_lo, k_hi) = (*ks.start(), *ks.end());
     if k_lo < 2 || k_hi < k_lo {
         return Err(shopml_core::Error::param("k_range", format!("need 2 ≤ start ≤ end, got {k_lo}..={k_hi}")).into());
@@ -145,7 +150,12 @@ pub fn recommend(scores: Vec<KScore>) -> KChoice {
         format!("Calinski–Harabasz is highest at k = {by_ch} ({:.1})", get(by_ch).calinski_harabasz),
         format!("Davies–Bouldin is lowest at k = {by_db} ({:.4})", get(by_db).davies_bouldin),
         format!("the inertia curve bends most (elbow) at k = {by_elbow}"),
-        format!("k = {} has {} of 4 votes{}", best.0, best.1, if best.1 < 2 { "; no agreement, so the best silhouette among the picks decides" } else { "" }),
+        format!(
+            "k = {} has {} of 4 votes{}",
+            best.0,
+            best.1,
+            if best.1 < 2 { "; no agreement, so the best silhouette among the picks decides" } else { "" }
+        ),
     ];
     KChoice { scores, recommended: best.0, reasons }
 }

@@ -19,6 +19,9 @@ pub trait Float:
     fn to_f64(self) -> f64;
     /// `true` unless NaN or ±∞.
     fn is_finite_value(self) -> bool;
+    /// `self × a + b` with one rounding (compiles to an FMA instruction
+    /// only inside code built with the `fma` target feature).
+    fn fused_mul_add(self, a: Self, b: Self) -> Self;
 }
 
 impl Float for f64 {
@@ -34,6 +37,10 @@ impl Float for f64 {
     fn is_finite_value(self) -> bool {
         self.is_finite()
     }
+    #[inline(always)]
+    fn fused_mul_add(self, a: Self, b: Self) -> Self {
+        self.mul_add(a, b)
+    }
 }
 
 impl Float for f32 {
@@ -48,6 +55,10 @@ impl Float for f32 {
     #[inline(always)]
     fn is_finite_value(self) -> bool {
         self.is_finite()
+    }
+    #[inline(always)]
+    fn fused_mul_add(self, a: Self, b: Self) -> Self {
+        self.mul_add(a, b)
     }
 }
 

@@ -87,7 +87,9 @@ impl<F: Float> KMeans<F> {
 
     fn centred(&self, x: ArrayView2<'_, F>) -> Result<Vec<F>> {
         if x.ncols() != self.n_features() {
-            return Err(shopml_core::Error::shape("records", format!("{} columns", self.n_features()), format!("{} columns", x.ncols())).into());
+            return Err(
+                shopml_core::Error::shape("records", format!("{} columns", self.n_features()), format!("{} columns", x.ncols())).into()
+            );
         }
         check_records("records", x)?;
         Ok(centre_copy(x, self.offset.view()))
@@ -162,6 +164,31 @@ pub(crate) fn column_means<F: Float>(x: ArrayView2<'_, F>) -> Vec<f64> {
     m.iter().map(|s| s / n as f64).collect()
 }
 
+/// Population variance of each column around `mean` (per-block partial sums, block order).
+pub(crate) fn column_variances<F: Float>(x: ArrayView2<'_, F>, mean: &[f64]) -> Vec<f64> {
+    let (n, d) = x.dim();
+    let parts: Vec<Vec<f64>> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let mut s = vec![0.0; d];
+            for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
+                for ((a, &v), &m) in s.iter_mut().zip(x.row(i)).zip(mean) {
+                    let t = v.to_f64() - m;
+                    *a += t * t;
+                }
+            }
+            s
+        })
+        .collect();
+    let mut v = vec![0.0; d];
+    for p in &parts {
+        for (a, b) in v.iter_mut().zip(p) {
+            *a += b;
+        }
+    }
+    v.iter().map(|s| s / n as f64).collect()
+}
+
 /// A row-major copy of `x` minus `offset`.
 pub(crate) fn centre_copy<F: Float>(x: ArrayView2<'_, F>, offset: ArrayView1<'_, F>) -> Vec<F> {
     let (n, d) = x.dim();
@@ -193,27 +220,31 @@ impl KMeansParams {
         if k > n {
             return Err(Error::TooManyClusters { n_clusters: k, n_samples: n });
         }
-        if let Init::Given(c) = &self.init {
-            if c.ncols() != d {
-                return Err(shopml_core::Error::shape("init centres", format!("{d} columns"), format!("{} columns", c.ncols())).into());
-            }
+        if let Init::Given(c) = &self.init
+            && c.ncols() != d
+        {
+            return Err(shopml_core::Error::shape("init centres", format!("{d} columns"), format!("{} columns", c.ncols())).into());
         }
         let mean = column_means(x);
-        let offset: Array1<F> = mean.iter().map(|&m| F::from_f64(m)).collect();
-        let xc = centre_copy(x, offset.view());
-        let rows = Rows { data: &xc, n, d };
-        // scikit-learn's tolerance: tol × mean per-feature variance.
-        let var_mean = {
-            let parts: Vec<f64> = xc.par_chunks(BLOCK * d).map(|c| c.iter().map(|&v| v.to_f64() * v.to_f64()).sum::<f64>()).collect();
-            let ss: f64 = parts.iter().sum();
-            let mut corr = 0.0;
-            // Centring in F may leave a tiny residual mean; remove it.
-            for (j, &m) in mean.iter().enumerate() {
-                let r = m - offset[j].to_f64();
-                corr += r * r;
+        let var = column_variances(x, &mean);
+        // Distances are expanded as ‖c‖² − 2x·c, which loses precision when the
+        // rows sit far from the origin relative to their spread. Such data is
+        // centred on a copy (as scikit-learn always does); data already near
+        // the origin (e.g. standardised features) is used in place, saving a
+        // copy of the records.
+        let centre = mean.iter().zip(&var).any(|(m, v)| m.abs() > 4.0 * v.sqrt());
+        let offset: Array1<F> = mean.iter().map(|&m| if centre { F::from_f64(m) } else { F::zero() }).collect();
+        let owned;
+        let xc: &[F] = match (centre, x.as_slice()) {
+            (false, Some(s)) => s,
+            _ => {
+                owned = centre_copy(x, offset.view());
+                &owned
             }
-            (ss / n as f64 - corr).max(0.0) / d as f64
         };
+        let rows = Rows { data: xc, n, d };
+        // scikit-learn's tolerance: tol × mean per-feature variance.
+        let var_mean = var.iter().sum::<f64>() / d as f64;
         let tol_abs = self.tol * var_mean;
         let hamerly = self.algorithm == Algorithm::Hamerly;
         let mut rng = StdRng::seed_from_u64(self.seed);

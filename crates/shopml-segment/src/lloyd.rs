@@ -37,6 +37,77 @@ impl<'a, F: Float> Rows<'a, F> {
     }
 }
 
+/// Largest `d` for which the register-blocked kernel below is used; wider
+/// rows go through ndarray's GEMM (matrixmultiply), whose packing cost is
+/// then amortised.
+const SMALL_D: usize = 64;
+
+/// `out[r·k + j] = Σₜ x[r·d + t] · ct[t·k + j]` for `m` rows: the chunk × centres
+/// product, blocked 4 rows × 8 centres in registers. For the small `d` and `k`
+/// of customer segmentation this beats a packing GEMM (measured with perf on
+/// 1M × 16, k = 16: matrixmultiply spent more time packing than multiplying).
+#[inline(always)]
+fn dots_body<F: Float, const FMA: bool>(x: &[F], m: usize, d: usize, ct: &[F], k: usize, out: &mut [F]) {
+    #[inline(always)]
+    fn madd<F: Float, const FMA: bool>(a: F, b: F, c: F) -> F {
+        if FMA { a.fused_mul_add(b, c) } else { a * b + c }
+    }
+    let kb = k / 8 * 8;
+    let mut r = 0;
+    while r + 4 <= m {
+        let xs: [&[F]; 4] = std::array::from_fn(|i| &x[(r + i) * d..(r + i + 1) * d]);
+        let mut j0 = 0;
+        while j0 < kb {
+            let mut acc = [[F::zero(); 8]; 4];
+            for t in 0..d {
+                let c: &[F; 8] = ct[t * k + j0..t * k + j0 + 8].try_into().expect("8 centres");
+                for i in 0..4 {
+                    let xv = xs[i][t];
+                    for q in 0..8 {
+                        acc[i][q] = madd::<F, FMA>(xv, c[q], acc[i][q]);
+                    }
+                }
+            }
+            for i in 0..4 {
+                out[(r + i) * k + j0..(r + i) * k + j0 + 8].copy_from_slice(&acc[i]);
+            }
+            j0 += 8;
+        }
+        for i in 0..4 {
+            for j in kb..k {
+                let mut s = F::zero();
+                for t in 0..d {
+                    s = madd::<F, FMA>(xs[i][t], ct[t * k + j], s);
+                }
+                out[(r + i) * k + j] = s;
+            }
+        }
+        r += 4;
+    }
+    for r in r..m {
+        let xr = &x[r * d..(r + 1) * d];
+        for j in 0..k {
+            let mut s = F::zero();
+            for t in 0..d {
+                s = madd::<F, FMA>(xr[t], ct[t * k + j], s);
+            }
+            out[r * k + j] = s;
+        }
+    }
+}
+
+/// Whether the running CPU has AVX2 and FMA (checked once per call site).
+fn has_avx2_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// One block's (or the whole data's) contribution.
 pub(crate) struct Partial {
     /// `k × d` weighted sums of the rows assigned to each cluster.
@@ -91,54 +162,100 @@ fn centre_norms<F: Float>(centres: ArrayView2<'_, F>) -> Vec<F> {
     centres.outer_iter().map(|c| c.iter().fold(F::zero(), |a, &v| a + v * v)).collect()
 }
 
+/// What one assignment pass needs, shared by every block.
+struct AssignCtx<'a, F> {
+    x: Rows<'a, F>,
+    w: Option<&'a [f64]>,
+    cnorm: &'a [F],
+    ct2: &'a [F],
+    ct: ArrayView2<'a, F>,
+    k: usize,
+    d: usize,
+    accumulate_sums: bool,
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn assign_block_avx2_fma<F: Float>(ctx: &AssignCtx<'_, F>, start: usize, end: usize, lab: &mut [u32]) -> Partial {
+    assign_block::<F, true>(ctx, start, end, lab)
+}
+
+/// Assigns rows `start..end` (labels in `lab`) chunk by chunk; `FAST` builds
+/// the body with AVX2 + FMA.
+#[inline(always)]
+fn assign_block<F: Float, const FAST: bool>(ctx: &AssignCtx<'_, F>, start: usize, end: usize, lab: &mut [u32]) -> Partial {
+    let (k, d, x) = (ctx.k, ctx.d, ctx.x);
+    let mut part = Partial::zeros(if ctx.accumulate_sums { k } else { 0 }, d);
+    let mut tile = vec![F::zero(); CHUNK * k];
+    let mut c0 = start;
+    while c0 < end {
+        let m = CHUNK.min(end - c0);
+        let xs = &x.data[c0 * d..(c0 + m) * d];
+        if d <= SMALL_D {
+            dots_body::<F, FAST>(xs, m, d, ctx.ct2, k, &mut tile);
+        } else {
+            let xa = ArrayView2::from_shape((m, d), xs).expect("chunk shape");
+            let mut t = ndarray::ArrayViewMut2::from_shape((m, k), &mut tile[..m * k]).expect("tile shape");
+            general_mat_mul(F::from_f64(-2.0), &xa, &ctx.ct, F::zero(), &mut t);
+        }
+        for r in 0..m {
+            let dr = &tile[r * k..(r + 1) * k];
+            let mut best = 0usize;
+            let mut bd = ctx.cnorm[0] + dr[0];
+            for j in 1..k {
+                let v = ctx.cnorm[j] + dr[j];
+                let lt = v < bd;
+                bd = if lt { v } else { bd };
+                best = if lt { j } else { best };
+            }
+            let i = c0 + r;
+            let slot = &mut lab[i - start];
+            if *slot != best as u32 {
+                part.changed += 1;
+                *slot = best as u32;
+            }
+            if ctx.accumulate_sums {
+                accumulate(&mut part, &xs[r * d..(r + 1) * d], best, ctx.w.map_or(1.0, |w| w[i]));
+            }
+        }
+        c0 += m;
+    }
+    part
+}
+
 /// Assigns every row to its nearest centre (ties to the lowest index),
 /// writing `labels` and, when `accumulate_sums`, the per-cluster weighted sums.
 ///
 /// Distances are `‖c‖² − 2 x·c` (the row's own norm does not change the
 /// argmin), the cross term computed for [`CHUNK`] rows at a time as one GEMM.
-pub(crate) fn assign<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, centres: ArrayView2<'_, F>, labels: &mut [u32], accumulate_sums: bool) -> Partial {
+pub(crate) fn assign<F: Float>(
+    x: Rows<'_, F>,
+    w: Option<&[f64]>,
+    centres: ArrayView2<'_, F>,
+    labels: &mut [u32],
+    accumulate_sums: bool,
+) -> Partial {
     let (k, d) = centres.dim();
     let cnorm = centre_norms(centres);
     let ct = centres.t();
-    let minus_two = F::from_f64(-2.0);
+    // −2·Cᵀ, row-major d × k, for the register-blocked kernel.
+    let ct2: Vec<F> = ct.iter().map(|&v| v * F::from_f64(-2.0)).collect();
+    let ctx = AssignCtx { x, w, cnorm: &cnorm, ct2: &ct2, ct, k, d, accumulate_sums };
+    let fast = has_avx2_fma();
     let parts: Vec<Partial> = labels
         .par_chunks_mut(BLOCK)
         .enumerate()
         .map(|(b, lab)| {
             let (start, end) = x.block(b);
-            let mut part = Partial::zeros(if accumulate_sums { k } else { 0 }, d);
-            let mut tile = Array2::<F>::zeros((CHUNK, k));
-            let mut c0 = start;
-            while c0 < end {
-                let m = CHUNK.min(end - c0);
-                let xa = ArrayView2::from_shape((m, d), &x.data[c0 * d..(c0 + m) * d]).expect("chunk shape");
-                let mut t = tile.slice_mut(ndarray::s![..m, ..]);
-                general_mat_mul(minus_two, &xa, &ct, F::zero(), &mut t);
-                let ts = tile.as_slice().expect("tile is contiguous");
-                for r in 0..m {
-                    let dr = &ts[r * k..(r + 1) * k];
-                    let mut best = 0usize;
-                    let mut bd = cnorm[0] + dr[0];
-                    for j in 1..k {
-                        let v = cnorm[j] + dr[j];
-                        if v < bd {
-                            bd = v;
-                            best = j;
-                        }
-                    }
-                    let i = c0 + r;
-                    let slot = &mut lab[i - start];
-                    if *slot != best as u32 {
-                        part.changed += 1;
-                        *slot = best as u32;
-                    }
-                    if accumulate_sums {
-                        accumulate(&mut part, x.row(i), best, w.map_or(1.0, |w| w[i]));
-                    }
-                }
-                c0 += m;
+            #[cfg(target_arch = "x86_64")]
+            if fast {
+                // SAFETY: `fast` is true only when `has_avx2_fma()` found AVX2 and
+                // FMA on this CPU, the only requirement of `assign_block_avx2_fma`.
+                #[allow(unsafe_code)]
+                return unsafe { assign_block_avx2_fma(&ctx, start, end, lab) };
             }
-            part
+            let _ = fast;
+            assign_block::<F, false>(&ctx, start, end, lab)
         })
         .collect();
     reduce(parts, if accumulate_sums { k } else { 0 }, d)
@@ -195,7 +312,13 @@ fn distances_to_assigned<F: Float>(x: Rows<'_, F>, centres: &[F], labels: &[u32]
 /// rows farthest from their current centres (each such row's weight is moved
 /// out of its old cluster's sums), as scikit-learn does; a cluster whose
 /// weight is still zero keeps its old centre. Returns the number of relocations.
-pub(crate) fn update_centres<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, old: &Array2<F>, labels: &[u32], part: &mut Partial) -> (Array2<F>, usize) {
+pub(crate) fn update_centres<F: Float>(
+    x: Rows<'_, F>,
+    w: Option<&[f64]>,
+    old: &Array2<F>,
+    labels: &[u32],
+    part: &mut Partial,
+) -> (Array2<F>, usize) {
     let (k, d) = old.dim();
     let empty: Vec<usize> = (0..k).filter(|&j| part.weights[j] <= 0.0).collect();
     let mut relocated = 0;
@@ -355,7 +478,14 @@ pub(crate) struct Run<F> {
 
 /// Iterates Lloyd (or Hamerly) from `centres` until no label changes, the
 /// summed squared centre shift is at most `tol_abs`, or `max_iter`.
-pub(crate) fn run<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, mut centres: Array2<F>, max_iter: usize, tol_abs: f64, hamerly: bool) -> Run<F> {
+pub(crate) fn run<F: Float>(
+    x: Rows<'_, F>,
+    w: Option<&[f64]>,
+    mut centres: Array2<F>,
+    max_iter: usize,
+    tol_abs: f64,
+    hamerly: bool,
+) -> Run<F> {
     let k = centres.nrows();
     let mut labels = vec![u32::MAX; x.n];
     let mut strict = false;

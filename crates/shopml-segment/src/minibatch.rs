@@ -175,7 +175,11 @@ impl MiniBatchParams {
 
     /// Starts a streaming model from a first batch (k-means++ on the batch,
     /// then one update with it). Continue with [`MiniBatchKMeans::partial_fit`].
-    pub fn partial_fit_start<F: Float>(&self, batch: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<MiniBatchKMeans<F>> {
+    pub fn partial_fit_start<F: Float>(
+        &self,
+        batch: ArrayView2<'_, F>,
+        sample_weight: Option<ArrayView1<'_, f64>>,
+    ) -> Result<MiniBatchKMeans<F>> {
         self.check()?;
         check_records("batch", batch)?;
         let (n, d) = batch.dim();

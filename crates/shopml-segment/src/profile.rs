@@ -125,7 +125,12 @@ fn median(v: &mut [f64]) -> f64 {
 ///
 /// Errors: non-finite or empty `x`; labels or revenue of the wrong length;
 /// a label `≥ n_segments` ([`shopml_core::Error::IndexOutOfRange`]).
-pub fn profile(x: ArrayView2<'_, f64>, labels: &[usize], n_segments: usize, revenue: Option<ArrayView1<'_, f64>>) -> Result<Vec<SegmentProfile>> {
+pub fn profile(
+    x: ArrayView2<'_, f64>,
+    labels: &[usize],
+    n_segments: usize,
+    revenue: Option<ArrayView1<'_, f64>>,
+) -> Result<Vec<SegmentProfile>> {
     check_records("records", x)?;
     let (n, p) = x.dim();
     if labels.len() != n {

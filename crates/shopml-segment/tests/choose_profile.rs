@@ -33,7 +33,8 @@ fn quality_indices_by_hand() {
 fn elbow_and_vote() {
     // A sharp bend at k = 4.
     assert_eq!(elbow(&[2, 3, 4, 5, 6, 7], &[100.0, 60.0, 20.0, 18.0, 16.0, 15.0]), 4);
-    let row = |k, inertia, s, ch, db| KScore { k, inertia, silhouette: s, silhouette_sampled: false, calinski_harabasz: ch, davies_bouldin: db };
+    let row =
+        |k, inertia, s, ch, db| KScore { k, inertia, silhouette: s, silhouette_sampled: false, calinski_harabasz: ch, davies_bouldin: db };
     let c = recommend(vec![row(2, 100.0, 0.5, 10.0, 0.9), row(3, 40.0, 0.6, 30.0, 0.5), row(4, 35.0, 0.55, 20.0, 0.7)]);
     assert_eq!(c.recommended, 3);
     assert!(c.reasons.iter().any(|r| r.contains("4 of 4 votes")), "{:?}", c.reasons);
@@ -50,7 +51,10 @@ fn choose_k_finds_three_groups() {
     // Sampled silhouette path.
     let s = choose_k(&KMeans::params(2).n_init(1), x.view(), 3..=3, 40).unwrap();
     assert!(s.scores[0].silhouette_sampled && s.scores[0].silhouette > 0.8);
-    assert!(matches!(choose_k(&KMeans::params(2), x.view(), 1..=3, 100), Err(shopml_segment::Error::Core(CoreError::InvalidParameter { name: "k_range", .. }))));
+    assert!(matches!(
+        choose_k(&KMeans::params(2), x.view(), 1..=3, 100),
+        Err(shopml_segment::Error::Core(CoreError::InvalidParameter { name: "k_range", .. }))
+    ));
 }
 
 #[test]
@@ -82,7 +86,10 @@ fn profiles_by_hand_and_rfm_names() {
     assert_eq!(p[0].name.as_deref(), Some("champions: high value, recent"));
     assert_eq!(p[1].name.as_deref(), Some("lost: low value, lapsed"));
     assert_eq!(p[2].name.as_deref(), Some("mid value, cooling"));
-    assert!(matches!(profile(x.view(), &[0, 0, 1, 1, 3], 3, None), Err(shopml_segment::Error::Core(CoreError::IndexOutOfRange { index: 3, .. }))));
+    assert!(matches!(
+        profile(x.view(), &[0, 0, 1, 1, 3], 3, None),
+        Err(shopml_segment::Error::Core(CoreError::IndexOutOfRange { index: 3, .. }))
+    ));
 }
 
 #[test]

@@ -14,7 +14,8 @@ fn scaled() -> Array2<f64> {
 }
 
 fn as_matrix(v: &serde_json::Value) -> Array2<f64> {
-    let rows: Vec<Vec<f64>> = v.as_array().unwrap().iter().map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()).collect();
+    let rows: Vec<Vec<f64>> =
+        v.as_array().unwrap().iter().map(|r| r.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()).collect();
     Array2::from_shape_fn((rows.len(), rows[0].len()), |(i, j)| rows[i][j])
 }
 
@@ -45,7 +46,11 @@ fn given_centres_converge_to_sklearn_centres() {
                 // Same partition ⇒ the quality indices must agree with scikit-learn's.
                 let close = |a: f64, b: f64, what: &str| assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "k = {k}: {what} {a} vs {b}");
                 close(quality::silhouette(z.view(), &labels).unwrap(), case["silhouette"].as_f64().unwrap(), "silhouette");
-                close(quality::calinski_harabasz(z.view(), &labels).unwrap(), case["calinski_harabasz"].as_f64().unwrap(), "Calinski–Harabasz");
+                close(
+                    quality::calinski_harabasz(z.view(), &labels).unwrap(),
+                    case["calinski_harabasz"].as_f64().unwrap(),
+                    "Calinski–Harabasz",
+                );
                 close(quality::davies_bouldin(z.view(), &labels).unwrap(), case["davies_bouldin"].as_f64().unwrap(), "Davies–Bouldin");
             }
         }

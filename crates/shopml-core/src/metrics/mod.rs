@@ -1,7 +1,7 @@
 //! Evaluation metrics shared by every crate, so results are reported alike.
 //!
 //! Every function checks its inputs (equal lengths, non-empty, finite) and
-//! returns an [`Error`](crate::Error) rather than NaN.
+//! returns an [`Error`] rather than NaN.
 
 pub mod classification;
 pub mod forecast;
