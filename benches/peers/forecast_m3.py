@@ -10,6 +10,7 @@ written to /tmp only (the M3 data have no stated licence).
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -43,8 +44,20 @@ target = os.environ.get("CARGO_TARGET_DIR", "/work/targets/forecast")
 if not args.skip_build:
     subprocess.run(["cargo", "build", "--release", "-p", "shopml-forecast", "--example", "m3_accuracy"], check=True,
                    env=dict(os.environ, CARGO_TARGET_DIR=target))
+def cpu_children():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def cpu_self():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+c0 = cpu_children()
 out = subprocess.run([f"{target}/release/examples/m3_accuracy", args.data, "/tmp/m3_shopml.csv"], check=True,
                      capture_output=True, text=True).stdout
+shop_cpu_all = cpu_children() - c0  # CPU of the whole example (AutoETS + Theta + Naive2 + I/O)
 shop_secs = {}
 for line in out.splitlines():
     if line.startswith("{"):
@@ -71,12 +84,13 @@ def sf_run(model_fn, subset):
             fc[uid] = g[col].to_numpy(float)
     return fc
 
-peer, peer_secs = {}, {}
+peer, peer_secs, peer_cpu = {}, {}, {}
 for name, fn in [("AutoETS", lambda m: AutoETS(season_length=m)), ("Theta", lambda m: Theta(season_length=m))]:
     sf_run(fn, [s for f, freq, m in FILES for s in [x for x in series if x["freq"] == freq][:3]])  # JIT warm-up
-    t0 = time.perf_counter()
+    t0, c0, s0 = time.perf_counter(), cpu_children(), cpu_self()
     peer[name] = sf_run(fn, series)
     peer_secs[name] = time.perf_counter() - t0
+    peer_cpu[name] = cpu_children() - c0 + cpu_self() - s0  # pool workers are reaped after each fit
 
 
 def smape(a, f):
@@ -108,7 +122,9 @@ for f, freq, m in FILES + [(None, "All", None)]:
         owa_b = 0.5 * (b[0] / n2[0] + b[1] / n2[1])
         print(f"| {freq} | {name} | {len(sub)} | {a[0]:.3f} | {b[0]:.3f} | {a[0] / b[0]:.3f} | {a[1]:.3f} | {b[1]:.3f} | {a[1] / b[1]:.3f} | {owa_a:.3f} | {owa_b:.3f} |")
 print()
-print("| model | shopml s | statsforecast s | ratio shopml/peer |")
+print("| model | shopml wall s | statsforecast wall s | ratio shopml/peer |")
 print("|---|---|---|---|")
 for name in ["AutoETS", "Theta"]:
     print(f"| {name} (all 3,003 series, {W} workers) | {shop_secs[name]:.2f} | {peer_secs[name]:.2f} | {shop_secs[name] / peer_secs[name]:.3f} |")
+print()
+print(f"CPU seconds (user+sys): shopml whole example {shop_cpu_all:.1f}; statsforecast AutoETS {peer_cpu['AutoETS']:.1f}, Theta {peer_cpu['Theta']:.1f}")

@@ -19,7 +19,11 @@ fn synthetic_csv() -> Vec<u8> {
         let qty: i64 = if i % 97 == 0 { -((i % 5) as i64 + 1) } else { (i % 24) as i64 + 1 };
         let cust = if i % 4 == 0 { String::new() } else { format!("{}.0", 12_000 + (i * 31) % 4_000) };
         let (d, h, m) = (1 + (i / 2_000) % 28, 8 + (i / 100) % 10, i % 60);
-        s.push_str(&format!("{inv},{code},\"PRODUCT, NO {code}\",{qty},2011-02-{d:02} {h:02}:{m:02}:00,{}.{:02},{cust},United Kingdom\n", 1 + i % 9, i % 100));
+        s.push_str(&format!(
+            "{inv},{code},\"PRODUCT, NO {code}\",{qty},2011-02-{d:02} {h:02}:{m:02}:00,{}.{:02},{cust},United Kingdom\n",
+            1 + i % 9,
+            i % 100
+        ));
         if i % 101 == 0 {
             let last = s.lines().last().unwrap_or_default().to_string();
             s.push_str(&last);
@@ -38,7 +42,9 @@ fn benches(c: &mut Criterion) {
     let values: Vec<f64> = (0..100_000).map(|i| ((i * 7919) % 1000) as f64 / 10.0).collect();
     c.bench_function("iqr_fences_100k", |b| b.iter(|| OutlierParams::iqr(1.5).fit(&values[..]).unwrap()));
     let groups: Vec<String> = (0..100_000).map(|i| format!("p{}", i % 500)).collect();
-    c.bench_function("robust_z_per_group_100k_500_groups", |b| b.iter(|| OutlierParams::robust_z(3.5).fit_grouped(&values, &groups).unwrap()));
+    c.bench_function("robust_z_per_group_100k_500_groups", |b| {
+        b.iter(|| OutlierParams::robust_z(3.5).fit_grouped(&values, &groups).unwrap())
+    });
 
     let x = Array2::from_shape_fn((20_000, 20), |(i, j)| if (i * 31 + j * 17) % 11 == 0 { f64::NAN } else { (i + j) as f64 });
     c.bench_function("median_imputer_fit_20k_x_20", |b| b.iter(|| ImputerParams::new(ImputeStrategy::Median).fit(&x).unwrap()));

@@ -8,36 +8,18 @@ use std::time::Instant;
 use shopml_clean::{CleaningRules, ReturnPolicy, TransactionSchema, open_path, read_transactions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "../shared/data/online_retail/online_retail.csv.gz".into());
+    let path = std::env::args().nth(1).unwrap_or_else(|| "../shared/data/online_retail/online_retail.csv.gz".into());
     let p: &std::path::Path = path.as_ref();
     let t = Instant::now();
     let mut buf = Vec::new();
     open_path(p)?.read_to_end(&mut buf)?;
-    println!(
-        "decompress {:.3}s ({} bytes)",
-        t.elapsed().as_secs_f64(),
-        buf.len()
-    );
+    println!("decompress {:.3}s ({} bytes)", t.elapsed().as_secs_f64(), buf.len());
     let schema = TransactionSchema::online_retail();
     let t = Instant::now();
-    let c = read_transactions(
-        p,
-        &schema,
-        &CleaningRules::permissive().returns(ReturnPolicy::Keep),
-    )?;
-    println!(
-        "permissive {:.3}s ({} kept)",
-        t.elapsed().as_secs_f64(),
-        c.transactions.len()
-    );
+    let c = read_transactions(p, &schema, &CleaningRules::permissive().returns(ReturnPolicy::Keep))?;
+    println!("permissive {:.3}s ({} kept)", t.elapsed().as_secs_f64(), c.transactions.len());
     let t = Instant::now();
     let c = read_transactions(p, &schema, &CleaningRules::default())?;
-    println!(
-        "default    {:.3}s ({} kept)",
-        t.elapsed().as_secs_f64(),
-        c.transactions.len()
-    );
+    println!("default    {:.3}s ({} kept)", t.elapsed().as_secs_f64(), c.transactions.len());
     Ok(())
 }

@@ -51,11 +51,7 @@ impl<R> Fields for RecordReader<R> {
     }
     fn field(&self, i: usize) -> &[u8] {
         let (a, b) = self.bounds[i];
-        if self.fields_in_raw {
-            &self.raw[a..b]
-        } else {
-            &self.data[a..b]
-        }
+        if self.fields_in_raw { &self.raw[a..b] } else { &self.data[a..b] }
     }
 }
 
@@ -173,8 +169,7 @@ impl<R: BufRead> RecordReader<R> {
         loop {
             while pos < self.raw.len() {
                 let b = self.raw[pos];
-                let at_line_end =
-                    b == b'\n' || (b == b'\r' && self.raw.get(pos + 1).is_none_or(|&n| n == b'\n'));
+                let at_line_end = b == b'\n' || (b == b'\r' && self.raw.get(pos + 1).is_none_or(|&n| n == b'\n'));
                 match state {
                     State::Quoted => {
                         if b == quote {
@@ -233,17 +228,11 @@ impl<R: BufRead> RecordReader<R> {
                 // Skip the rest of this physical line so reading resumes on a line boundary.
                 return Ok(Next::Malformed {
                     column,
-                    message: format!(
-                        "quoted field runs past {} bytes (unterminated quote?)",
-                        self.max_record_bytes
-                    ),
+                    message: format!("quoted field runs past {} bytes (unterminated quote?)", self.max_record_bytes),
                 });
             }
             if self.read_line()? == 0 {
-                return Ok(Next::Malformed {
-                    column,
-                    message: "unterminated quoted field at end of input".into(),
-                });
+                return Ok(Next::Malformed { column, message: "unterminated quoted field at end of input".into() });
             }
         }
         self.bounds.push((field_start, self.data.len()));
@@ -266,22 +255,13 @@ pub enum Encoding {
 
 /// Decodes field bytes; `Err` for invalid UTF-8 under [`Encoding::Utf8`];
 /// `Ok((text, true))` when the Latin-1 fallback was used.
-pub(crate) fn decode(
-    bytes: &[u8],
-    encoding: Encoding,
-) -> Result<(std::borrow::Cow<'_, str>, bool), std::str::Utf8Error> {
+pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> Result<(std::borrow::Cow<'_, str>, bool), std::str::Utf8Error> {
     use std::borrow::Cow;
     if encoding == Encoding::Latin1 {
         return Ok(if bytes.is_ascii() {
-            (
-                Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()),
-                false,
-            )
+            (Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default()), false)
         } else {
-            (
-                Cow::Owned(bytes.iter().map(|&b| b as char).collect()),
-                false,
-            )
+            (Cow::Owned(bytes.iter().map(|&b| b as char).collect()), false)
         });
     }
     match std::str::from_utf8(bytes) {
@@ -302,15 +282,10 @@ mod tests {
         loop {
             match r.next_record().unwrap() {
                 Next::Eof => break,
-                Next::Record => out.push(Ok((
-                    r.line(),
-                    (0..r.n_fields())
-                        .map(|i| String::from_utf8(r.field(i).to_vec()).unwrap())
-                        .collect(),
-                ))),
-                Next::Malformed { column, message } => {
-                    out.push(Err(format!("{}:{column}:{message}", r.line())))
+                Next::Record => {
+                    out.push(Ok((r.line(), (0..r.n_fields()).map(|i| String::from_utf8(r.field(i).to_vec()).unwrap()).collect())))
                 }
+                Next::Malformed { column, message } => out.push(Err(format!("{}:{column}:{message}", r.line()))),
             }
         }
         out
@@ -322,8 +297,7 @@ mod tests {
 
     #[test]
     fn plain_and_quoted_fields() {
-        let got =
-            all("a,b,c\r\n1,\"x,y\",\"he said \"\"hi\"\"\"\n\n2,5\" frame,\"multi\nline\"\n3,,\n");
+        let got = all("a,b,c\r\n1,\"x,y\",\"he said \"\"hi\"\"\"\n\n2,5\" frame,\"multi\nline\"\n3,,\n");
         assert_eq!(
             got,
             vec![
@@ -339,10 +313,7 @@ mod tests {
     fn unterminated_quote_is_malformed_not_panic() {
         let got = all("1,\"abc\n2,def");
         assert_eq!(got.len(), 1);
-        assert!(
-            got[0].as_ref().unwrap_err().contains("unterminated"),
-            "{got:?}"
-        );
+        assert!(got[0].as_ref().unwrap_err().contains("unterminated"), "{got:?}");
     }
 
     #[test]
@@ -352,10 +323,7 @@ mod tests {
             input.push_str("0123456789\n");
         }
         let mut r = RecordReader::new(input.as_bytes(), b',', b'"', 50);
-        assert!(matches!(
-            r.next_record().unwrap(),
-            Next::Malformed { column: 2, .. }
-        ));
+        assert!(matches!(r.next_record().unwrap(), Next::Malformed { column: 2, .. }));
     }
 
     #[test]

@@ -73,38 +73,16 @@ fn time_of_day(t: &[u8]) -> Option<(u32, u32, u32, &[u8])> {
 }
 
 fn iso(s: &[u8]) -> Result<Timestamp, String> {
-    let bad = || {
-        format!(
-            "`{}` is not an ISO 8601 date-time",
-            String::from_utf8_lossy(s)
-        )
-    };
+    let bad = || format!("`{}` is not an ISO 8601 date-time", String::from_utf8_lossy(s));
     // Fast path for the common `YYYY-MM-DD HH:MM:SS`.
-    if s.len() == 19
-        && s[4] == b'-'
-        && s[7] == b'-'
-        && (s[10] == b' ' || s[10] == b'T')
-        && s[13] == b':'
-        && s[16] == b':'
-    {
+    if s.len() == 19 && s[4] == b'-' && s[7] == b'-' && (s[10] == b' ' || s[10] == b'T') && s[13] == b':' && s[16] == b':' {
         let f = |a: usize, b: usize| digits(&s[a..b]).ok_or_else(bad);
-        return civil(
-            f(0, 4)?,
-            f(5, 7)?,
-            f(8, 10)?,
-            f(11, 13)?,
-            f(14, 16)?,
-            f(17, 19)?,
-        );
+        return civil(f(0, 4)?, f(5, 7)?, f(8, 10)?, f(11, 13)?, f(14, 16)?, f(17, 19)?);
     }
     if s.len() < 10 || s[4] != b'-' || s[7] != b'-' {
         return Err(bad());
     }
-    let (y, mo, d) = (
-        digits(&s[0..4]).ok_or_else(bad)?,
-        digits(&s[5..7]).ok_or_else(bad)?,
-        digits(&s[8..10]).ok_or_else(bad)?,
-    );
+    let (y, mo, d) = (digits(&s[0..4]).ok_or_else(bad)?, digits(&s[5..7]).ok_or_else(bad)?, digits(&s[8..10]).ok_or_else(bad)?);
     let rest = &s[10..];
     if rest.is_empty() {
         return civil(y, mo, d, 0, 0, 0);
@@ -136,26 +114,14 @@ fn iso(s: &[u8]) -> Result<Timestamp, String> {
 
 fn slashed(s: &[u8], month_first: bool) -> Result<Timestamp, String> {
     let bad = || {
-        format!(
-            "`{}` is not a {} date-time",
-            String::from_utf8_lossy(s),
-            if month_first {
-                "MM/DD/YYYY HH:MM"
-            } else {
-                "DD/MM/YYYY HH:MM"
-            }
-        )
+        format!("`{}` is not a {} date-time", String::from_utf8_lossy(s), if month_first { "MM/DD/YYYY HH:MM" } else { "DD/MM/YYYY HH:MM" })
     };
     let (date, time) = match s.iter().position(|&b| b == b' ' || b == b'T') {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
     let mut parts = date.split(|&b| b == b'/');
-    let (a, b, y) = (
-        parts.next().and_then(digits),
-        parts.next().and_then(digits),
-        parts.next(),
-    );
+    let (a, b, y) = (parts.next().and_then(digits), parts.next().and_then(digits), parts.next());
     let y = match y {
         Some(y) if y.len() == 4 => digits(y),
         _ => None,
@@ -224,10 +190,7 @@ impl DateFormat {
             DateFormat::UnixSeconds => unix(s, 1),
             DateFormat::UnixMillis => unix(s, 1000),
             DateFormat::Auto => {
-                if s.iter()
-                    .all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-')
-                    && !s[1..].contains(&b'-')
-                {
+                if s.iter().all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-') && !s[1..].contains(&b'-') {
                     unix(s, 1)
                 } else if s.contains(&b'/') {
                     slashed(s, true)
@@ -251,54 +214,18 @@ mod tests {
     fn formats() {
         // 2010-12-01 08:26:00 UTC is 1291191960 (date -u -d '2010-12-01 08:26:00' +%s).
         assert_eq!(t(2010, 12, 1, 8, 26, 0).0, 1_291_191_960);
-        assert_eq!(
-            DateFormat::Iso8601.parse("2010-12-01 08:26:00"),
-            Ok(t(2010, 12, 1, 8, 26, 0))
-        );
-        assert_eq!(
-            DateFormat::Iso8601.parse("2010-12-01T08:26"),
-            Ok(t(2010, 12, 1, 8, 26, 0))
-        );
-        assert_eq!(
-            DateFormat::Iso8601.parse("2010-12-01T08:26:59.999Z"),
-            Ok(t(2010, 12, 1, 8, 26, 59))
-        );
-        assert_eq!(
-            DateFormat::Iso8601.parse("2010-12-01T00:30:00-0130"),
-            Ok(t(2010, 12, 1, 2, 0, 0))
-        );
-        assert_eq!(
-            DateFormat::Iso8601.parse("2010-12-01"),
-            Ok(t(2010, 12, 1, 0, 0, 0))
-        );
-        assert_eq!(
-            DateFormat::MdyHm.parse("12/1/2010 8:26"),
-            Ok(t(2010, 12, 1, 8, 26, 0))
-        );
-        assert_eq!(
-            DateFormat::MdyHm.parse("01/02/2011 12:05 PM"),
-            Ok(t(2011, 1, 2, 12, 5, 0))
-        );
-        assert_eq!(
-            DateFormat::MdyHm.parse("01/02/2011 12:05 AM"),
-            Ok(t(2011, 1, 2, 0, 5, 0))
-        );
-        assert_eq!(
-            DateFormat::DmyHm.parse("1/12/2010 08:26:30"),
-            Ok(t(2010, 12, 1, 8, 26, 30))
-        );
-        assert_eq!(
-            DateFormat::UnixSeconds.parse("1291191960"),
-            Ok(t(2010, 12, 1, 8, 26, 0))
-        );
-        assert_eq!(
-            DateFormat::UnixSeconds.parse("1291191960.7"),
-            Ok(t(2010, 12, 1, 8, 26, 0))
-        );
-        assert_eq!(
-            DateFormat::UnixMillis.parse("1291191960123"),
-            Ok(t(2010, 12, 1, 8, 26, 0))
-        );
+        assert_eq!(DateFormat::Iso8601.parse("2010-12-01 08:26:00"), Ok(t(2010, 12, 1, 8, 26, 0)));
+        assert_eq!(DateFormat::Iso8601.parse("2010-12-01T08:26"), Ok(t(2010, 12, 1, 8, 26, 0)));
+        assert_eq!(DateFormat::Iso8601.parse("2010-12-01T08:26:59.999Z"), Ok(t(2010, 12, 1, 8, 26, 59)));
+        assert_eq!(DateFormat::Iso8601.parse("2010-12-01T00:30:00-0130"), Ok(t(2010, 12, 1, 2, 0, 0)));
+        assert_eq!(DateFormat::Iso8601.parse("2010-12-01"), Ok(t(2010, 12, 1, 0, 0, 0)));
+        assert_eq!(DateFormat::MdyHm.parse("12/1/2010 8:26"), Ok(t(2010, 12, 1, 8, 26, 0)));
+        assert_eq!(DateFormat::MdyHm.parse("01/02/2011 12:05 PM"), Ok(t(2011, 1, 2, 12, 5, 0)));
+        assert_eq!(DateFormat::MdyHm.parse("01/02/2011 12:05 AM"), Ok(t(2011, 1, 2, 0, 5, 0)));
+        assert_eq!(DateFormat::DmyHm.parse("1/12/2010 08:26:30"), Ok(t(2010, 12, 1, 8, 26, 30)));
+        assert_eq!(DateFormat::UnixSeconds.parse("1291191960"), Ok(t(2010, 12, 1, 8, 26, 0)));
+        assert_eq!(DateFormat::UnixSeconds.parse("1291191960.7"), Ok(t(2010, 12, 1, 8, 26, 0)));
+        assert_eq!(DateFormat::UnixMillis.parse("1291191960123"), Ok(t(2010, 12, 1, 8, 26, 0)));
         assert_eq!(DateFormat::UnixSeconds.parse("-1"), Ok(Timestamp(-1)));
         for bad in [
             "",

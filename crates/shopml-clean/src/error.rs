@@ -27,9 +27,7 @@ pub enum CleanError {
         header: String,
     },
     /// A column position in the schema is past the last column.
-    #[error(
-        "column position {index} (for {field}) is past the last column (the file has {n_columns})"
-    )]
+    #[error("column position {index} (for {field}) is past the last column (the file has {n_columns})")]
     ColumnOutOfRange {
         /// The zero-based position the schema asked for.
         index: usize,
@@ -54,10 +52,7 @@ pub enum CleanError {
 
 impl CleanError {
     pub(crate) fn io(path: Option<&std::path::Path>, source: std::io::Error) -> Self {
-        CleanError::Core(shopml_core::Error::Io {
-            path: path.map(|p| p.to_path_buf()),
-            source,
-        })
+        CleanError::Core(shopml_core::Error::Io { path: path.map(|p| p.to_path_buf()), source })
     }
 }
 

@@ -10,9 +10,7 @@ use shopml_core::{Error, Params, Timestamp};
 use crate::csv::{Fields, Next, RecordReader};
 use crate::datetime::DateFormat;
 use crate::error::{CleanError, Result};
-use crate::input::{
-    FieldError, SeenSet, Sink, normalize_id, number, open_path, open_reader, read_header, text,
-};
+use crate::input::{FieldError, SeenSet, Sink, normalize_id, number, open_path, open_reader, read_header, text};
 use crate::records::{Event, EventKind};
 use crate::report::{CleaningReport, Reason};
 use crate::schema::{Column, CsvFormat, resolve};
@@ -47,12 +45,7 @@ pub struct EventSchema {
 
 impl EventSchema {
     /// A schema with the required columns.
-    pub fn new(
-        user: impl Into<Column>,
-        item: impl Into<Column>,
-        kind: impl Into<Column>,
-        timestamp: impl Into<Column>,
-    ) -> Self {
+    pub fn new(user: impl Into<Column>, item: impl Into<Column>, kind: impl Into<Column>, timestamp: impl Into<Column>) -> Self {
         EventSchema {
             user: user.into(),
             item: item.into(),
@@ -106,12 +99,7 @@ pub struct EventRules {
 
 impl Default for EventRules {
     fn default() -> Self {
-        EventRules {
-            drop_exact_duplicates: true,
-            time_window: None,
-            kinds: None,
-            quarantine_file: None,
-        }
+        EventRules { drop_exact_duplicates: true, time_window: None, kinds: None, quarantine_file: None }
     }
 }
 
@@ -140,18 +128,12 @@ impl Params for EventRules {
         if let Some((a, b)) = self.time_window
             && a >= b
         {
-            return Err(Error::param(
-                "time_window",
-                format!("start {a} must be before end {b}"),
-            ));
+            return Err(Error::param("time_window", format!("start {a} must be before end {b}")));
         }
         if let Some(k) = &self.kinds
             && k.is_empty()
         {
-            return Err(Error::param(
-                "kinds",
-                "an empty list would quarantine every event; use None to accept all",
-            ));
+            return Err(Error::param("kinds", "an empty list would quarantine every event; use None to accept all"));
         }
         Ok(())
     }
@@ -184,11 +166,7 @@ pub fn read_events(path: &Path, schema: &EventSchema, rules: &EventRules) -> Res
 /// assert_eq!(out.events[1].price, Some(9.5));
 /// assert_eq!(out.report.quarantined(Reason::MissingId), 1);
 /// ```
-pub fn read_events_from<R: Read + Send>(
-    reader: R,
-    schema: &EventSchema,
-    rules: &EventRules,
-) -> Result<CleanedEvents> {
+pub fn read_events_from<R: Read + Send>(reader: R, schema: &EventSchema, rules: &EventRules) -> Result<CleanedEvents> {
     let input = open_reader(reader).map_err(|e| CleanError::io(None, e))?;
     with_sink(rules, |sink| clean(input, schema, rules, sink))
 }
@@ -209,10 +187,7 @@ fn with_sink<T>(rules: &EventRules, f: impl FnOnce(Sink<'_>) -> Result<T>) -> Re
     match &rules.quarantine_file {
         None => f(Sink::new(None, None)?),
         Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| CleanError::Quarantine {
-                path: Some(p.clone()),
-                source: e,
-            })?;
+            let file = std::fs::File::create(p).map_err(|e| CleanError::Quarantine { path: Some(p.clone()), source: e })?;
             let mut w = std::io::BufWriter::new(file);
             f(Sink::new(Some(&mut w), Some(p.clone()))?)
         }
@@ -239,20 +214,12 @@ struct Row<'a> {
     price: Option<f64>,
 }
 
-fn parse_row<'a, R: BufRead>(
-    rdr: &'a RecordReader<R>,
-    pos: &Pos,
-    schema: &EventSchema,
-    latin1: &mut u64,
-) -> Result<Row<'a>, FieldError> {
+fn parse_row<'a, R: BufRead>(rdr: &'a RecordReader<R>, pos: &Pos, schema: &EventSchema, latin1: &mut u64) -> Result<Row<'a>, FieldError> {
     let n = rdr.n_fields();
     match pos.expected {
         Some(e) if n != e => return Err((n.min(e) + 1, format!("expected {e} fields, found {n}"))),
         None if n <= pos.max => {
-            return Err((
-                n + 1,
-                format!("expected at least {} fields, found {n}", pos.max + 1),
-            ));
+            return Err((n + 1, format!("expected at least {} fields, found {n}", pos.max + 1)));
         }
         _ => {}
     }
@@ -261,30 +228,19 @@ fn parse_row<'a, R: BufRead>(
     if kind_text.trim().is_empty() {
         return Err((pos.kind + 1, "empty event type".into()));
     }
-    let timestamp = schema
-        .date_format
-        .parse_bytes(rdr.field(pos.timestamp))
-        .map_err(|m| (pos.timestamp + 1, m))?;
+    let timestamp = schema.date_format.parse_bytes(rdr.field(pos.timestamp)).map_err(|m| (pos.timestamp + 1, m))?;
     let price = match pos.price {
         None => None,
         Some(i) => {
             let s = text(rdr, i, enc, latin1)?;
-            if schema.csv.is_missing(&s) {
-                None
-            } else {
-                Some(number(&s, i, "price")?)
-            }
+            if schema.csv.is_missing(&s) { None } else { Some(number(&s, i, "price")?) }
         }
     };
     let session = match pos.session {
         None => None,
         Some(i) => {
             let s = text(rdr, i, enc, latin1)?;
-            if schema.csv.is_missing(&s) {
-                None
-            } else {
-                Some(s)
-            }
+            if schema.csv.is_missing(&s) { None } else { Some(s) }
         }
     };
     Ok(Row {
@@ -297,12 +253,7 @@ fn parse_row<'a, R: BufRead>(
     })
 }
 
-fn clean(
-    input: Box<dyn BufRead + Send + '_>,
-    schema: &EventSchema,
-    rules: &EventRules,
-    mut sink: Sink<'_>,
-) -> Result<CleanedEvents> {
+fn clean(input: Box<dyn BufRead + Send + '_>, schema: &EventSchema, rules: &EventRules, mut sink: Sink<'_>) -> Result<CleanedEvents> {
     rules.check()?;
     schema.csv.check()?;
     let csv = &schema.csv;
@@ -316,22 +267,13 @@ fn clean(
         item: r(&schema.item, "item")?,
         kind: r(&schema.kind, "kind")?,
         timestamp: r(&schema.timestamp, "timestamp")?,
-        session: schema
-            .session
-            .as_ref()
-            .map(|c| r(c, "session"))
-            .transpose()?,
+        session: schema.session.as_ref().map(|c| r(c, "session")).transpose()?,
         price: schema.price.as_ref().map(|c| r(c, "price")).transpose()?,
         expected: width,
         max: 0,
     };
     let pos = Pos {
-        max: [pos.user, pos.item, pos.kind, pos.timestamp]
-            .into_iter()
-            .chain(pos.session)
-            .chain(pos.price)
-            .max()
-            .unwrap_or(0),
+        max: [pos.user, pos.item, pos.kind, pos.timestamp].into_iter().chain(pos.session).chain(pos.price).max().unwrap_or(0),
         ..pos
     };
 
@@ -365,29 +307,13 @@ fn clean(
                 first.get_or_insert(reason);
             }
         };
-        hit(
-            &mut report,
-            Reason::MissingId,
-            csv.is_missing(&row.user) || csv.is_missing(&row.item),
-        );
-        hit(
-            &mut report,
-            Reason::ExactDuplicate,
-            rules.drop_exact_duplicates && !seen.insert(rdr.raw()),
-        );
+        hit(&mut report, Reason::MissingId, csv.is_missing(&row.user) || csv.is_missing(&row.item));
+        hit(&mut report, Reason::ExactDuplicate, rules.drop_exact_duplicates && !seen.insert(rdr.raw()));
         if let Some((a, b)) = rules.time_window {
-            hit(
-                &mut report,
-                Reason::OutsideWindow,
-                row.timestamp < a || row.timestamp >= b,
-            );
+            hit(&mut report, Reason::OutsideWindow, row.timestamp < a || row.timestamp >= b);
         }
         if let Some(kinds) = &rules.kinds {
-            hit(
-                &mut report,
-                Reason::UnknownEventKind,
-                !kinds.contains(&row.kind),
-            );
+            hit(&mut report, Reason::UnknownEventKind, !kinds.contains(&row.kind));
         }
         match first {
             Some(reason) => {

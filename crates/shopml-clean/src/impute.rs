@@ -34,12 +34,7 @@ use crate::outliers::quantile_sorted;
 fn no_infinities(what: &str, x: ArrayView2<'_, f64>) -> shopml_core::Result<()> {
     for ((row, column), &value) in x.indexed_iter() {
         if value.is_infinite() {
-            return Err(Error::NonFinite {
-                what: what.to_string(),
-                row,
-                column: Some(column),
-                value,
-            });
+            return Err(Error::NonFinite { what: what.to_string(), row, column: Some(column), value });
         }
     }
     Ok(())
@@ -47,21 +42,13 @@ fn no_infinities(what: &str, x: ArrayView2<'_, f64>) -> shopml_core::Result<()> 
 
 /// Rows without any missing cell, and the indices of the rows kept.
 pub fn drop_rows_with_missing(x: &Array2<f64>) -> (Array2<f64>, Vec<usize>) {
-    let keep: Vec<usize> = x
-        .outer_iter()
-        .enumerate()
-        .filter(|(_, r)| r.iter().all(|v| !v.is_nan()))
-        .map(|(i, _)| i)
-        .collect();
+    let keep: Vec<usize> = x.outer_iter().enumerate().filter(|(_, r)| r.iter().all(|v| !v.is_nan())).map(|(i, _)| i).collect();
     (x.select(Axis(0), &keep), keep)
 }
 
 /// Columns whose fraction of missing cells is at most `max_missing_fraction`
 /// (`0.0`: drop every column with a gap), and the indices of the columns kept.
-pub fn drop_columns_with_missing(
-    x: &Array2<f64>,
-    max_missing_fraction: f64,
-) -> Result<(Array2<f64>, Vec<usize>)> {
+pub fn drop_columns_with_missing(x: &Array2<f64>, max_missing_fraction: f64) -> Result<(Array2<f64>, Vec<usize>)> {
     validate::param::in_closed("max_missing_fraction", max_missing_fraction, 0.0, 1.0)?;
     let n = x.nrows().max(1) as f64;
     let keep: Vec<usize> = x
@@ -91,20 +78,11 @@ pub fn drop_columns_with_missing(
 /// assert!(y[[3, 0]].is_nan()); // second gap in a row: over the limit
 /// assert_eq!(y[[5, 0]], 2.0);
 /// ```
-pub fn forward_fill(
-    x: &Array2<f64>,
-    groups: Option<&[usize]>,
-    limit: Option<usize>,
-) -> Result<Array2<f64>> {
+pub fn forward_fill(x: &Array2<f64>, groups: Option<&[usize]>, limit: Option<usize>) -> Result<Array2<f64>> {
     if let Some(g) = groups
         && g.len() != x.nrows()
     {
-        return Err(Error::shape(
-            "groups vs rows",
-            format!("{} groups", x.nrows()),
-            format!("{} groups", g.len()),
-        )
-        .into());
+        return Err(Error::shape("groups vs rows", format!("{} groups", x.nrows()), format!("{} groups", g.len())).into());
     }
     if limit == Some(0) {
         return Err(Error::param("limit", "must be at least 1 (use None for no limit)").into());
@@ -160,10 +138,7 @@ pub struct ImputerParams {
 impl ImputerParams {
     /// An imputer with `strategy` and no indicator columns.
     pub fn new(strategy: ImputeStrategy) -> Self {
-        ImputerParams {
-            strategy,
-            add_indicator: false,
-        }
+        ImputerParams { strategy, add_indicator: false }
     }
 
     /// Sets [`add_indicator`](Self::add_indicator).
@@ -185,10 +160,7 @@ impl Params for ImputerParams {
         if let ImputeStrategy::Constant(v) = self.strategy
             && !v.is_finite()
         {
-            return Err(Error::param(
-                "strategy",
-                format!("the constant fill value must be finite, got {v}"),
-            ));
+            return Err(Error::param("strategy", format!("the constant fill value must be finite, got {v}")));
         }
         Ok(())
     }
@@ -238,10 +210,7 @@ impl Fit<Array2<f64>> for ImputerParams {
                 continue;
             }
             if obs.is_empty() {
-                return Err(Error::empty(format!(
-                    "column {j} has no observed value to impute from"
-                ))
-                .into());
+                return Err(Error::empty(format!("column {j} has no observed value to impute from")).into());
             }
             statistics.push(match self.strategy {
                 ImputeStrategy::Mean => obs.iter().sum::<f64>() / obs.len() as f64,
@@ -256,10 +225,7 @@ impl Fit<Array2<f64>> for ImputerParams {
                 ImputeStrategy::Constant(c) => c,
             });
         }
-        Ok(Imputer {
-            statistics,
-            indicator_columns,
-        })
+        Ok(Imputer { statistics, indicator_columns })
     }
 }
 
@@ -278,12 +244,7 @@ impl Transform<Array2<f64>> for Imputer {
                 out[[i, p + k]] = if x[[i, j]].is_nan() { 1.0 } else { 0.0 };
             }
         }
-        for (mut col, &v) in out
-            .slice_mut(s![.., ..p])
-            .columns_mut()
-            .into_iter()
-            .zip(&self.statistics)
-        {
+        for (mut col, &v) in out.slice_mut(s![.., ..p]).columns_mut().into_iter().zip(&self.statistics) {
             col.mapv_inplace(|c| if c.is_nan() { v } else { c });
         }
         Ok(out)
@@ -300,21 +261,13 @@ mod tests {
 
     #[test]
     fn strategies_by_hand() {
-        let x = array![
-            [1.0, NAN, 5.0],
-            [2.0, 7.0, 5.0],
-            [NAN, 7.0, 1.0],
-            [9.0, 3.0, NAN]
-        ];
+        let x = array![[1.0, NAN, 5.0], [2.0, 7.0, 5.0], [NAN, 7.0, 1.0], [9.0, 3.0, NAN]];
         let fit = |s| ImputerParams::new(s).fit(&x).unwrap().statistics;
         assert_eq!(fit(ImputeStrategy::Mean), vec![4.0, 17.0 / 3.0, 11.0 / 3.0]);
         assert_eq!(fit(ImputeStrategy::Median), vec![2.0, 7.0, 5.0]);
         assert_eq!(fit(ImputeStrategy::MostFrequent), vec![1.0, 7.0, 5.0]);
         assert_eq!(fit(ImputeStrategy::Constant(-1.0)), vec![-1.0; 3]);
-        let (m, y) = ImputerParams::new(ImputeStrategy::Median)
-            .add_indicator(true)
-            .fit_transform(&x)
-            .unwrap();
+        let (m, y) = ImputerParams::new(ImputeStrategy::Median).add_indicator(true).fit_transform(&x).unwrap();
         assert_eq!(m.indicator_columns, vec![0, 1, 2]);
         assert_eq!(y.row(0).to_vec(), vec![1.0, 7.0, 5.0, 0.0, 1.0, 0.0]);
         assert_eq!(y.row(3).to_vec(), vec![9.0, 3.0, 5.0, 0.0, 0.0, 1.0]);
@@ -323,33 +276,13 @@ mod tests {
     #[test]
     fn errors() {
         let x = array![[1.0, NAN], [2.0, NAN]];
-        let e = ImputerParams::new(ImputeStrategy::Mean)
-            .fit(&x)
-            .unwrap_err();
+        let e = ImputerParams::new(ImputeStrategy::Mean).fit(&x).unwrap_err();
         assert!(matches!(e.as_core(), Some(Error::EmptyInput { .. })), "{e}");
-        assert!(
-            ImputerParams::new(ImputeStrategy::Constant(0.0))
-                .fit(&x)
-                .is_ok()
-        );
-        assert!(
-            ImputerParams::new(ImputeStrategy::Constant(NAN))
-                .fit(&x)
-                .is_err()
-        );
+        assert!(ImputerParams::new(ImputeStrategy::Constant(0.0)).fit(&x).is_ok());
+        assert!(ImputerParams::new(ImputeStrategy::Constant(NAN)).fit(&x).is_err());
         let bad = array![[1.0, 2.0], [f64::INFINITY, 1.0]];
         let e = ImputerParams::default().fit(&bad).unwrap_err();
-        assert!(
-            matches!(
-                e.as_core(),
-                Some(Error::NonFinite {
-                    row: 1,
-                    column: Some(0),
-                    ..
-                })
-            ),
-            "{e}"
-        );
+        assert!(matches!(e.as_core(), Some(Error::NonFinite { row: 1, column: Some(0), .. })), "{e}");
         conformance::check_rejects_empty(2, |x| ImputerParams::default().fit(x));
         let m = ImputerParams::default().fit(&array![[1.0, 2.0]]).unwrap();
         conformance::check_rejects_wrong_width(2, |x| m.transform(x));
@@ -382,12 +315,7 @@ mod tests {
         assert_eq!(c.ncols(), 2);
         let (_, keep) = drop_columns_with_missing(&x, 0.0).unwrap();
         assert!(keep.is_empty());
-        let y = forward_fill(
-            &array![[1.0], [NAN], [NAN], [NAN]],
-            Some(&[0, 0, 1, 1]),
-            None,
-        )
-        .unwrap();
+        let y = forward_fill(&array![[1.0], [NAN], [NAN], [NAN]], Some(&[0, 0, 1, 1]), None).unwrap();
         assert_eq!(y[[1, 0]], 1.0);
         assert!(y[[2, 0]].is_nan() && y[[3, 0]].is_nan());
         assert!(forward_fill(&x, Some(&[0]), None).is_err());

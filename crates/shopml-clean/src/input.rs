@@ -19,10 +19,7 @@ pub fn open_reader<'a, R: Read + Send + 'a>(r: R) -> std::io::Result<Box<dyn Buf
     let mut b = BufReader::with_capacity(BUF, r);
     let head = b.fill_buf()?;
     if head.len() >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-        Ok(Box::new(BufReader::with_capacity(
-            BUF,
-            flate2::bufread::MultiGzDecoder::new(b),
-        )))
+        Ok(Box::new(BufReader::with_capacity(BUF, flate2::bufread::MultiGzDecoder::new(b))))
     } else {
         Ok(Box::new(b))
     }
@@ -50,11 +47,7 @@ const EMPTY: u64 = u64::MAX;
 
 impl Default for SeenSet {
     fn default() -> Self {
-        SeenSet {
-            slots: vec![EMPTY; 1 << 12],
-            starts: Vec::new(),
-            arena: Vec::new(),
-        }
+        SeenSet { slots: vec![EMPTY; 1 << 12], starts: Vec::new(), arena: Vec::new() }
     }
 }
 
@@ -146,22 +139,12 @@ impl<'w> Sink<'w> {
         let mut s = Sink { w, path };
         if let Some(w) = s.w.as_mut() {
             let r = w.write_all(b"line,reason,column,message,record\n");
-            r.map_err(|e| CleanError::Quarantine {
-                path: s.path.clone(),
-                source: e,
-            })?;
+            r.map_err(|e| CleanError::Quarantine { path: s.path.clone(), source: e })?;
         }
         Ok(s)
     }
 
-    pub(crate) fn write(
-        &mut self,
-        line: u64,
-        reason: Reason,
-        column: Option<usize>,
-        message: &str,
-        record: &[u8],
-    ) -> Result<()> {
+    pub(crate) fn write(&mut self, line: u64, reason: Reason, column: Option<usize>, message: &str, record: &[u8]) -> Result<()> {
         let Some(w) = self.w.as_mut() else {
             return Ok(());
         };
@@ -173,39 +156,27 @@ impl<'w> Sink<'w> {
             quoted(&mut **w, record)?;
             w.write_all(b"\n")
         })();
-        r.map_err(|e| CleanError::Quarantine {
-            path: self.path.clone(),
-            source: e,
-        })
+        r.map_err(|e| CleanError::Quarantine { path: self.path.clone(), source: e })
     }
 
     pub(crate) fn finish(&mut self) -> Result<()> {
         if let Some(w) = self.w.as_mut() {
-            w.flush().map_err(|e| CleanError::Quarantine {
-                path: self.path.clone(),
-                source: e,
-            })?;
+            w.flush().map_err(|e| CleanError::Quarantine { path: self.path.clone(), source: e })?;
         }
         Ok(())
     }
 }
 
 /// Reads the header (if the format has one): the trimmed cell names, BOM removed.
-pub(crate) fn read_header<R: BufRead>(
-    rdr: &mut RecordReader<R>,
-    csv: &CsvFormat,
-) -> Result<Option<Vec<String>>> {
+pub(crate) fn read_header<R: BufRead>(rdr: &mut RecordReader<R>, csv: &CsvFormat) -> Result<Option<Vec<String>>> {
     if !csv.has_header {
         return Ok(None);
     }
     match rdr.next_record().map_err(|e| CleanError::io(None, e))? {
         Next::Eof => Err(CleanError::NoHeader),
-        Next::Malformed { column, message } => Err(shopml_core::Error::Parse {
-            line: rdr.line(),
-            column,
-            message: format!("header: {message}"),
+        Next::Malformed { column, message } => {
+            Err(shopml_core::Error::Parse { line: rdr.line(), column, message: format!("header: {message}") }.into())
         }
-        .into()),
         Next::Record => {
             let mut h = Vec::with_capacity(rdr.n_fields());
             for i in 0..rdr.n_fields() {
@@ -291,16 +262,10 @@ mod tests {
         e.write_all(b"hello\n").unwrap();
         let gz = e.finish().unwrap();
         let mut s = String::new();
-        open_reader(&gz[..])
-            .unwrap()
-            .read_to_string(&mut s)
-            .unwrap();
+        open_reader(&gz[..]).unwrap().read_to_string(&mut s).unwrap();
         assert_eq!(s, "hello\n");
         s.clear();
-        open_reader(&b"plain"[..])
-            .unwrap()
-            .read_to_string(&mut s)
-            .unwrap();
+        open_reader(&b"plain"[..]).unwrap().read_to_string(&mut s).unwrap();
         assert_eq!(s, "plain");
     }
 }

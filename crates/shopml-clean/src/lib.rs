@@ -95,13 +95,9 @@ pub use error::{CleanError, Result};
 pub use events::{CleanedEvents, EventRules, EventSchema, read_events, read_events_from};
 pub use impute::{ImputeStrategy, Imputer, ImputerParams};
 pub use input::{open_path, open_reader};
-pub use outliers::{
-    ColumnFences, Fences, GroupedFences, OutlierAction, OutlierMethod, OutlierParams,
-};
+pub use outliers::{ColumnFences, Fences, GroupedFences, OutlierAction, OutlierMethod, OutlierParams};
 pub use records::{Event, EventKind, Transaction};
 pub use report::{CleaningReport, Issue, Reason};
 pub use rules::{CleaningRules, MissingCustomer, NumericField, OutlierRule, ReturnPolicy};
 pub use schema::{Column, CsvFormat, Field, TransactionSchema};
-pub use transactions::{
-    Cleaned, read_transactions, read_transactions_from, read_transactions_with_quarantine,
-};
+pub use transactions::{Cleaned, read_transactions, read_transactions_from, read_transactions_with_quarantine};

@@ -77,26 +77,17 @@ pub struct OutlierParams {
 impl OutlierParams {
     /// IQR fences with multiplier `k`.
     pub fn iqr(k: f64) -> Self {
-        OutlierParams {
-            method: OutlierMethod::Iqr { k },
-            min_group_size: 8,
-        }
+        OutlierParams { method: OutlierMethod::Iqr { k }, min_group_size: 8 }
     }
 
     /// z-score with `threshold` standard deviations.
     pub fn z_score(threshold: f64) -> Self {
-        OutlierParams {
-            method: OutlierMethod::ZScore { threshold },
-            min_group_size: 8,
-        }
+        OutlierParams { method: OutlierMethod::ZScore { threshold }, min_group_size: 8 }
     }
 
     /// Robust (modified) z-score with `threshold`.
     pub fn robust_z(threshold: f64) -> Self {
-        OutlierParams {
-            method: OutlierMethod::RobustZ { threshold },
-            min_group_size: 8,
-        }
+        OutlierParams { method: OutlierMethod::RobustZ { threshold }, min_group_size: 8 }
     }
 
     /// Sets the smallest group that gets its own fences.
@@ -107,18 +98,9 @@ impl OutlierParams {
 
     /// Fences per group (e.g. per product), falling back to the global fences
     /// for small or zero-spread groups and for groups never seen.
-    pub fn fit_grouped<G: AsRef<str>>(
-        &self,
-        values: &[f64],
-        groups: &[G],
-    ) -> Result<GroupedFences> {
+    pub fn fit_grouped<G: AsRef<str>>(&self, values: &[f64], groups: &[G]) -> Result<GroupedFences> {
         if values.len() != groups.len() {
-            return Err(Error::shape(
-                "groups vs values",
-                format!("{} groups", values.len()),
-                format!("{} groups", groups.len()),
-            )
-            .into());
+            return Err(Error::shape("groups vs values", format!("{} groups", values.len()), format!("{} groups", groups.len())).into());
         }
         let global = self.fit(values)?;
         let mut by: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
@@ -135,10 +117,7 @@ impl OutlierParams {
                 out.insert(g.to_string(), f);
             }
         }
-        Ok(GroupedFences {
-            global,
-            groups: out,
-        })
+        Ok(GroupedFences { global, groups: out })
     }
 }
 
@@ -203,25 +182,13 @@ fn fences_of(values: &mut [f64], method: OutlierMethod) -> (Fences, f64) {
             values.sort_unstable_by(f64::total_cmp);
             let (q1, q3) = (quantile_sorted(values, 0.25), quantile_sorted(values, 0.75));
             let iqr = q3 - q1;
-            (
-                Fences {
-                    lower: q1 - k * iqr,
-                    upper: q3 + k * iqr,
-                },
-                iqr,
-            )
+            (Fences { lower: q1 - k * iqr, upper: q3 + k * iqr }, iqr)
         }
         OutlierMethod::ZScore { threshold } => {
             let n = values.len() as f64;
             let mean = values.iter().sum::<f64>() / n;
             let sd = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
-            (
-                Fences {
-                    lower: mean - threshold * sd,
-                    upper: mean + threshold * sd,
-                },
-                sd,
-            )
+            (Fences { lower: mean - threshold * sd, upper: mean + threshold * sd }, sd)
         }
         OutlierMethod::RobustZ { threshold } => {
             values.sort_unstable_by(f64::total_cmp);
@@ -230,13 +197,7 @@ fn fences_of(values: &mut [f64], method: OutlierMethod) -> (Fences, f64) {
             dev.sort_unstable_by(f64::total_cmp);
             let mad = quantile_sorted(&dev, 0.5);
             let half = threshold * mad / 0.6745;
-            (
-                Fences {
-                    lower: med - half,
-                    upper: med + half,
-                },
-                mad,
-            )
+            (Fences { lower: med - half, upper: med + half }, mad)
         }
     }
 }
@@ -276,9 +237,7 @@ impl ColumnFences {
     /// `true` where a value lies outside its column's fences.
     pub fn flags(&self, x: &Array2<f64>) -> Result<Array2<bool>> {
         validate::n_features(self.columns.len(), x.view())?;
-        Ok(Array2::from_shape_fn(x.dim(), |(i, j)| {
-            self.columns[j].is_outlier(x[[i, j]])
-        }))
+        Ok(Array2::from_shape_fn(x.dim(), |(i, j)| self.columns[j].is_outlier(x[[i, j]])))
     }
 }
 
@@ -289,11 +248,7 @@ impl Fit<Array2<f64>> for OutlierParams {
     fn fit(&self, data: &Array2<f64>) -> Result<ColumnFences> {
         self.check()?;
         validate::records(data.view())?;
-        let columns = data
-            .columns()
-            .into_iter()
-            .map(|c| fences_of(&mut c.to_vec(), self.method).0)
-            .collect();
+        let columns = data.columns().into_iter().map(|c| fences_of(&mut c.to_vec(), self.method).0).collect();
         Ok(ColumnFences { columns })
     }
 }
@@ -344,17 +299,12 @@ mod tests {
         // z: mean 3, population sd sqrt(2) for 1..=5.
         let x = [1.0, 2.0, 3.0, 4.0, 5.0];
         let f = OutlierParams::z_score(2.0).fit(&x[..]).unwrap();
-        assert!(
-            (f.lower - (3.0 - 2.0 * 2f64.sqrt())).abs() < 1e-12
-                && (f.upper - (3.0 + 2.0 * 2f64.sqrt())).abs() < 1e-12
-        );
+        assert!((f.lower - (3.0 - 2.0 * 2f64.sqrt())).abs() < 1e-12 && (f.upper - (3.0 + 2.0 * 2f64.sqrt())).abs() < 1e-12);
         // Robust z: median 3, MAD = median(|x-3|) = median(2,1,0,1,2) = 1; half width 3.5/0.6745.
         let f = OutlierParams::robust_z(3.5).fit(&x[..]).unwrap();
         assert!((f.upper - (3.0 + 3.5 / 0.6745)).abs() < 1e-12);
         // IQR with interpolation: 1..=4 → Q1 = 1.75, Q3 = 3.25 (numpy.percentile).
-        let f = OutlierParams::iqr(1.0)
-            .fit(&[4.0, 1.0, 3.0, 2.0][..])
-            .unwrap();
+        let f = OutlierParams::iqr(1.0).fit(&[4.0, 1.0, 3.0, 2.0][..]).unwrap();
         assert_eq!((f.lower, f.upper), (1.75 - 1.5, 3.25 + 1.5));
     }
 
@@ -362,32 +312,19 @@ mod tests {
     fn grouped_falls_back_to_global() {
         let values = [1.0, 1.1, 0.9, 1.0, 50.0, 10.0, 10.0, 10.0];
         let groups = ["a", "a", "a", "a", "a", "b", "b", "b"];
-        let g = OutlierParams::iqr(1.5)
-            .min_group_size(4)
-            .fit_grouped(&values, &groups)
-            .unwrap();
+        let g = OutlierParams::iqr(1.5).min_group_size(4).fit_grouped(&values, &groups).unwrap();
         assert!(g.is_outlier("a", 50.0));
         assert!(!g.is_outlier("a", 1.05));
         // "b" is too small and has zero spread: global fences apply.
         assert_eq!(g.fences_for("b"), &g.global);
         assert_eq!(g.fences_for("never seen"), &g.global);
-        assert!(
-            OutlierParams::iqr(1.5)
-                .fit_grouped(&values, &groups[..3])
-                .is_err()
-        );
+        assert!(OutlierParams::iqr(1.5).fit_grouped(&values, &groups[..3]).is_err());
     }
 
     #[test]
     fn conformance() {
         use shopml_core::conformance;
-        let x = array![
-            [1.0, 10.0],
-            [2.0, 20.0],
-            [3.0, 30.0],
-            [4.0, 400.0],
-            [5.0, 50.0]
-        ];
+        let x = array![[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 400.0], [5.0, 50.0]];
         let p = OutlierParams::iqr(1.5);
         conformance::check_rejects_non_finite(&x, |x| p.fit(x));
         conformance::check_rejects_empty(2, |x| p.fit(x));

@@ -167,20 +167,9 @@ impl CleaningReport {
         }
     }
 
-    pub(crate) fn issue(
-        &mut self,
-        line: u64,
-        column: Option<usize>,
-        reason: Reason,
-        message: &str,
-    ) {
+    pub(crate) fn issue(&mut self, line: u64, column: Option<usize>, reason: Reason, message: &str) {
         if self.issues.len() < MAX_ISSUES {
-            self.issues.push(Issue {
-                line,
-                column,
-                reason,
-                message: message.to_string(),
-            });
+            self.issues.push(Issue { line, column, reason, message: message.to_string() });
         }
     }
 }

@@ -121,22 +121,10 @@ impl Default for CleaningRules {
             missing_customer: MissingCustomer::Quarantine,
             require_positive_price: true,
             reject_zero_quantity: true,
-            non_product_codes: [
-                "POST",
-                "DOT",
-                "C2",
-                "M",
-                "D",
-                "S",
-                "B",
-                "BANK CHARGES",
-                "AMAZONFEE",
-                "CRUK",
-                "PADS",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+            non_product_codes: ["POST", "DOT", "C2", "M", "D", "S", "B", "BANK CHARGES", "AMAZONFEE", "CRUK", "PADS"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             non_product_prefixes: Vec::new(),
             time_window: None,
             outliers: Vec::new(),
@@ -189,10 +177,7 @@ impl CleaningRules {
     }
 
     /// Sets [`non_product_codes`](Self::non_product_codes).
-    pub fn non_product_codes<S: Into<String>>(
-        mut self,
-        codes: impl IntoIterator<Item = S>,
-    ) -> Self {
+    pub fn non_product_codes<S: Into<String>>(mut self, codes: impl IntoIterator<Item = S>) -> Self {
         self.non_product_codes = codes.into_iter().map(Into::into).collect();
         self
     }
@@ -216,52 +201,35 @@ impl CleaningRules {
     }
 
     pub(crate) fn is_non_product(&self, code: &str) -> bool {
-        self.non_product_codes
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(code))
-            || self.non_product_prefixes.iter().any(|p| {
-                code.len() >= p.len()
-                    && code.is_char_boundary(p.len())
-                    && code[..p.len()].eq_ignore_ascii_case(p)
-            })
+        self.non_product_codes.iter().any(|c| c.eq_ignore_ascii_case(code))
+            || self
+                .non_product_prefixes
+                .iter()
+                .any(|p| code.len() >= p.len() && code.is_char_boundary(p.len()) && code[..p.len()].eq_ignore_ascii_case(p))
     }
 
     pub(crate) fn is_cancellation(&self, invoice: &str) -> bool {
-        self.cancellation_prefixes
-            .iter()
-            .any(|p| invoice.starts_with(p.as_str()))
+        self.cancellation_prefixes.iter().any(|p| invoice.starts_with(p.as_str()))
     }
 }
 
 impl Params for CleaningRules {
     fn check(&self) -> shopml_core::Result<()> {
         if self.cancellation_prefixes.iter().any(|p| p.is_empty()) {
-            return Err(Error::param(
-                "cancellation_prefixes",
-                "an empty prefix would mark every invoice as a cancellation",
-            ));
+            return Err(Error::param("cancellation_prefixes", "an empty prefix would mark every invoice as a cancellation"));
         }
         if self.non_product_prefixes.iter().any(|p| p.is_empty()) {
-            return Err(Error::param(
-                "non_product_prefixes",
-                "an empty prefix would mark every product as a non-product",
-            ));
+            return Err(Error::param("non_product_prefixes", "an empty prefix would mark every product as a non-product"));
         }
         if let Some(key) = &self.key_duplicates
             && key.is_empty()
         {
-            return Err(Error::param(
-                "key_duplicates",
-                "a duplicate key needs at least one field",
-            ));
+            return Err(Error::param("key_duplicates", "a duplicate key needs at least one field"));
         }
         if let Some((a, b)) = self.time_window
             && a >= b
         {
-            return Err(Error::param(
-                "time_window",
-                format!("start {a} must be before end {b}"),
-            ));
+            return Err(Error::param("time_window", format!("start {a} must be before end {b}")));
         }
         for r in &self.outliers {
             r.detector.check()?;

@@ -65,16 +65,9 @@ pub fn sample_by_customer<R: Read + Send, W: Write>(
     }
     let h = header.as_deref();
     let width = h.map(|h| h.len());
-    let customer = schema
-        .column(Field::Customer)
-        .map(|c| resolve(c, "customer", h, width))
-        .transpose()?;
+    let customer = schema.column(Field::Customer).map(|c| resolve(c, "customer", h, width)).transpose()?;
     let invoice = resolve(&schema.invoice, "invoice", h, width)?;
-    let mut stats = SampleStats {
-        records_read: 0,
-        records_written: 0,
-        skipped: 0,
-    };
+    let mut stats = SampleStats { records_read: 0, records_written: 0, skipped: 0 };
     loop {
         match rdr.next_record().map_err(w)? {
             Next::Eof => break,
@@ -84,10 +77,7 @@ pub fn sample_by_customer<R: Read + Send, W: Write>(
             }
             Next::Record => {
                 stats.records_read += 1;
-                let field = |i: usize| {
-                    (i < rdr.n_fields())
-                        .then(|| String::from_utf8_lossy(rdr.field(i)).trim().to_string())
-                };
+                let field = |i: usize| (i < rdr.n_fields()).then(|| String::from_utf8_lossy(rdr.field(i)).trim().to_string());
                 let cust = customer.and_then(field).filter(|c| !csv.is_missing(c));
                 let key = match cust {
                     Some(c) => format!("c:{}", normalize_id(&c)),

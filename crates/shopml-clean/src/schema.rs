@@ -64,10 +64,7 @@ impl Default for CsvFormat {
             has_header: true,
             encoding: Encoding::Auto,
             max_record_bytes: 1 << 20,
-            missing_values: ["", "NA", "N/A", "NaN", "nan", "NULL", "null", "None"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            missing_values: ["", "NA", "N/A", "NaN", "nan", "NULL", "null", "None"].iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -80,22 +77,13 @@ impl CsvFormat {
 
     pub(crate) fn check(&self) -> shopml_core::Result<()> {
         if self.delimiter == self.quote {
-            return Err(shopml_core::Error::param(
-                "delimiter",
-                "must differ from the quote character",
-            ));
+            return Err(shopml_core::Error::param("delimiter", "must differ from the quote character"));
         }
         if matches!(self.delimiter, b'\n' | b'\r') || matches!(self.quote, b'\n' | b'\r') {
-            return Err(shopml_core::Error::param(
-                "delimiter",
-                "neither delimiter nor quote may be a line break",
-            ));
+            return Err(shopml_core::Error::param("delimiter", "neither delimiter nor quote may be a line break"));
         }
         if self.max_record_bytes == 0 {
-            return Err(shopml_core::Error::param(
-                "max_record_bytes",
-                "must be at least 1",
-            ));
+            return Err(shopml_core::Error::param("max_record_bytes", "must be at least 1"));
         }
         Ok(())
     }
@@ -211,16 +199,10 @@ impl TransactionSchema {
     /// Quantity, InvoiceDate, UnitPrice, CustomerID, Country`, dates as
     /// `YYYY-MM-DD HH:MM:SS` or `MM/DD/YYYY HH:MM` (detected per value).
     pub fn online_retail() -> Self {
-        TransactionSchema::new(
-            "InvoiceNo",
-            "StockCode",
-            "Quantity",
-            "InvoiceDate",
-            "UnitPrice",
-        )
-        .description("Description")
-        .customer("CustomerID")
-        .country("Country")
+        TransactionSchema::new("InvoiceNo", "StockCode", "Quantity", "InvoiceDate", "UnitPrice")
+            .description("Description")
+            .customer("CustomerID")
+            .country("Country")
     }
 
     /// Sets the description column.
@@ -280,37 +262,24 @@ impl TransactionSchema {
 }
 
 /// Resolves a column against the header (if any); `n_columns` is the header width.
-pub(crate) fn resolve(
-    column: &Column,
-    field: &'static str,
-    header: Option<&[String]>,
-    n_columns: Option<usize>,
-) -> Result<usize> {
+pub(crate) fn resolve(column: &Column, field: &'static str, header: Option<&[String]>, n_columns: Option<usize>) -> Result<usize> {
     match column {
         Column::Index(i) => match n_columns {
-            Some(n) if *i >= n => Err(CleanError::ColumnOutOfRange {
-                index: *i,
-                field,
-                n_columns: n,
-            }),
+            Some(n) if *i >= n => Err(CleanError::ColumnOutOfRange { index: *i, field, n_columns: n }),
             _ => Ok(*i),
         },
         Column::Name(name) => {
             let Some(h) = header else {
                 return Err(CleanError::Core(shopml_core::Error::param(
                     "has_header",
-                    format!(
-                        "column `{name}` for {field} is given by name, but the schema says the file has no header"
-                    ),
+                    format!("column `{name}` for {field} is given by name, but the schema says the file has no header"),
                 )));
             };
-            h.iter()
-                .position(|c| c == name.trim())
-                .ok_or_else(|| CleanError::MissingColumn {
-                    name: name.clone(),
-                    field,
-                    header: h.join(","),
-                })
+            h.iter().position(|c| c == name.trim()).ok_or_else(|| CleanError::MissingColumn {
+                name: name.clone(),
+                field,
+                header: h.join(","),
+            })
         }
     }
 }

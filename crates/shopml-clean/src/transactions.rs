@@ -9,9 +9,7 @@ use shopml_core::{FastHashMap, Params, Timestamp};
 
 use crate::csv::{Fields, Next, RecordReader};
 use crate::error::{CleanError, Result};
-use crate::input::{
-    FieldError, SeenSet, Sink, normalize_id, number, open_path, open_reader, read_header, text,
-};
+use crate::input::{FieldError, SeenSet, Sink, normalize_id, number, open_path, open_reader, read_header, text};
 use crate::outliers::{Fences, OutlierAction};
 use crate::records::Transaction;
 use crate::report::{CleaningReport, Reason};
@@ -43,21 +41,13 @@ pub struct Cleaned {
 /// assert!(cleaned.report.balances());
 /// # Ok::<(), shopml_clean::CleanError>(())
 /// ```
-pub fn read_transactions(
-    path: &Path,
-    schema: &TransactionSchema,
-    rules: &CleaningRules,
-) -> Result<Cleaned> {
+pub fn read_transactions(path: &Path, schema: &TransactionSchema, rules: &CleaningRules) -> Result<Cleaned> {
     let input = open_path(path)?;
     with_rules_sink(rules, |sink| clean(input, schema, rules, sink))
 }
 
 /// Like [`read_transactions`], from any reader (plain or gzip bytes).
-pub fn read_transactions_from<R: Read + Send>(
-    reader: R,
-    schema: &TransactionSchema,
-    rules: &CleaningRules,
-) -> Result<Cleaned> {
+pub fn read_transactions_from<R: Read + Send>(reader: R, schema: &TransactionSchema, rules: &CleaningRules) -> Result<Cleaned> {
     let input = open_reader(reader).map_err(|e| CleanError::io(None, e))?;
     with_rules_sink(rules, |sink| clean(input, schema, rules, sink))
 }
@@ -76,17 +66,11 @@ pub fn read_transactions_with_quarantine<R: Read + Send, W: Write>(
     clean(input, schema, rules, sink)
 }
 
-pub(crate) fn with_rules_sink<T>(
-    rules: &CleaningRules,
-    f: impl FnOnce(Sink<'_>) -> Result<T>,
-) -> Result<T> {
+pub(crate) fn with_rules_sink<T>(rules: &CleaningRules, f: impl FnOnce(Sink<'_>) -> Result<T>) -> Result<T> {
     match &rules.quarantine_file {
         None => f(Sink::new(None, None)?),
         Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| CleanError::Quarantine {
-                path: Some(p.clone()),
-                source: e,
-            })?;
+            let file = std::fs::File::create(p).map_err(|e| CleanError::Quarantine { path: Some(p.clone()), source: e })?;
             let mut w = std::io::BufWriter::new(file);
             f(Sink::new(Some(&mut w), Some(p.clone()))?)
         }
@@ -114,11 +98,7 @@ fn positions(schema: &TransactionSchema, header: Option<&[String]>) -> Result<Po
         }
     }
     let max_index = idx.iter().flatten().copied().max().unwrap_or(0);
-    Ok(Positions {
-        idx,
-        expected_fields: header.map(|h| h.len()),
-        max_index,
-    })
+    Ok(Positions { idx, expected_fields: header.map(|h| h.len()), max_index })
 }
 
 struct Row<'a> {
@@ -132,20 +112,12 @@ struct Row<'a> {
     country: Option<Cow<'a, str>>,
 }
 
-fn parse_row<'a, F: Fields>(
-    rdr: &'a F,
-    pos: &Positions,
-    schema: &TransactionSchema,
-    latin1: &mut u64,
-) -> Result<Row<'a>, FieldError> {
+fn parse_row<'a, F: Fields>(rdr: &'a F, pos: &Positions, schema: &TransactionSchema, latin1: &mut u64) -> Result<Row<'a>, FieldError> {
     let n = rdr.n_fields();
     match pos.expected_fields {
         Some(e) if n != e => return Err((n.min(e) + 1, format!("expected {e} fields, found {n}"))),
         None if n <= pos.max_index => {
-            return Err((
-                n + 1,
-                format!("expected at least {} fields, found {n}", pos.max_index + 1),
-            ));
+            return Err((n + 1, format!("expected at least {} fields, found {n}", pos.max_index + 1)));
         }
         _ => {}
     }
@@ -161,21 +133,14 @@ fn parse_row<'a, F: Fields>(
     let optional = |f: Field, latin1: &mut u64| -> Result<Option<Cow<'a, str>>, FieldError> {
         let Some(i) = pos.get(f) else { return Ok(None) };
         let s = text(rdr, i, enc, latin1)?;
-        Ok(if schema.csv.is_missing(&s) {
-            None
-        } else {
-            Some(s)
-        })
+        Ok(if schema.csv.is_missing(&s) { None } else { Some(s) })
     };
     let invoice = required(Field::Invoice, latin1)?;
     let product = required(Field::Product, latin1)?;
     let q = required(Field::Quantity, latin1)?;
     let quantity = number(&q, pos.get(Field::Quantity).unwrap_or(0), "quantity")?;
     let ti = pos.get(Field::Timestamp).unwrap_or(0);
-    let timestamp = schema
-        .date_format
-        .parse_bytes(rdr.field(ti))
-        .map_err(|m| (ti + 1, m))?;
+    let timestamp = schema.date_format.parse_bytes(rdr.field(ti)).map_err(|m| (ti + 1, m))?;
     let p = required(Field::UnitPrice, latin1)?;
     let unit_price = number(&p, pos.get(Field::UnitPrice).unwrap_or(0), "unit price")?;
     Ok(Row {
@@ -202,21 +167,12 @@ impl Row<'_> {
             match f {
                 Field::Invoice => out.extend_from_slice(self.invoice.trim().as_bytes()),
                 Field::Product => out.extend_from_slice(self.product.trim().as_bytes()),
-                Field::Description => out
-                    .extend_from_slice(self.description.as_deref().unwrap_or("").trim().as_bytes()),
+                Field::Description => out.extend_from_slice(self.description.as_deref().unwrap_or("").trim().as_bytes()),
                 Field::Quantity => out.extend_from_slice(&self.quantity.to_bits().to_le_bytes()),
                 Field::Timestamp => out.extend_from_slice(&self.timestamp.0.to_le_bytes()),
                 Field::UnitPrice => out.extend_from_slice(&self.unit_price.to_bits().to_le_bytes()),
-                Field::Customer => out.extend_from_slice(
-                    self.customer
-                        .as_deref()
-                        .map(normalize_id)
-                        .unwrap_or("")
-                        .as_bytes(),
-                ),
-                Field::Country => {
-                    out.extend_from_slice(self.country.as_deref().unwrap_or("").trim().as_bytes())
-                }
+                Field::Customer => out.extend_from_slice(self.customer.as_deref().map(normalize_id).unwrap_or("").as_bytes()),
+                Field::Country => out.extend_from_slice(self.country.as_deref().unwrap_or("").trim().as_bytes()),
             }
             out.push(0x1f);
         }
@@ -230,10 +186,7 @@ impl Row<'_> {
             quantity: self.quantity,
             timestamp: self.timestamp,
             unit_price: self.unit_price,
-            customer: self
-                .customer
-                .as_deref()
-                .map(|c| normalize_id(c).to_string()),
+            customer: self.customer.as_deref().map(|c| normalize_id(c).to_string()),
             country: self.country.map(trimmed),
             line,
         }
@@ -272,11 +225,7 @@ impl Fields for BatchRecord<'_> {
     }
     fn field(&self, i: usize) -> &[u8] {
         let (a, b) = self.batch.bounds[self.fields.0 + i];
-        if self.in_raw {
-            &self.batch.raw[a..b]
-        } else {
-            &self.batch.data[a..b]
-        }
+        if self.in_raw { &self.batch.raw[a..b] } else { &self.batch.data[a..b] }
     }
 }
 
@@ -308,8 +257,7 @@ impl Batch {
         if malformed.is_none() {
             if in_raw {
                 // Unquoted record: fields are slices of the raw line.
-                self.bounds
-                    .extend(bounds.iter().map(|&(a, b)| (r0 + a, r0 + b)));
+                self.bounds.extend(bounds.iter().map(|&(a, b)| (r0 + a, r0 + b)));
             } else {
                 for i in 0..rdr.n_fields() {
                     let d0 = self.data.len();
@@ -318,13 +266,7 @@ impl Batch {
                 }
             }
         }
-        self.records.push(Meta {
-            line: rdr.line(),
-            raw: (r0, self.raw.len()),
-            fields: (f0, self.bounds.len()),
-            in_raw,
-            malformed,
-        });
+        self.records.push(Meta { line: rdr.line(), raw: (r0, self.raw.len()), fields: (f0, self.bounds.len()), in_raw, malformed });
     }
 }
 
@@ -344,12 +286,7 @@ const RETURN: u8 = 32;
 
 enum Parsed {
     Bad(usize, String),
-    Row {
-        tx: Option<Transaction>,
-        hash: u64,
-        key: Option<(u64, Vec<u8>)>,
-        flags: u8,
-    },
+    Row { tx: Option<Transaction>, hash: u64, key: Option<(u64, Vec<u8>)>, flags: u8 },
 }
 
 struct Ctx<'a> {
@@ -369,11 +306,7 @@ fn parse_batch(b: &Batch, ctx: &Ctx<'_>) -> (Vec<Parsed>, u64) {
             out.push(Parsed::Bad(*c, msg.clone()));
             continue;
         }
-        let rec = BatchRecord {
-            batch: b,
-            fields: m.fields,
-            in_raw: m.in_raw,
-        };
+        let rec = BatchRecord { batch: b, fields: m.fields, in_raw: m.in_raw };
         let row = match parse_row(&rec, &ctx.pos, schema, &mut latin1) {
             Ok(r) => r,
             Err((c, msg)) => {
@@ -382,11 +315,7 @@ fn parse_batch(b: &Batch, ctx: &Ctx<'_>) -> (Vec<Parsed>, u64) {
             }
         };
         let raw = &b.raw[m.raw.0..m.raw.1];
-        let hash = if rules.drop_exact_duplicates {
-            SeenSet::hash(raw)
-        } else {
-            0
-        };
+        let hash = if rules.drop_exact_duplicates { SeenSet::hash(raw) } else { 0 };
         let key = rules.key_duplicates.as_ref().map(|k| {
             let mut buf = Vec::new();
             row.key_bytes(k, &mut buf);
@@ -410,28 +339,16 @@ fn parse_batch(b: &Batch, ctx: &Ctx<'_>) -> (Vec<Parsed>, u64) {
         if schema.customer.is_some() && row.customer.is_none() {
             flags |= NO_CUSTOMER;
         }
-        if rules.is_cancellation(row.invoice.trim())
-            || (rules.negative_quantity_is_return && row.quantity < 0.0)
-        {
+        if rules.is_cancellation(row.invoice.trim()) || (rules.negative_quantity_is_return && row.quantity < 0.0) {
             flags |= RETURN;
         }
         let tx = (flags & ctx.local_quarantine == 0).then(|| row.into_transaction(m.line));
-        out.push(Parsed::Row {
-            tx,
-            hash,
-            key,
-            flags,
-        });
+        out.push(Parsed::Row { tx, hash, key, flags });
     }
     (out, latin1)
 }
 
-fn clean(
-    input: Box<dyn BufRead + Send + '_>,
-    schema: &TransactionSchema,
-    rules: &CleaningRules,
-    mut sink: Sink<'_>,
-) -> Result<Cleaned> {
+fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules: &CleaningRules, mut sink: Sink<'_>) -> Result<Cleaned> {
     use rayon::prelude::*;
     rules.check()?;
     schema.csv.check()?;
@@ -446,12 +363,7 @@ fn clean(
     if rules.returns == ReturnPolicy::Quarantine {
         local_quarantine |= RETURN;
     }
-    let ctx = Ctx {
-        schema,
-        rules,
-        pos,
-        local_quarantine,
-    };
+    let ctx = Ctx { schema, rules, pos, local_quarantine };
 
     let mut report = CleaningReport::default();
     let mut transactions = Vec::new();
@@ -505,9 +417,7 @@ fn clean(
                         if !batch.records.is_empty() {
                             let _ = send.send(Msg::Batch(batch));
                         }
-                        let _ = send.send(Msg::Done {
-                            blank_lines: rdr.blank_lines(),
-                        });
+                        let _ = send.send(Msg::Done { blank_lines: rdr.blank_lines() });
                         return;
                     }
                 }
@@ -529,29 +439,16 @@ fn clean(
                     }
                     Ok(Msg::Failed(e)) => return Err(CleanError::io(None, e)),
                     Err(_) => {
-                        return Err(CleanError::io(
-                            None,
-                            std::io::Error::other("reader thread stopped"),
-                        ));
+                        return Err(CleanError::io(None, std::io::Error::other("reader thread stopped")));
                     }
                 }
             }
-            let parsed: Vec<(Vec<Parsed>, u64)> =
-                pending.par_iter().map(|b| parse_batch(b, &ctx)).collect();
+            let parsed: Vec<(Vec<Parsed>, u64)> = pending.par_iter().map(|b| parse_batch(b, &ctx)).collect();
             // Sequential, in file order: duplicates, first reason, outputs.
             for (b, (rows, latin1)) in pending.drain(..).zip(parsed) {
                 report.latin1_fields += latin1;
                 const AHEAD: usize = 16;
-                let hashes: Vec<u64> = rows
-                    .iter()
-                    .map(|p| {
-                        if let Parsed::Row { hash, .. } = p {
-                            *hash
-                        } else {
-                            0
-                        }
-                    })
-                    .collect();
+                let hashes: Vec<u64> = rows.iter().map(|p| if let Parsed::Row { hash, .. } = p { *hash } else { 0 }).collect();
                 for (j, (m, p)) in b.records.iter().zip(rows).enumerate() {
                     if rules.drop_exact_duplicates
                         && let Some(&h) = hashes.get(j + AHEAD)
@@ -568,18 +465,10 @@ fn clean(
                             sink.write(m.line, Reason::Unparsable, Some(column), &message, raw)?;
                             continue;
                         }
-                        Parsed::Row {
-                            tx,
-                            hash,
-                            key,
-                            flags,
-                        } => (tx, hash, key, flags),
+                        Parsed::Row { tx, hash, key, flags } => (tx, hash, key, flags),
                     };
                     let mut first: Option<Reason> = None;
-                    let mut hit = |matched: &mut [u64; 12],
-                                   reason: Reason,
-                                   applies: bool,
-                                   quarantines: bool| {
+                    let mut hit = |matched: &mut [u64; 12], reason: Reason, applies: bool, quarantines: bool| {
                         if applies {
                             matched[reason as usize] += 1;
                             if quarantines && first.is_none() {
@@ -587,19 +476,9 @@ fn clean(
                             }
                         }
                     };
-                    hit(
-                        &mut matched,
-                        Reason::ExactDuplicate,
-                        rules.drop_exact_duplicates && !seen.insert_hashed(hash, raw),
-                        true,
-                    );
+                    hit(&mut matched, Reason::ExactDuplicate, rules.drop_exact_duplicates && !seen.insert_hashed(hash, raw), true);
                     if let Some((h, k)) = key {
-                        hit(
-                            &mut matched,
-                            Reason::KeyDuplicate,
-                            !seen_keys.insert_hashed(h, &k),
-                            true,
-                        );
+                        hit(&mut matched, Reason::KeyDuplicate, !seen_keys.insert_hashed(h, &k), true);
                     }
                     for (bit, reason) in [
                         (WINDOW, Reason::OutsideWindow),
@@ -609,27 +488,16 @@ fn clean(
                         (NO_CUSTOMER, Reason::MissingCustomer),
                         (RETURN, Reason::Return),
                     ] {
-                        hit(
-                            &mut matched,
-                            reason,
-                            flags & bit != 0,
-                            ctx.local_quarantine & bit != 0,
-                        );
+                        hit(&mut matched, reason, flags & bit != 0, ctx.local_quarantine & bit != 0);
                     }
                     match (first, tx) {
                         (Some(reason), _) => {
                             quarantined[reason as usize] += 1;
                             sink.write(m.line, reason, None, "", raw)?;
                         }
-                        (None, Some(t))
-                            if flags & RETURN != 0 && rules.returns == ReturnPolicy::Split =>
-                        {
-                            returns.push(t)
-                        }
+                        (None, Some(t)) if flags & RETURN != 0 && rules.returns == ReturnPolicy::Split => returns.push(t),
                         (None, Some(t)) => transactions.push(t),
-                        (None, None) => unreachable!(
-                            "a row without a transaction always has a quarantine reason"
-                        ),
+                        (None, None) => unreachable!("a row without a transaction always has a quarantine reason"),
                     }
                 }
                 let _ = give_back.send(b);
@@ -643,11 +511,7 @@ fn clean(
     report.returns = returns.len() as u64;
     sink.finish()?;
     debug_assert!(report.balances());
-    Ok(Cleaned {
-        transactions,
-        returns,
-        report,
-    })
+    Ok(Cleaned { transactions, returns, report })
 }
 
 fn value(t: &Transaction, f: NumericField) -> f64 {
@@ -659,11 +523,7 @@ fn value(t: &Transaction, f: NumericField) -> f64 {
 
 fn serialize_transaction(t: &Transaction) -> Vec<u8> {
     let q = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
+        if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
     };
     format!(
         "{},{},{},{},{},{},{},{}",
@@ -679,12 +539,7 @@ fn serialize_transaction(t: &Transaction) -> Vec<u8> {
     .into_bytes()
 }
 
-fn apply_outliers(
-    rules: &CleaningRules,
-    tx: &mut Vec<Transaction>,
-    report: &mut CleaningReport,
-    sink: &mut Sink<'_>,
-) -> Result<()> {
+fn apply_outliers(rules: &CleaningRules, tx: &mut Vec<Transaction>, report: &mut CleaningReport, sink: &mut Sink<'_>) -> Result<()> {
     use shopml_core::Fit;
     for rule in &rules.outliers {
         if tx.is_empty() {
@@ -701,19 +556,12 @@ fn apply_outliers(
             Some(g) => g.global,
             None => rule.detector.fit(&values[..])?,
         };
-        let fences_for = |t: &Transaction| -> Fences {
-            grouped
-                .as_ref()
-                .map(|g| *g.fences_for(&t.product))
-                .unwrap_or(global)
-        };
+        let fences_for = |t: &Transaction| -> Fences { grouped.as_ref().map(|g| *g.fences_for(&t.product)).unwrap_or(global) };
         let mut keep = Vec::with_capacity(tx.len());
         let mut cache: FastHashMap<&str, Fences> = FastHashMap::default();
         let mut out_flags = Vec::with_capacity(tx.len());
         for t in tx.iter() {
-            let f = *cache
-                .entry(t.product.as_str())
-                .or_insert_with(|| fences_for(t));
+            let f = *cache.entry(t.product.as_str()).or_insert_with(|| fences_for(t));
             out_flags.push((f.is_outlier(value(t, rule.field)), f));
         }
         drop(cache);
@@ -739,20 +587,8 @@ fn apply_outliers(
                 }
                 OutlierAction::Drop => {
                     report.quarantine(Reason::Outlier);
-                    let msg = format!(
-                        "{:?} {} outside [{}, {}]",
-                        rule.field,
-                        value(&t, rule.field),
-                        f.lower,
-                        f.upper
-                    );
-                    sink.write(
-                        t.line,
-                        Reason::Outlier,
-                        None,
-                        &msg,
-                        &serialize_transaction(&t),
-                    )?;
+                    let msg = format!("{:?} {} outside [{}, {}]", rule.field, value(&t, rule.field), f.lower, f.upper);
+                    sink.write(t.line, Reason::Outlier, None, &msg, &serialize_transaction(&t))?;
                 }
             }
         }

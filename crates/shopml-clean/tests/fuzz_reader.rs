@@ -6,12 +6,11 @@ use std::io::Write;
 
 use proptest::prelude::*;
 use shopml_clean::{
-    CleaningRules, DateFormat, Encoding, EventRules, EventSchema, MissingCustomer, Reason,
-    TransactionSchema, read_events_from, read_transactions_from, read_transactions_with_quarantine,
+    CleaningRules, DateFormat, Encoding, EventRules, EventSchema, MissingCustomer, Reason, TransactionSchema, read_events_from,
+    read_transactions_from, read_transactions_with_quarantine,
 };
 
-const HEADER: &str =
-    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+const HEADER: &str = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
 const GOOD: &str = "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n\
 536381,82567,\"AIRLINE LOUNGE,METAL SIGN\",2,2010-12-01 09:41:00,2.1,15311.0,United Kingdom\n\
 536477,22041,\"RECORD FRAME 7\"\" SINGLE SIZE \",48,2010-12-01 12:27:00,2.1,16210.0,United Kingdom\n\
@@ -26,11 +25,7 @@ fn check_transactions(bytes: &[u8], schema: &TransactionSchema, rules: &Cleaning
             assert!(r.balances(), "{r}");
             assert_eq!(c.transactions.len() as u64, r.rows_kept);
             assert_eq!(c.returns.len() as u64, r.returns);
-            assert!(
-                c.transactions
-                    .iter()
-                    .all(|t| t.quantity.is_finite() && t.unit_price.is_finite())
-            );
+            assert!(c.transactions.iter().all(|t| t.quantity.is_finite() && t.unit_price.is_finite()));
         }
     }
 }
@@ -97,18 +92,10 @@ proptest! {
 #[test]
 fn the_good_sample_itself() {
     let text = format!("{HEADER}{GOOD}");
-    let c = read_transactions_from(
-        text.as_bytes(),
-        &TransactionSchema::online_retail(),
-        &CleaningRules::default(),
-    )
-    .unwrap();
+    let c = read_transactions_from(text.as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
     assert_eq!(c.report.rows_read, 5);
     assert_eq!(c.transactions.len(), 3);
-    assert_eq!(
-        c.transactions[2].description.as_deref(),
-        Some("RECORD FRAME 7\" SINGLE SIZE")
-    );
+    assert_eq!(c.transactions[2].description.as_deref(), Some("RECORD FRAME 7\" SINGLE SIZE"));
     assert_eq!(c.report.quarantined(Reason::NonProduct), 1);
     assert_eq!(c.report.quarantined(Reason::NonPositivePrice), 1);
 }

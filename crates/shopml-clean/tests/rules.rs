@@ -1,23 +1,16 @@
 //! Each validation rule on small hand-made exports, with counts worked out by hand.
 
 use shopml_clean::{
-    CleanError, CleaningReport, CleaningRules, Column, DateFormat, Encoding, EventKind, EventRules,
-    EventSchema, Field, MissingCustomer, NumericField, OutlierAction, OutlierParams, OutlierRule,
-    Reason, ReturnPolicy, TransactionSchema, read_events_from, read_transactions_from,
-    read_transactions_with_quarantine, sample::sample_by_customer,
+    CleanError, CleaningReport, CleaningRules, Column, DateFormat, Encoding, EventKind, EventRules, EventSchema, Field, MissingCustomer,
+    NumericField, OutlierAction, OutlierParams, OutlierRule, Reason, ReturnPolicy, TransactionSchema, read_events_from,
+    read_transactions_from, read_transactions_with_quarantine, sample::sample_by_customer,
 };
 use shopml_core::Timestamp;
 
-const H: &str =
-    "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+const H: &str = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
 
 fn run(body: &str, rules: &CleaningRules) -> shopml_clean::Cleaned {
-    let c = read_transactions_from(
-        format!("{H}{body}").as_bytes(),
-        &TransactionSchema::online_retail(),
-        rules,
-    )
-    .unwrap();
+    let c = read_transactions_from(format!("{H}{body}").as_bytes(), &TransactionSchema::online_retail(), rules).unwrap();
     assert!(c.report.balances(), "{}", c.report);
     c
 }
@@ -32,17 +25,10 @@ fn key_duplicates_and_time_window() {
     assert_eq!(c.report.quarantined(Reason::KeyDuplicate), 1);
     assert_eq!(c.transactions.len(), 2);
     let end = Timestamp::from_date(2012, 1, 1).unwrap();
-    let c = run(
-        body,
-        &CleaningRules::default().time_window(Timestamp::from_date(2011, 1, 1).unwrap(), end),
-    );
+    let c = run(body, &CleaningRules::default().time_window(Timestamp::from_date(2011, 1, 1).unwrap(), end));
     assert_eq!(c.report.quarantined(Reason::OutsideWindow), 1);
     assert!(
-        CleaningRules::default()
-            .time_window(end, end)
-            .key_duplicates(None)
-            .quarantine_file("x")
-            .missing_customer(MissingCustomer::Keep)
+        CleaningRules::default().time_window(end, end).key_duplicates(None).quarantine_file("x").missing_customer(MissingCustomer::Keep)
             != CleaningRules::default()
     );
     let bad = read_transactions_from(
@@ -50,13 +36,7 @@ fn key_duplicates_and_time_window() {
         &TransactionSchema::online_retail(),
         &CleaningRules::default().time_window(end, end),
     );
-    assert!(matches!(
-        bad,
-        Err(CleanError::Core(shopml_core::Error::InvalidParameter {
-            name: "time_window",
-            ..
-        }))
-    ));
+    assert!(matches!(bad, Err(CleanError::Core(shopml_core::Error::InvalidParameter { name: "time_window", .. }))));
 }
 
 #[test]
@@ -72,24 +52,13 @@ fn return_policies_and_first_reason_wins() {
     assert_eq!(split.report.matched(Reason::NonPositivePrice), 1);
     assert_eq!(split.report.matched(Reason::MissingCustomer), 2);
     assert_eq!(split.report.matched(Reason::Return), 2);
-    let keep = run(
-        body,
-        &CleaningRules::default()
-            .returns(ReturnPolicy::Keep)
-            .missing_customer(MissingCustomer::Keep),
-    );
+    let keep = run(body, &CleaningRules::default().returns(ReturnPolicy::Keep).missing_customer(MissingCustomer::Keep));
     assert_eq!((keep.returns.len(), keep.transactions.len()), (0, 2));
-    let q = run(
-        body,
-        &CleaningRules::default().returns(ReturnPolicy::Quarantine),
-    );
+    let q = run(body, &CleaningRules::default().returns(ReturnPolicy::Quarantine));
     assert_eq!(q.report.quarantined(Reason::Return), 1);
     let not_neg = run(
         body,
-        &CleaningRules {
-            negative_quantity_is_return: false,
-            ..CleaningRules::default().missing_customer(MissingCustomer::Keep)
-        },
+        &CleaningRules { negative_quantity_is_return: false, ..CleaningRules::default().missing_customer(MissingCustomer::Keep) },
     );
     assert_eq!(not_neg.returns.len(), 1);
     assert_eq!(not_neg.transactions[0].quantity, -5.0);
@@ -100,18 +69,9 @@ fn non_product_codes_are_case_insensitive_and_prefixes_work() {
     let body = "1,m,manual,1,2011-01-01 10:00:00,1.0,10,UK\n2,gift_0001_10,voucher,1,2011-01-01 10:00:00,10.0,10,UK\n";
     let c = run(body, &CleaningRules::default());
     assert_eq!(c.report.quarantined(Reason::NonProduct), 1);
-    let c = run(
-        body,
-        &CleaningRules {
-            non_product_prefixes: vec!["GIFT_".into()],
-            ..CleaningRules::default()
-        },
-    );
+    let c = run(body, &CleaningRules { non_product_prefixes: vec!["GIFT_".into()], ..CleaningRules::default() });
     assert_eq!(c.report.quarantined(Reason::NonProduct), 2);
-    let c = run(
-        body,
-        &CleaningRules::default().non_product_codes(Vec::<String>::new()),
-    );
+    let c = run(body, &CleaningRules::default().non_product_codes(Vec::<String>::new()));
     assert_eq!(c.transactions.len(), 2);
 }
 
@@ -125,18 +85,8 @@ fn unparsable_rows_name_line_and_column() {
                 6,A,x,inf,2011-01-01 10:00:00,1.0,10,UK\n";
     let c = run(body, &CleaningRules::default());
     assert_eq!(c.report.quarantined(Reason::Unparsable), 5);
-    let at: Vec<(u64, Option<usize>)> =
-        c.report.issues.iter().map(|i| (i.line, i.column)).collect();
-    assert_eq!(
-        at,
-        vec![
-            (3, Some(5)),
-            (4, Some(6)),
-            (5, Some(8)),
-            (6, Some(1)),
-            (7, Some(4))
-        ]
-    );
+    let at: Vec<(u64, Option<usize>)> = c.report.issues.iter().map(|i| (i.line, i.column)).collect();
+    assert_eq!(at, vec![(3, Some(5)), (4, Some(6)), (5, Some(8)), (6, Some(1)), (7, Some(4))]);
     let mut side = Vec::new();
     read_transactions_with_quarantine(
         format!("{H}{body}").as_bytes(),
@@ -147,13 +97,7 @@ fn unparsable_rows_name_line_and_column() {
     .unwrap();
     let side = String::from_utf8(side).unwrap();
     assert_eq!(side.lines().count(), 6);
-    assert!(
-        side.lines()
-            .nth(3)
-            .unwrap()
-            .starts_with("5,unparsable,8,\"expected 8 fields, found 7\",\"4,A,x,1,"),
-        "{side}"
-    );
+    assert!(side.lines().nth(3).unwrap().starts_with("5,unparsable,8,\"expected 8 fields, found 7\",\"4,A,x,1,"), "{side}");
 }
 
 #[test]
@@ -169,25 +113,12 @@ fn latin1_positions_and_us_dates() {
     let c = read_transactions_from(&bytes[..], &schema, &CleaningRules::default()).unwrap();
     assert_eq!(c.transactions.len(), 2, "{:?}", c.report);
     assert_eq!(c.transactions[0].description.as_deref(), Some("café"));
-    assert_eq!(
-        c.transactions[0].timestamp,
-        Timestamp::from_civil(2010, 12, 1, 8, 26, 0).unwrap()
-    );
+    assert_eq!(c.transactions[0].timestamp, Timestamp::from_civil(2010, 12, 1, 8, 26, 0).unwrap());
     assert_eq!(c.transactions[1].customer.as_deref(), Some("17850"));
     assert_eq!(c.report.latin1_fields, 1);
-    let strict = read_transactions_from(
-        &bytes[..],
-        &schema.clone().encoding(Encoding::Utf8),
-        &CleaningRules::default(),
-    )
-    .unwrap();
+    let strict = read_transactions_from(&bytes[..], &schema.clone().encoding(Encoding::Utf8), &CleaningRules::default()).unwrap();
     assert_eq!(strict.report.quarantined(Reason::Unparsable), 1);
-    let latin = read_transactions_from(
-        &bytes[..],
-        &schema.encoding(Encoding::Latin1),
-        &CleaningRules::default(),
-    )
-    .unwrap();
+    let latin = read_transactions_from(&bytes[..], &schema.encoding(Encoding::Latin1), &CleaningRules::default()).unwrap();
     assert_eq!(latin.report.latin1_fields, 0);
     assert_eq!(latin.transactions[0].description.as_deref(), Some("café"));
 }
@@ -195,36 +126,16 @@ fn latin1_positions_and_us_dates() {
 #[test]
 fn schema_errors() {
     let no_country = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n";
-    let e = read_transactions_from(
-        no_country.as_bytes(),
-        &TransactionSchema::online_retail(),
-        &CleaningRules::default(),
-    )
-    .unwrap_err();
-    assert!(
-        matches!(&e, CleanError::MissingColumn { name, field: "country", .. } if name == "Country"),
-        "{e}"
-    );
-    let e = read_transactions_from(
-        &b""[..],
-        &TransactionSchema::online_retail(),
-        &CleaningRules::default(),
-    )
-    .unwrap_err();
+    let e = read_transactions_from(no_country.as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap_err();
+    assert!(matches!(&e, CleanError::MissingColumn { name, field: "country", .. } if name == "Country"), "{e}");
+    let e = read_transactions_from(&b""[..], &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap_err();
     assert!(matches!(e, CleanError::NoHeader));
     let by_pos = TransactionSchema::online_retail().customer(Column::Index(9));
     let e = read_transactions_from(H.as_bytes(), &by_pos, &CleaningRules::default()).unwrap_err();
-    assert!(
-        matches!(e, CleanError::ColumnOutOfRange { index: 9, .. }),
-        "{e}"
-    );
+    assert!(matches!(e, CleanError::ColumnOutOfRange { index: 9, .. }), "{e}");
     // A byte-order mark before the header is ignored.
-    let c = read_transactions_from(
-        format!("\u{feff}{H}").as_bytes(),
-        &TransactionSchema::online_retail(),
-        &CleaningRules::default(),
-    )
-    .unwrap();
+    let c =
+        read_transactions_from(format!("\u{feff}{H}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
     assert_eq!(c.report.rows_read, 0);
 }
 
@@ -235,36 +146,13 @@ fn outlier_rules_in_the_pipeline() {
     for (i, q) in [1, 2, 3, 4, 5, 6, 7, 8, 100].iter().enumerate() {
         body.push_str(&format!("{i},A,x,{q},2011-01-01 10:00:00,1.0,10,UK\n"));
     }
-    let rule = |action| OutlierRule {
-        field: NumericField::Quantity,
-        detector: OutlierParams::iqr(1.5),
-        per_product: true,
-        action,
-    };
-    let c = run(
-        &body,
-        &CleaningRules::default().outlier(rule(OutlierAction::Drop)),
-    );
-    assert_eq!(
-        (c.transactions.len(), c.report.quarantined(Reason::Outlier)),
-        (8, 1)
-    );
-    let c = run(
-        &body,
-        &CleaningRules::default().outlier(rule(OutlierAction::Cap)),
-    );
-    assert_eq!(
-        (c.transactions[8].quantity, c.report.values_capped),
-        (13.0, 1)
-    );
-    let c = run(
-        &body,
-        &CleaningRules::default().outlier(rule(OutlierAction::Flag)),
-    );
-    assert_eq!(
-        (c.transactions[8].quantity, c.report.outliers_flagged),
-        (100.0, 1)
-    );
+    let rule = |action| OutlierRule { field: NumericField::Quantity, detector: OutlierParams::iqr(1.5), per_product: true, action };
+    let c = run(&body, &CleaningRules::default().outlier(rule(OutlierAction::Drop)));
+    assert_eq!((c.transactions.len(), c.report.quarantined(Reason::Outlier)), (8, 1));
+    let c = run(&body, &CleaningRules::default().outlier(rule(OutlierAction::Cap)));
+    assert_eq!((c.transactions[8].quantity, c.report.values_capped), (13.0, 1));
+    let c = run(&body, &CleaningRules::default().outlier(rule(OutlierAction::Flag)));
+    assert_eq!((c.transactions[8].quantity, c.report.outliers_flagged), (100.0, 1));
     let mut side = Vec::new();
     let schema = TransactionSchema::online_retail();
     read_transactions_with_quarantine(
@@ -274,19 +162,12 @@ fn outlier_rules_in_the_pipeline() {
         &mut side,
     )
     .unwrap();
-    assert!(
-        String::from_utf8(side)
-            .unwrap()
-            .contains("10,outlier,,\"Quantity 100 outside [-3, 13]\"")
-    );
+    assert!(String::from_utf8(side).unwrap().contains("10,outlier,,\"Quantity 100 outside [-3, 13]\""));
 }
 
 #[test]
 fn report_serde_round_trip() {
-    let c = run(
-        "1,A,x,1,2011-01-01 10:00:00,1.0,,UK\n",
-        &CleaningRules::default(),
-    );
+    let c = run("1,A,x,1,2011-01-01 10:00:00,1.0,,UK\n", &CleaningRules::default());
     let json = serde_json::to_string(&c.report).unwrap();
     let back: CleaningReport = serde_json::from_str(&json).unwrap();
     assert_eq!(back, c.report);
@@ -301,9 +182,7 @@ fn events() {
                1700000060,7,42,addtocart,s1\n\
                1700000120,7,42,wishlist,\n\
                yesterday,7,42,view,s1\n";
-    let schema = EventSchema::new("user", "item", "event", "ts")
-        .session("session")
-        .date_format(DateFormat::UnixSeconds);
+    let schema = EventSchema::new("user", "item", "event", "ts").session("session").date_format(DateFormat::UnixSeconds);
     let c = read_events_from(csv.as_bytes(), &schema, &EventRules::default()).unwrap();
     assert!(c.report.balances());
     assert_eq!(c.events.len(), 3);
@@ -322,14 +201,8 @@ fn events() {
 fn sample_keeps_whole_customers() {
     let mut body = String::from(H);
     for i in 0..200 {
-        body.push_str(&format!(
-            "{i},A,x,1,2011-01-01 10:00:00,1.0,{}.0,UK\n",
-            i % 20
-        ));
-        body.push_str(&format!(
-            "{i},B,y,1,2011-01-01 10:00:00,1.0,{},UK\n",
-            i % 20
-        ));
+        body.push_str(&format!("{i},A,x,1,2011-01-01 10:00:00,1.0,{}.0,UK\n", i % 20));
+        body.push_str(&format!("{i},B,y,1,2011-01-01 10:00:00,1.0,{},UK\n", i % 20));
     }
     let schema = TransactionSchema::online_retail();
     let mut out = Vec::new();
@@ -356,7 +229,14 @@ fn same_output_whatever_the_thread_count() {
     // Several reader batches (8,192 records each), with duplicates across batch borders.
     let mut body = String::new();
     for i in 0..20_000u32 {
-        let line = format!("{},P{},\"d, {}\",{},2011-01-01 10:00:00,1.5,{},UK\n", i / 3, i % 50, i % 7, (i % 5) as i32 - 1, if i % 4 == 0 { String::new() } else { (i % 300).to_string() });
+        let line = format!(
+            "{},P{},\"d, {}\",{},2011-01-01 10:00:00,1.5,{},UK\n",
+            i / 3,
+            i % 50,
+            i % 7,
+            (i % 5) as i32 - 1,
+            if i % 4 == 0 { String::new() } else { (i % 300).to_string() }
+        );
         body.push_str(&line);
         if i % 997 == 0 {
             body.push_str(&line);

@@ -20,6 +20,14 @@
 //! Money and statistics are `f64`; interaction values are stored as `f32`
 //! (the core matrix type) after aggregation in `f64`.
 //!
+//! Order-line functions take one slice of lines: purchases have quantity > 0,
+//! returns quantity < 0. With shopml-clean's default rules, pass
+//! `Cleaned::transactions` and `Cleaned::returns` together (concatenated).
+//! Everything here is deterministic: row order is first-seen order, random
+//! splits draw from per-user generators seeded by `seed`, and the results do
+//! not depend on the number of rayon threads. [`CustomerFeaturesParams::compute_with_rfm`]
+//! gives the RFM and feature tables from one grouping pass.
+//!
 //! ```
 //! use shopml_clean::Transaction;
 //! use shopml_core::Timestamp;

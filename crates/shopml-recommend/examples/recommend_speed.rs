@@ -58,7 +58,8 @@ fn main() {
         }
         "bpr" => {
             let t = Instant::now();
-            let m = Bpr::params().n_factors(factors).iterations(iters).fit(&data).expect("BPR fit");
+            let blocks = std::env::var("BPR_BLOCKS").ok().and_then(|v| v.parse().ok()).unwrap_or(Bpr::params().n_blocks);
+            let m = Bpr::params().n_factors(factors).iterations(iters).n_blocks(blocks).fit(&data).expect("BPR fit");
             let s = t.elapsed().as_secs_f64();
             println!("bpr_s_per_iter={:.4}", s / iters as f64);
             std::hint::black_box(m);

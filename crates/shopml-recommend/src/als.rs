@@ -236,20 +236,21 @@ struct RowProblem<'a> {
     offset: f32,
 }
 
-/// `out += Σ_i coef(c_i, y_i · v) y_i` over the row's interactions, two
-/// items at a time so that both rows' loads are in flight together (`v` is
+/// `out += Σ_i coef(c_i, y_i · v) y_i` over the row's interactions, four
+/// items at a time so that their rows' loads are in flight together (`v` is
 /// fixed during the loop, so this is exactly the one-at-a-time sum).
 #[inline]
 fn accumulate(pr: RowProblem<'_>, v: &[f32], out: &mut [f32], coef: impl Fn(f32, f32) -> f32) {
-    let mut pairs_c = pr.cols.chunks_exact(2);
-    let mut pairs_v = pr.vals.chunks_exact(2);
-    for (c2, v2) in (&mut pairs_c).zip(&mut pairs_v) {
-        let (ya, yb) = (pr.y.row(c2[0] as usize), pr.y.row(c2[1] as usize));
-        let (da, db) = (dot(ya, v), dot(yb, v));
-        axpy(coef(pr.offset + pr.alpha * v2[0], da), ya, out);
-        axpy(coef(pr.offset + pr.alpha * v2[1], db), yb, out);
+    let mut groups_c = pr.cols.chunks_exact(4);
+    let mut groups_v = pr.vals.chunks_exact(4);
+    for (c4, v4) in (&mut groups_c).zip(&mut groups_v) {
+        let y: [&[f32]; 4] = std::array::from_fn(|j| pr.y.row(c4[j] as usize));
+        let d: [f32; 4] = std::array::from_fn(|j| dot(y[j], v));
+        for j in 0..4 {
+            axpy(coef(pr.offset + pr.alpha * v4[j], d[j]), y[j], out);
+        }
     }
-    for (&c, &val) in pairs_c.remainder().iter().zip(pairs_v.remainder()) {
+    for (&c, &val) in groups_c.remainder().iter().zip(groups_v.remainder()) {
         let y = pr.y.row(c as usize);
         axpy(coef(pr.offset + pr.alpha * val, dot(y, v)), y, out);
     }

@@ -207,3 +207,17 @@ fn f32_nan_is_named() {
     x[[7, 1]] = f32::NAN;
     assert!(matches!(KMeans::params(2).fit(&x), Err(Error::Core(CoreError::NonFinite { row: 7, column: Some(1), .. }))));
 }
+
+#[test]
+fn far_from_origin_data_is_centred_and_translation_equivariant() {
+    // The same data shifted by 1e6: labels equal, centres shifted, inertia equal (to rounding).
+    let x = blobs(5_000);
+    let shifted = x.mapv(|v| v + 1e6);
+    let p = KMeans::params(5).seed(8).n_init(2);
+    let a = p.fit_full(x.view(), None).unwrap();
+    let b = p.fit_full(shifted.view(), None).unwrap();
+    assert_eq!(a.labels, b.labels);
+    assert!(max_diff(a.model.centres().mapv(|v| v + 1e6).iter(), b.model.centres().iter()) < 1e-6);
+    assert!((a.model.inertia() - b.model.inertia()).abs() < 1e-6 * a.model.inertia());
+    assert_eq!(b.model.predict(&shifted).unwrap(), b.labels);
+}

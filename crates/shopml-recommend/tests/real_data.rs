@@ -1,0 +1,100 @@
+//! Real-data checks (run with `SHOPML_DATA=/work/shared/data cargo test -p shopml-recommend -- --ignored`).
+//!
+//! MovieLens is read in place and never copied; the Surprise numbers in
+//! `tests/fixtures/surprise_ml_5fold.json` were produced on the same folds by
+//! `benches/peers/recommend_explicit.py --fixture ...`.
+
+use std::io::{BufRead, BufReader};
+
+use shopml_core::{Duplicates, Fit, Interactions, InteractionsBuilder, IdMap, Triple, testdata::data_path};
+use shopml_recommend::eval::{cross_validate_ratings, evaluate, split_per_user};
+use shopml_recommend::{Baseline, BiasedMf, Bpr, ImplicitAls, ItemKnn, Popularity};
+
+fn ratings() -> Vec<(String, String, f32)> {
+    let f = std::fs::File::open(data_path("movielens-latest-small/ratings.csv")).unwrap();
+    BufReader::new(f)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let l = l.unwrap();
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].to_string(), f[2].parse().unwrap())
+        })
+        .collect()
+}
+
+fn fixture(model: &str) -> f64 {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/surprise_ml_5fold.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v[model]["rmse"].as_f64().unwrap()
+}
+
+#[test]
+#[ignore = "needs SHOPML_DATA"]
+fn movielens_implicit_models_beat_popularity() {
+    let mut b = InteractionsBuilder::new();
+    for (u, i, r) in ratings() {
+        if r >= 4.0 {
+            b.push(&u, &i, 1.0).unwrap();
+        }
+    }
+    let data = b.build(Duplicates::Max).unwrap().matrix;
+    let (train, test) = split_per_user(&data, 0.2, 42).unwrap();
+    let pop = evaluate(&Popularity::params().fit(&train).unwrap(), &train, &test, 10).unwrap();
+    let als = evaluate(&ImplicitAls::params().n_factors(32).iterations(10).alpha(9.0).regularization(0.05).fit(&train).unwrap(), &train, &test, 10).unwrap();
+    let bpr = evaluate(&Bpr::params().n_factors(32).iterations(40).learning_rate(0.05).fit(&train).unwrap(), &train, &test, 10).unwrap();
+    let knn = evaluate(&ItemKnn::params().fit(&train).unwrap(), &train, &test, 10).unwrap();
+    for (name, m) in [("als", als), ("bpr", bpr), ("item-knn", knn)] {
+        assert!(m.precision > pop.precision && m.ndcg > pop.ndcg, "{name} {m:?} vs popularity {pop:?}");
+    }
+}
+
+#[test]
+#[ignore = "needs SHOPML_DATA"]
+fn movielens_explicit_matches_surprise() {
+    let mut b = InteractionsBuilder::new();
+    for (u, i, r) in ratings() {
+        b.push(&u, &i, r).unwrap();
+    }
+    let data = b.build(Duplicates::Last).unwrap().matrix;
+    let mean = |v: Vec<shopml_recommend::eval::RatingMetrics>| v.iter().map(|m| m.rmse).sum::<f64>() / v.len() as f64;
+    // Same folds as the fixture (k_fold with seed 42).
+    let base = mean(cross_validate_ratings(&Baseline::params(), &data, 5, 42).unwrap());
+    assert!((base - fixture("baseline (ALS)")).abs() < 5e-4, "baseline RMSE {base}");
+    let mf = mean(cross_validate_ratings(&BiasedMf::params().seed(0), &data, 5, 42).unwrap());
+    assert!(mf <= fixture("biased MF (SGD)") + 0.003, "biased MF RMSE {mf}");
+}
+
+#[test]
+#[ignore = "needs SHOPML_DATA"]
+fn online_retail_als_beats_popularity() {
+    let f = std::fs::File::open(data_path("online_retail/online_retail.csv.gz")).unwrap();
+    let r = BufReader::new(flate2::read::GzDecoder::new(f));
+    let (mut users, mut items) = (IdMap::<String>::named("user"), IdMap::<String>::named("item"));
+    let (mut train, mut later) = (Vec::new(), Vec::new());
+    for line in r.lines().skip(1) {
+        let line = line.unwrap();
+        // Fields we need never contain commas before the description; take them from both ends.
+        let f: Vec<&str> = line.split(',').collect();
+        let n = f.len();
+        if n < 8 || f[n - 2].is_empty() || f[0].starts_with('C') || f[n - 5].parse::<f64>().unwrap_or(0.0) <= 0.0 {
+            continue;
+        }
+        let (u, i, date) = (f[n - 2].trim_end_matches(".0").to_string(), f[1].to_uppercase(), f[n - 4]);
+        if date < "2011-10-01" {
+            train.push(Triple { user: users.insert(u) as u32, item: items.insert(i) as u32, value: 1.0 });
+        } else {
+            later.push((u, i));
+        }
+    }
+    let tr = Interactions::from_triples(users.len(), items.len(), &train, Duplicates::Sum).unwrap();
+    let te: Vec<Triple> = later
+        .into_iter()
+        .filter_map(|(u, i)| Some(Triple { user: users.get(&u)? as u32, item: items.get(&i)? as u32, value: 1.0 }))
+        .filter(|t| tr.get(t.user as usize, t.item as usize).is_none())
+        .collect();
+    let te = Interactions::from_triples(users.len(), items.len(), &te, Duplicates::Max).unwrap();
+    let pop = evaluate(&Popularity::params().fit(&tr).unwrap(), &tr, &te, 10).unwrap();
+    let als = evaluate(&ImplicitAls::params().n_factors(32).iterations(10).alpha(9.0).regularization(0.05).fit(&tr).unwrap(), &tr, &te, 10).unwrap();
+    assert!(als.precision > pop.precision && als.ndcg > pop.ndcg, "als {als:?} vs popularity {pop:?}");
+}
