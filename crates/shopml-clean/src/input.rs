@@ -33,7 +33,7 @@ pub fn open_path(path: &Path) -> Result<Box<dyn BufRead + Send>> {
 
 /// Exact set membership of byte strings, storing each distinct one once in an
 /// arena, with an open-addressing table (linear probing, load factor at most
-/// 1/2) of 8-byte slots: the hash's upper 32 bits as a tag (whose low bits
+/// 3/4) of 8-byte slots: the hash's upper 32 bits as a tag (whose low bits
 /// also give the slot, so growing needs no rehash) and a 32-bit id.
 /// Past 4,294,967,294 distinct strings new ones are no longer remembered (so a
 /// later copy of them is not recognised); nothing is ever reported twice.
@@ -110,7 +110,7 @@ impl SeenSet {
         self.slots[i] = (tag << 32) | id as u64;
         self.starts.push(self.arena.len());
         self.arena.extend_from_slice(bytes);
-        if self.starts.len() * 2 > self.slots.len() {
+        if self.starts.len() * 4 > self.slots.len() * 3 {
             self.grow();
         }
         true

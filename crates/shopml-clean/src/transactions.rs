@@ -230,13 +230,13 @@ impl Fields for BatchRecord<'_> {
 }
 
 /// Records per batch.
-const BATCH: usize = 8192;
+const BATCH: usize = 4096;
 
 impl Batch {
     fn new() -> Self {
         Batch {
             raw: Vec::with_capacity(BATCH * 96),
-            data: Vec::with_capacity(BATCH * 96),
+            data: Vec::new(),
             bounds: Vec::with_capacity(BATCH * 8),
             records: Vec::with_capacity(BATCH),
         }
@@ -268,6 +268,14 @@ impl Batch {
         }
         self.records.push(Meta { line: rdr.line(), raw: (r0, self.raw.len()), fields: (f0, self.bounds.len()), in_raw, malformed });
     }
+}
+
+/// A round of batches and their parsed rows; `end` is set on the last round
+/// (blank lines skipped, or the read error).
+struct Round {
+    batches: Vec<Batch>,
+    parsed: Vec<(Vec<Parsed>, u64)>,
+    end: Option<std::io::Result<u64>>,
 }
 
 enum Msg {
@@ -371,10 +379,10 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules:
     let mut seen = SeenSet::default();
     let mut seen_keys = SeenSet::default();
     // Batches parsed per parallel round.
-    let per_round = 2 * rayon::current_num_threads().max(1);
+    let per_round = rayon::current_num_threads().max(2);
 
     std::thread::scope(|scope| -> Result<()> {
-        let (send, recv) = std::sync::mpsc::sync_channel::<Msg>(per_round * 2);
+        let (send, recv) = std::sync::mpsc::sync_channel::<Msg>(per_round);
         // Consumed batches go back to the reader, so their buffers are reused.
         let (give_back, recycled) = std::sync::mpsc::channel::<Batch>();
         // The reading thread: decompression and CSV splitting, in file order.
@@ -424,26 +432,54 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules:
             }
         });
 
-        let mut pending = Vec::with_capacity(per_round);
+        // The parsing thread: gathers a round of batches and parses them in
+        // parallel while the calling thread consumes the previous round.
+        let (parsed_send, parsed_recv) = std::sync::mpsc::sync_channel::<Round>(1);
+        let ctx = &ctx;
+        scope.spawn(move || {
+            let mut done = false;
+            while !done {
+                let mut pending = Vec::with_capacity(per_round);
+                let mut end = None;
+                while pending.len() < per_round {
+                    match recv.recv() {
+                        Ok(Msg::Batch(b)) => pending.push(b),
+                        Ok(Msg::Done { blank_lines }) => {
+                            end = Some(Ok(blank_lines));
+                            break;
+                        }
+                        Ok(Msg::Failed(e)) => {
+                            end = Some(Err(e));
+                            break;
+                        }
+                        Err(_) => {
+                            end = Some(Err(std::io::Error::other("reader thread stopped")));
+                            break;
+                        }
+                    }
+                }
+                done = end.is_some();
+                let parsed: Vec<(Vec<Parsed>, u64)> = pending.par_iter().map(|b| parse_batch(b, ctx)).collect();
+                if parsed_send.send(Round { batches: pending, parsed, end }).is_err() {
+                    return;
+                }
+            }
+        });
+
         let (mut matched, mut quarantined) = ([0u64; 12], [0u64; 12]);
         let mut done = false;
         while !done {
-            // Gather a round of batches.
-            while pending.len() < per_round {
-                match recv.recv() {
-                    Ok(Msg::Batch(b)) => pending.push(b),
-                    Ok(Msg::Done { blank_lines }) => {
-                        report.blank_lines = blank_lines;
-                        done = true;
-                        break;
-                    }
-                    Ok(Msg::Failed(e)) => return Err(CleanError::io(None, e)),
-                    Err(_) => {
-                        return Err(CleanError::io(None, std::io::Error::other("reader thread stopped")));
-                    }
+            let Ok(Round { batches: mut pending, parsed, end }) = parsed_recv.recv() else {
+                return Err(CleanError::io(None, std::io::Error::other("parsing thread stopped")));
+            };
+            match end {
+                None => {}
+                Some(Ok(blank_lines)) => {
+                    report.blank_lines = blank_lines;
+                    done = true;
                 }
+                Some(Err(e)) => return Err(CleanError::io(None, e)),
             }
-            let parsed: Vec<(Vec<Parsed>, u64)> = pending.par_iter().map(|b| parse_batch(b, &ctx)).collect();
             // Sequential, in file order: duplicates, first reason, outputs.
             for (b, (rows, latin1)) in pending.drain(..).zip(parsed) {
                 report.latin1_fields += latin1;

@@ -226,7 +226,7 @@ fn sample_keeps_whole_customers() {
 
 #[test]
 fn same_output_whatever_the_thread_count() {
-    // Several reader batches (8,192 records each), with duplicates across batch borders.
+    // Several reader batches (4,096 records each), with duplicates across batch borders.
     let mut body = String::new();
     for i in 0..20_000u32 {
         let line = format!(

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use ndarray::{Array1, Array2};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{LinearRegression, LogisticData, LogisticRegression, LogisticSolver, Ridge, enet_path, Lasso, OlsSolver};
+use shopml_linear::{Lasso, LinearRegression, LogisticData, LogisticRegression, LogisticSolver, OlsSolver, Ridge, enet_path};
 
 fn write_f64(path: &std::path::Path, v: &[f64]) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
@@ -52,7 +52,8 @@ fn main() {
     let t0 = Instant::now();
     let (coef, intercept, extra): (Vec<f64>, f64, String) = match task {
         "ols" => {
-            let m = LinearRegression::params().solver(OlsSolver::Auto).compute_inference(false).fit(&Dataset::new(x.view(), y.view())).unwrap();
+            let m =
+                LinearRegression::params().solver(OlsSolver::Auto).compute_inference(false).fit(&Dataset::new(x.view(), y.view())).unwrap();
             (m.coefficients().to_vec(), m.intercept(), String::new())
         }
         "ols_inference" => {
@@ -66,7 +67,11 @@ fn main() {
         "logit" | "logit_lbfgs" => {
             let solver = if task == "logit" { LogisticSolver::Auto } else { LogisticSolver::Lbfgs };
             let m = LogisticRegression::params().c(1.0).tol(1e-4).solver(solver).fit(&LogisticData::new(x.view(), y.view())).unwrap();
-            (m.coefficients().row(0).to_vec(), m.intercepts()[0], format!(", \"n_iter\": {}, \"objective\": {:.17e}", m.n_iter(), m.objective()))
+            (
+                m.coefficients().row(0).to_vec(),
+                m.intercepts()[0],
+                format!(", \"n_iter\": {}, \"objective\": {:.17e}", m.n_iter(), m.objective()),
+            )
         }
         "lasso_path" => {
             let path = enet_path(&Dataset::new(x.view(), y.view()), &Lasso::params(), None, 100, 1e-3).unwrap();
@@ -77,5 +82,8 @@ fn main() {
     };
     let secs = t0.elapsed().as_secs_f64();
     let coef_s: Vec<String> = coef.iter().map(|v| format!("{v:.17e}")).collect();
-    println!("{{\"task\": \"{task}\", \"n\": {n}, \"p\": {p}, \"threads\": {threads}, \"seconds\": {secs:.6}, \"intercept\": {intercept:.17e}, \"coef\": [{}]{extra}}}", coef_s.join(", "));
+    println!(
+        "{{\"task\": \"{task}\", \"n\": {n}, \"p\": {p}, \"threads\": {threads}, \"seconds\": {secs:.6}, \"intercept\": {intercept:.17e}, \"coef\": [{}]{extra}}}",
+        coef_s.join(", ")
+    );
 }

@@ -52,7 +52,9 @@ impl KFold {
     pub fn splits(&self, n: usize) -> Result<Vec<(Vec<usize>, Vec<usize>)>> {
         validate::param::at_least("n_splits", self.n_splits, 2)?;
         if n < self.n_splits {
-            return Err(shopml_core::Error::param("n_splits", format!("{} folds need at least as many rows, got {n}", self.n_splits)).into());
+            return Err(
+                shopml_core::Error::param("n_splits", format!("{} folds need at least as many rows, got {n}", self.n_splits)).into()
+            );
         }
         let mut order: Vec<usize> = (0..n).collect();
         if self.shuffle {
@@ -106,7 +108,12 @@ struct Subset {
     w: Option<Array1<f64>>,
 }
 
-fn subset(x: ndarray::ArrayView2<'_, f64>, y: ndarray::ArrayView1<'_, f64>, w: Option<ndarray::ArrayView1<'_, f64>>, rows: &[usize]) -> Subset {
+fn subset(
+    x: ndarray::ArrayView2<'_, f64>,
+    y: ndarray::ArrayView1<'_, f64>,
+    w: Option<ndarray::ArrayView1<'_, f64>>,
+    rows: &[usize],
+) -> Subset {
     Subset { x: x.select(Axis(0), rows), y: y.select(Axis(0), rows), w: w.map(|w| w.select(Axis(0), rows)) }
 }
 

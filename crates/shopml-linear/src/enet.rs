@@ -147,9 +147,16 @@ impl Params for ElasticNet {
 
 /// The penalised least-squares problem in one of its two forms.
 enum Form {
-    Gram { g: Array2<f64>, q: Array1<f64> },
+    Gram {
+        g: Array2<f64>,
+        q: Array1<f64>,
+    },
     /// Columns of `√w (X − μ) / s` as rows (p × n), the weighted centred target, column norms².
-    Naive { zt: Array2<f64>, y: Array1<f64>, norms: Array1<f64> },
+    Naive {
+        zt: Array2<f64>,
+        y: Array1<f64>,
+        norms: Array1<f64>,
+    },
 }
 
 struct Problem {
@@ -433,4 +440,3 @@ pub fn enet_path(data: &Dataset<'_>, params: &ElasticNet, alphas: Option<&[f64]>
     }
     Ok(EnetPath { alphas, models })
 }
-

@@ -113,7 +113,9 @@ impl Inference {
         let statistics: Vec<f64> =
             inp.params.iter().zip(&std_errors).map(|(b, s)| if *s > 0.0 { b / s } else { f64::INFINITY.copysign(*b) }).collect();
         let (p_values, crit): (Vec<f64>, f64) = match inp.statistic {
-            Statistic::T => (statistics.iter().map(|t| dist::t_two_sided(*t, inp.df_resid)).collect(), dist::t_quantile(0.975, inp.df_resid)),
+            Statistic::T => {
+                (statistics.iter().map(|t| dist::t_two_sided(*t, inp.df_resid)).collect(), dist::t_quantile(0.975, inp.df_resid))
+            }
             Statistic::Z => (statistics.iter().map(|z| dist::normal_two_sided(*z)).collect(), dist::normal_quantile(0.975)),
         };
         let conf_low = inp.params.iter().zip(&std_errors).map(|(b, s)| b - crit * s).collect();
@@ -216,13 +218,7 @@ impl Inference {
             let _ = writeln!(
                 s,
                 "{:<width$} {:>11.4} {:>11.4} {:>9.3} {:>9.3} {:>11.4} {:>11.4}",
-                name,
-                self.params[i],
-                self.std_errors[i],
-                self.statistics[i],
-                self.p_values[i],
-                self.conf_low[i],
-                self.conf_high[i]
+                name, self.params[i], self.std_errors[i], self.statistics[i], self.p_values[i], self.conf_low[i], self.conf_high[i]
             );
         }
         let _ = writeln!(s, "{bar}");

@@ -148,7 +148,6 @@ pub fn matmat(x: ArrayView2<'_, f64>, b: ArrayView2<'_, f64>, intercept: ArrayVi
     out
 }
 
-
 /// Residual products of a fitted linear predictor `r = y − X β − b`:
 /// `(Xᵀ W r, Σ w r, Σ w r²)`.
 pub fn residual_products(

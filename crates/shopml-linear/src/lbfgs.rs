@@ -110,7 +110,8 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
             gd = dotv(&pg, &d);
         }
         let mut t = if s_hist.is_empty() { (1.0 / dotv(&d, &d).sqrt()).min(1.0) } else { 1.0 };
-        let orthant: Vec<f64> = if has_l1 { (0..n).map(|j| if x[j] != 0.0 { x[j].signum() } else { -pg[j].signum() }).collect() } else { Vec::new() };
+        let orthant: Vec<f64> =
+            if has_l1 { (0..n).map(|j| if x[j] != 0.0 { x[j].signum() } else { -pg[j].signum() }).collect() } else { Vec::new() };
         let mut accepted = false;
         let mut f_new = f;
         let mut big_f_new = big_f;

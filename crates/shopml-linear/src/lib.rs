@@ -38,12 +38,12 @@ pub mod poisson;
 mod prep;
 pub mod ridge;
 
+pub use cv::{CvResult, KFold, enet_cv, logistic_cv, ridge_cv};
+pub use enet::{ElasticNet, EnetPath, Lasso, Precompute, enet_path};
 pub use error::{LinearError, Result};
 pub use inference::{CovType, Inference, LeastSquaresFit, Statistic};
+pub use logistic::{ClassWeight, LogisticData, LogisticModel, LogisticRegression, LogisticSolver, Penalty};
 pub use model::LinearModel;
 pub use ols::{LinearRegression, OlsSolver};
-pub use enet::{ElasticNet, EnetPath, Lasso, Precompute, enet_path};
-pub use ridge::{Ridge, ridge_path};
-pub use logistic::{ClassWeight, LogisticData, LogisticModel, LogisticRegression, LogisticSolver, Penalty};
 pub use poisson::{PoissonModel, PoissonRegression, PoissonSolver};
-pub use cv::{CvResult, KFold, enet_cv, logistic_cv, ridge_cv};
+pub use ridge::{Ridge, ridge_path};

@@ -456,7 +456,9 @@ impl<'a> Fit<LogisticData<'a>> for LogisticRegression {
         let rows = if binary { 1 } else { k };
         if let Some((w0, b0)) = &self.warm_start {
             if w0.dim() != (rows, p) || b0.len() != rows {
-                return Err(shopml_core::Error::shape("warm start", format!("{rows} × {p}"), format!("{} × {}", w0.nrows(), w0.ncols())).into());
+                return Err(
+                    shopml_core::Error::shape("warm start", format!("{rows} × {p}"), format!("{} × {}", w0.nrows(), w0.ncols())).into()
+                );
             }
         }
         // Parameter vector: [β (rows × p, row-major), b (rows)], standardised coordinates.
@@ -506,7 +508,8 @@ impl<'a> Fit<LogisticData<'a>> for LogisticRegression {
         let (theta, f, n_iter, converged) = if use_newton {
             newton(eval, theta0, &gd, &imp, l2, sw, fit_b, self.max_iter, self.tol)?
         } else {
-            let l1w: Vec<f64> = if l1 > 0.0 { (0..rows * p + rows).map(|j| if j < rows * p { l1 } else { 0.0 }).collect() } else { Vec::new() };
+            let l1w: Vec<f64> =
+                if l1 > 0.0 { (0..rows * p + rows).map(|j| if j < rows * p { l1 } else { 0.0 }).collect() } else { Vec::new() };
             let out = lbfgs::minimize(
                 eval,
                 theta0,
@@ -523,9 +526,22 @@ impl<'a> Fit<LogisticData<'a>> for LogisticRegression {
             intercepts[r] = be;
         }
         if coefficients.iter().chain(intercepts.iter()).any(|v| !v.is_finite()) {
-            return Err(shopml_core::Error::NotConverged { what: "logistic regression".into(), iterations: n_iter, last_change: f64::NAN }.into());
+            return Err(
+                shopml_core::Error::NotConverged { what: "logistic regression".into(), iterations: n_iter, last_change: f64::NAN }.into()
+            );
         }
-        Ok(LogisticModel { classes, coefficients, intercepts, threshold: 0.5, n_iter, converged, objective: f, c: self.c, l1_ratio: rho, fit_intercept: self.fit_intercept })
+        Ok(LogisticModel {
+            classes,
+            coefficients,
+            intercepts,
+            threshold: 0.5,
+            n_iter,
+            converged,
+            objective: f,
+            c: self.c,
+            l1_ratio: rho,
+            fit_intercept: self.fit_intercept,
+        })
     }
 }
 

@@ -314,7 +314,15 @@ impl<'a> Fit<Dataset<'a>> for LinearRegression {
         } else {
             (None, None)
         };
-        Ok(LinearModel { coefficients, intercept, rank: Some(sol.rank), n_iter: None, dual_gap: None,
-            converged: None, inference, inference_note })
+        Ok(LinearModel {
+            coefficients,
+            intercept,
+            rank: Some(sol.rank),
+            n_iter: None,
+            dual_gap: None,
+            converged: None,
+            inference,
+            inference_note,
+        })
     }
 }

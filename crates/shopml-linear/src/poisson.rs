@@ -293,7 +293,9 @@ impl<'a> Fit<Dataset<'a>> for PoissonRegression {
         let (e, be) = imp.to_raw(&theta[..p], theta[p]);
         let coefficients = Array1::from(e);
         if coefficients.iter().any(|v| !v.is_finite()) || !be.is_finite() {
-            return Err(shopml_core::Error::NotConverged { what: "Poisson regression".into(), iterations: n_iter, last_change: f64::NAN }.into());
+            return Err(
+                shopml_core::Error::NotConverged { what: "Poisson regression".into(), iterations: n_iter, last_change: f64::NAN }.into()
+            );
         }
         Ok(PoissonModel { coefficients, intercept: be, fit_intercept: fit_b, alpha: self.alpha, n_iter, converged })
     }

@@ -123,11 +123,10 @@ pub fn ridge_path(data: &Dataset<'_>, alphas: &[f64], fit_intercept: bool) -> Re
                 rank: Some(rank),
                 n_iter: None,
                 dual_gap: None,
-            converged: None,
+                converged: None,
                 inference: None,
                 inference_note: Some("inference is only computed for unpenalised least squares".into()),
             })
         })
         .collect()
 }
-

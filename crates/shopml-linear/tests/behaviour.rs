@@ -66,7 +66,10 @@ fn weights_equal_repeated_rows() {
     for j in 0..3 {
         assert!((a.coefficients()[j] - b.coefficients()[j]).abs() < 1e-10);
     }
-    let a = LogisticRegression::params().tol(1e-10).fit(&LogisticData::new(x.view(), y.mapv(|v| f64::from(u8::from(v > 0.3))).view()).with_weights(w.view())).unwrap();
+    let a = LogisticRegression::params()
+        .tol(1e-10)
+        .fit(&LogisticData::new(x.view(), y.mapv(|v| f64::from(u8::from(v > 0.3))).view()).with_weights(w.view()))
+        .unwrap();
     let yb = yr.mapv(|v| f64::from(u8::from(v > 0.3)));
     let b = LogisticRegression::params().tol(1e-10).fit(&LogisticData::new(xr.view(), yb.view())).unwrap();
     for j in 0..3 {
@@ -140,7 +143,8 @@ fn lasso_on_orthogonal_design_soft_thresholds() {
             assert!((m.intercept() - y.mean().unwrap()).abs() < 1e-12);
             assert_eq!(m.converged(), Some(true));
             // Elastic net on the same design: S(c, αρ) / (1 + α(1 − ρ)).
-            let e = ElasticNet::params().alpha(alpha).l1_ratio(0.3).tol(1e-14).precompute(pre).fit(&Dataset::new(x.view(), y.view())).unwrap();
+            let e =
+                ElasticNet::params().alpha(alpha).l1_ratio(0.3).tol(1e-14).precompute(pre).fit(&Dataset::new(x.view(), y.view())).unwrap();
             assert!((e.coefficients()[0] - soft(c0, 0.3 * alpha) / (1.0 + 0.7 * alpha)).abs() < 1e-12);
         }
         // Positivity clips the negative correlation to zero.
@@ -234,7 +238,15 @@ fn logistic_two_by_two_table_matches_woolf() {
 #[test]
 fn multinomial_probabilities_and_warm_start() {
     let (x, y) = synthetic(300, 4, 5);
-    let yk = y.mapv(|v| if v < -1.0 { 0.0 } else if v < 1.0 { 1.0 } else { 2.0 });
+    let yk = y.mapv(|v| {
+        if v < -1.0 {
+            0.0
+        } else if v < 1.0 {
+            1.0
+        } else {
+            2.0
+        }
+    });
     let data = LogisticData::new(x.view(), yk.view());
     let m = LogisticRegression::params().tol(1e-10).fit(&data).unwrap();
     assert_eq!(m.coefficients().dim(), (3, 4));
@@ -289,7 +301,9 @@ fn kfold_partitions_rows_and_cv_refits_best() {
     assert_eq!(res.grid.len(), 10);
     assert_eq!(res.best_index, 9);
     let yb = y.mapv(|v| f64::from(u8::from(v > 0.3)));
-    let (res, m) = logistic_cv(&LogisticData::new(x.view(), yb.view()), &LogisticRegression::params(), &[0.01, 1.0, 100.0], &KFold::new(3, 2)).unwrap();
+    let (res, m) =
+        logistic_cv(&LogisticData::new(x.view(), yb.view()), &LogisticRegression::params(), &[0.01, 1.0, 100.0], &KFold::new(3, 2))
+            .unwrap();
     assert_eq!(res.mean_score.len(), 3);
     assert!(m.coefficients().iter().all(|v| v.is_finite()));
 }
@@ -328,10 +342,16 @@ fn conformance_kit() {
     // Bigger than one parallel block, so the 2-thread run really splits the work.
     let (xb, ybig) = synthetic(40_000, 3, 8);
     let ybb = ybig.mapv(|v| f64::from(u8::from(v > 0.3)));
-    conformance::check_thread_count_independence(|| LinearRegression::params().solver(OlsSolver::NormalEquations).fit(&Dataset::new(xb.view(), ybig.view())).unwrap());
+    conformance::check_thread_count_independence(|| {
+        LinearRegression::params().solver(OlsSolver::NormalEquations).fit(&Dataset::new(xb.view(), ybig.view())).unwrap()
+    });
     conformance::check_thread_count_independence(|| Lasso::params().alpha(0.01).fit(&Dataset::new(xb.view(), ybig.view())).unwrap());
-    conformance::check_thread_count_independence(|| LogisticRegression::params().solver(LogisticSolver::Lbfgs).fit(&LogisticData::new(xb.view(), ybb.view())).unwrap());
-    conformance::check_seed_determinism(|seed| ridge_cv(&Dataset::new(x.view(), y.view()), &[0.1, 1.0], true, &KFold::new(3, seed)).unwrap().0);
+    conformance::check_thread_count_independence(|| {
+        LogisticRegression::params().solver(LogisticSolver::Lbfgs).fit(&LogisticData::new(xb.view(), ybb.view())).unwrap()
+    });
+    conformance::check_seed_determinism(|seed| {
+        ridge_cv(&Dataset::new(x.view(), y.view()), &[0.1, 1.0], true, &KFold::new(3, seed)).unwrap().0
+    });
     conformance::check_input_unchanged(&x, |x| {
         LogisticRegression::params().standardize(true).fit(&LogisticData::new(x.view(), yb.view())).unwrap();
     });

@@ -44,7 +44,13 @@ fn logistic_matches_sklearn() {
     let data = LogisticData::new(d.x.view(), d.y.view());
     for solver in [LogisticSolver::Newton, LogisticSolver::Lbfgs] {
         let m = LogisticRegression::params().c(1.0).tol(1e-10).max_iter(10_000).solver(solver).fit(&data).unwrap();
-        check(&format!("LogisticRegression C=1 {solver:?} ({} iterations, converged {})", m.n_iter(), m.converged()), m.coefficients().row(0).as_slice().unwrap(), m.intercepts()[0], &fx["logit"], 1e-6);
+        check(
+            &format!("LogisticRegression C=1 {solver:?} ({} iterations, converged {})", m.n_iter(), m.converged()),
+            m.coefficients().row(0).as_slice().unwrap(),
+            m.intercepts()[0],
+            &fx["logit"],
+            1e-6,
+        );
     }
     let m = LogisticRegression::params().c(0.5).class_weight(ClassWeight::Balanced).tol(1e-10).fit(&data).unwrap();
     check("balanced", m.coefficients().row(0).as_slice().unwrap(), m.intercepts()[0], &fx["logit_balanced"], 1e-6);
@@ -62,7 +68,13 @@ fn multinomial_logistic_matches_sklearn() {
     let m = LogisticRegression::params().tol(1e-10).max_iter(10_000).fit(&LogisticData::new(x.view(), y.view())).unwrap();
     let want: Vec<f64> = mf["coef"].as_array().unwrap().iter().flat_map(vec_f64).collect();
     let got: Vec<f64> = m.coefficients().iter().copied().collect();
-    assert!(max_rel(&got, &want) < 1e-6, "multinomial coef rel {:e} after {} iterations ({})", max_rel(&got, &want), m.n_iter(), m.converged());
+    assert!(
+        max_rel(&got, &want) < 1e-6,
+        "multinomial coef rel {:e} after {} iterations ({})",
+        max_rel(&got, &want),
+        m.n_iter(),
+        m.converged()
+    );
     assert!(max_rel(m.intercepts().as_slice().unwrap(), &vec_f64(&mf["intercept"])) < 1e-6);
 }
 

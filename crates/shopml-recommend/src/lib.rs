@@ -11,12 +11,33 @@
 //! | [`Bpr`] | implicit | Rendle et al. 2009 |
 //! | [`ItemKnn`] / user kNN | implicit or explicit | Sarwar et al. 2001 (item-based CF) |
 //! | [`BiasedMf`] | explicit | Koren, Bell & Volinsky 2009 (Funk SVD, Surprise's `SVD`) |
+//! | [`Ease`] | implicit | Steck 2019 (closed-form item–item, ≤ `max_items`) |
 //! | [`Baseline`] | explicit | Koren 2010 (global mean + biases by ALS) |
+//!
+//! ## Serving and evaluation
 //!
 //! Every fitted model implements [`shopml_core::Recommend`] and this crate's
 //! [`Scorer`], so the same [`recommend_batch`] (parallel, partial selection)
 //! and the same [`eval::evaluate`] work for all of them. [`Recommender`] wraps
-//! a model with its id maps for serving by external ids.
+//! a model with its id maps for serving by external ids: top-N for one user
+//! or a batch, excluding seen items and any caller list, restricted to a
+//! candidate set, `similar_items` / `similar_users`, fold-in of a new history
+//! ([`FoldIn`]: ALS solves the user's factors, item-kNN scores from the
+//! neighbours), and a caller-chosen [`UnknownUser`] policy (error or
+//! popularity). [`eval`] has seeded random / per-user / leave-last-N-out
+//! splits, one `evaluate` at K for every model, RMSE/MAE and k-fold CV.
+//!
+//! ## Floats and threads
+//!
+//! Factors and interaction values are `f32` (memory bandwidth bounds the hot
+//! loops); statistics are accumulated in `f64`. Fits parallelise with rayon
+//! over independent rows (ALS) or conflict-free strata (BPR), so a seed gives
+//! the same model whatever the thread count.
+//!
+//! ## Not yet here
+//!
+//! Explicit-feedback ALS, kNN-with-baselines, SVD++, time-decayed
+//! popularity and adding new *items* to a fitted model are not implemented.
 //!
 //! ```
 //! use shopml_core::{Duplicates, Fit, InteractionsBuilder};
@@ -38,6 +59,7 @@
 
 pub mod als;
 pub mod bpr;
+pub mod ease;
 pub mod error;
 pub mod eval;
 pub mod explicit;
@@ -48,6 +70,7 @@ pub mod serve;
 
 pub use als::{AlsModel, AlsSolver, Confidence, ImplicitAls};
 pub use bpr::{Bpr, BprModel, NegativeSampling};
+pub use ease::{Ease, EaseModel};
 pub use error::{RecommendError, Result};
 pub use eval::{RatingModel, evaluate, evaluate_ratings};
 pub use explicit::{Baseline, BaselineModel, BiasedMf, BiasedMfModel};

@@ -122,6 +122,7 @@ fn every_model_recovers_the_communities() {
         let good = users.iter().zip(&recs).filter(|(u, r)| (if **u < 10 { 0..6 } else { 6..12 }).contains(&r[0].item)).count();
         assert!(good >= 18, "{name}: only {good} of 20 top picks in the user's community");
     };
+    check("ease", &shopml_recommend::Ease::params().regularization(1.0).fit(&data).unwrap());
     check("als", &ImplicitAls::params().n_factors(4).iterations(10).fit(&data).unwrap());
     check("bpr", &Bpr::params().n_factors(8).iterations(200).learning_rate(0.05).n_blocks(2).fit(&data).unwrap());
     for sim in [
@@ -166,6 +167,32 @@ fn knn_similarities_by_hand() {
     let users = ItemKnn::params().user_based(true).fit(&data).unwrap();
     // Users 0 = (1,1,0), 1 = (1,0,0): cosine 1/√2, the closest to user 1.
     assert_eq!(users.similar_users(1, 1).unwrap()[0].item, 0);
+}
+
+/// EASE's weights satisfy the constrained ridge optimality conditions
+/// (Steck 2019): zero diagonal and `((XᵀX + λI) B − XᵀX)_ij = 0` for i ≠ j.
+#[test]
+fn ease_optimality_and_size_limit() {
+    let x = communities();
+    let data = from_dense(x.view()).unwrap();
+    let lambda = 2.0;
+    let m = shopml_recommend::Ease::params().regularization(lambda).fit(&data).unwrap();
+    let g = x.t().dot(&x);
+    let b = m.weights().mapv(|v| v as f64);
+    let k = (&g + &(Array2::<f64>::eye(12) * lambda)).dot(&b) - &g;
+    for i in 0..12 {
+        assert_eq!(b[[i, i]], 0.0);
+        for j in 0..12 {
+            if i != j {
+                assert!(k[[i, j]].abs() < 1e-3, "KKT residual {} at ({i}, {j})", k[[i, j]]);
+            }
+        }
+    }
+    match shopml_recommend::Ease::params().max_items(11).fit(&data).unwrap_err() {
+        shopml_recommend::RecommendError::TooManyItems { n_items: 12, limit: 11, .. } => {}
+        e => panic!("{e:?}"),
+    }
+    conformance::check_serde_roundtrip(&m, |m| m.score_items(2).unwrap());
 }
 
 #[test]
@@ -372,6 +399,7 @@ fn conformance_of_every_model() {
     conform!(ItemKnn::params(), shopml_recommend::KnnModel);
     conform!(ItemKnn::params().user_based(true).similarity(Similarity::Bm25 { k1: 100.0, b: 0.8 }), shopml_recommend::KnnModel);
     conform!(Baseline::params(), shopml_recommend::BaselineModel);
+    conform!(shopml_recommend::Ease::params().regularization(5.0), shopml_recommend::EaseModel);
     conform!(BiasedMf::params().n_factors(4).n_epochs(3), shopml_recommend::BiasedMfModel);
     conformance::check_seed_determinism(|s| ImplicitAls::params().n_factors(4).iterations(2).seed(s).fit(&data).unwrap());
     conformance::check_seed_determinism(|s| Bpr::params().n_factors(4).iterations(3).seed(s).fit(&data).unwrap());

@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader};
 
-use shopml_core::{Duplicates, Fit, Interactions, InteractionsBuilder, IdMap, Triple, testdata::data_path};
+use shopml_core::{Duplicates, Fit, IdMap, Interactions, InteractionsBuilder, Triple, testdata::data_path};
 use shopml_recommend::eval::{cross_validate_ratings, evaluate, split_per_user};
 use shopml_recommend::{Baseline, BiasedMf, Bpr, ImplicitAls, ItemKnn, Popularity};
 
@@ -41,7 +41,13 @@ fn movielens_implicit_models_beat_popularity() {
     let data = b.build(Duplicates::Max).unwrap().matrix;
     let (train, test) = split_per_user(&data, 0.2, 42).unwrap();
     let pop = evaluate(&Popularity::params().fit(&train).unwrap(), &train, &test, 10).unwrap();
-    let als = evaluate(&ImplicitAls::params().n_factors(32).iterations(10).alpha(9.0).regularization(0.05).fit(&train).unwrap(), &train, &test, 10).unwrap();
+    let als = evaluate(
+        &ImplicitAls::params().n_factors(32).iterations(10).alpha(9.0).regularization(0.05).fit(&train).unwrap(),
+        &train,
+        &test,
+        10,
+    )
+    .unwrap();
     let bpr = evaluate(&Bpr::params().n_factors(32).iterations(40).learning_rate(0.05).fit(&train).unwrap(), &train, &test, 10).unwrap();
     let knn = evaluate(&ItemKnn::params().fit(&train).unwrap(), &train, &test, 10).unwrap();
     for (name, m) in [("als", als), ("bpr", bpr), ("item-knn", knn)] {
@@ -95,6 +101,7 @@ fn online_retail_als_beats_popularity() {
         .collect();
     let te = Interactions::from_triples(users.len(), items.len(), &te, Duplicates::Max).unwrap();
     let pop = evaluate(&Popularity::params().fit(&tr).unwrap(), &tr, &te, 10).unwrap();
-    let als = evaluate(&ImplicitAls::params().n_factors(32).iterations(10).alpha(9.0).regularization(0.05).fit(&tr).unwrap(), &tr, &te, 10).unwrap();
+    let als = evaluate(&ImplicitAls::params().n_factors(32).iterations(10).alpha(9.0).regularization(0.05).fit(&tr).unwrap(), &tr, &te, 10)
+        .unwrap();
     assert!(als.precision > pop.precision && als.ndcg > pop.ndcg, "als {als:?} vs popularity {pop:?}");
 }

@@ -23,9 +23,9 @@ use crate::params::{Algorithm, Init, KMeansParams};
 #[serde(bound = "")]
 pub struct KMeans<F: Float = f64> {
     centres: Array2<F>,
-    /// Training column means; rows are centred by these before distance
-    /// products (as at fit time) so that predictions on the training rows
-    /// repeat the fitted labels exactly.
+    /// The shift applied to the records at fit time (the column means for
+    /// data far from the origin, zeros otherwise); new rows get the same
+    /// shift, so predictions on the training rows repeat the fitted labels.
     offset: Array1<F>,
     inertia: f64,
     n_iter: usize,

@@ -8,13 +8,16 @@
 //!   distances of each chunk of rows computed as one matrix product against
 //!   the centres (`‖c‖² − 2 x·c`) and per-block partial sums reduced in a
 //!   fixed order, so a seed gives the same model on any number of threads.
+//!   The product uses a register-blocked kernel (AVX2 + FMA when the CPU has
+//!   them, detected at run time) for up to 64 features, where packing for a
+//!   general GEMM costs more than the product, and ndarray's GEMM beyond.
 //!   [`Algorithm::Hamerly`] adds distance bounds. Records may be `f64` or `f32`.
 //! - [`MiniBatchKMeans`]: mini-batch k-means with `partial_fit` for data
 //!   streamed in pieces.
 //! - [`choose_k`]: inertia (elbow), silhouette (exact or sampled),
 //!   Calinski–Harabasz and Davies–Bouldin over a range of `k`, with a
 //!   recommended `k` and the reasons.
-//! - [`profile`]: per-segment size, share of customers and of revenue, feature
+//! - [`profile()`]: per-segment size, share of customers and of revenue, feature
 //!   means and medians in original units, and RFM-style segment names;
 //!   [`RfmScaler`] is the usual `log1p` + standardise preprocessing, invertible.
 //!
