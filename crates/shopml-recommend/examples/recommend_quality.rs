@@ -130,7 +130,12 @@ fn main() {
             .confidence(Confidence::AlphaTimesValue)
             .iterations(15)
             .solver(AlsSolver::ConjugateGradient { steps: 3 })
-            .seed(0);
+            .seed(std::env::var("ALS_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0));
+        if std::env::var("RECQ_ONLY_ALS").is_ok() {
+            let m = als.fit(&train).expect("fit");
+            row("als", &m, &train, &test, 0.0);
+            return;
+        }
         let t = Instant::now();
         let m = als.fit(&train).expect("fit");
         row("als", &m, &train, &test, t.elapsed().as_secs_f64());
