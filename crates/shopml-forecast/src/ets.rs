@@ -852,15 +852,7 @@ impl Fit<TimeSeries> for Ets {
                 None => f64::INFINITY,
             }
         };
-        // One restart from the first optimum, with fresh simplex steps: the
-        // simplex often collapses early on these ridged likelihoods.
-        let best = if k > 0 {
-            let first = nelder_mead(&mut objective, &x0, &step, &lo, &hi, 1e-4, self.max_iter);
-            let second = nelder_mead(&mut objective, &first.x, &step, &lo, &hi, 1e-4, self.max_iter);
-            if second.value < first.value { second.x } else { first.x }
-        } else {
-            Vec::new()
-        };
+        let best = if k > 0 { nelder_mead(&mut objective, &x0, &step, &lo, &hi, 1e-4, self.max_iter).x } else { Vec::new() };
         let mut start = init.clone();
         let coefs = unpack(&best, &mut start);
         EtsModel::from_run(y, spec, m, coefs, start, k + 1)

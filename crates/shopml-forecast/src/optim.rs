@@ -16,7 +16,7 @@ pub(crate) struct Minimum {
 
 /// Minimises `f` from `x0` with per-coordinate initial steps `step`.
 pub(crate) fn nelder_mead(
-    mut f: impl FnMut(&[f64]) -> f64,
+    mut objective: impl FnMut(&[f64]) -> f64,
     x0: &[f64],
     step: &[f64],
     lower: &[f64],
@@ -25,6 +25,11 @@ pub(crate) fn nelder_mead(
     max_iter: usize,
 ) -> Minimum {
     let n = x0.len();
+    let evals = std::cell::Cell::new(0usize);
+    let mut f = |x: &[f64]| {
+        evals.set(evals.get() + 1);
+        objective(x)
+    };
     let clamp = |x: &mut [f64]| {
         for i in 0..n {
             x[i] = x[i].clamp(lower[i], upper[i]);
@@ -59,7 +64,10 @@ pub(crate) fn nelder_mead(
     let mut xr = vec![0.0; n];
     let mut xe = vec![0.0; n];
     let mut xc = vec![0.0; n];
-    for _ in 0..max_iter {
+    loop {
+        if evals.get() >= max_iter {
+            break;
+        }
         order.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
         let best = order[0];
         let worst = order[n];

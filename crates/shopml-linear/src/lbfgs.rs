@@ -153,6 +153,9 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
             // No progress possible at working precision.
             return Outcome { x, f: big_f, n_iter: it + 1, converged: pg_max <= opts.gtol };
         }
+        if std::env::var_os("LBFGS_DEBUG").is_some() {
+            eprintln!("DEBUG it {it} F {big_f_new:.12e} pg {pg_max:.3e} t {t:.3e} gd {gd:.3e} mem {}", s_hist.len());
+        }
         let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
         let yv: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
         let sy = dotv(&s, &yv);

@@ -14,18 +14,18 @@ use crate::eval::RatingModel;
 use crate::factors::{Factors, dot};
 use crate::serve::Scorer;
 
-fn check_ratings(data: &Interactions) -> shopml_core::Result<f64> {
+pub(crate) fn check_ratings(data: &Interactions) -> shopml_core::Result<f64> {
     if data.n_users() == 0 || data.n_items() == 0 || data.nnz() == 0 {
         return Err(Error::empty("ratings (no users, items or stored ratings)"));
     }
     Ok(data.user_items().values().iter().map(|&v| v as f64).sum::<f64>() / data.nnz() as f64)
 }
 
-fn range(data: &Interactions) -> (f32, f32) {
+pub(crate) fn range(data: &Interactions) -> (f32, f32) {
     data.user_items().values().iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)))
 }
 
-fn check_pair(user: usize, item: usize, nu: usize, ni: usize) -> shopml_core::Result<()> {
+pub(crate) fn check_pair(user: usize, item: usize, nu: usize, ni: usize) -> shopml_core::Result<()> {
     if user >= nu {
         return Err(Error::IndexOutOfRange { what: "user", index: user, len: nu });
     }
@@ -385,3 +385,234 @@ impl Recommend for BiasedMfModel {
 }
 
 impl Scorer for BiasedMfModel {}
+
+impl BiasedMfModel {
+    /// `μ`, the mean training rating.
+    pub fn global_mean(&self) -> f32 {
+        self.global_mean
+    }
+    /// `b_u` per user.
+    pub fn user_bias(&self) -> &[f32] {
+        &self.user_bias
+    }
+    /// `b_i` per item.
+    pub fn item_bias(&self) -> &[f32] {
+        &self.item_bias
+    }
+}
+
+/// Biased matrix factorisation `r̂ = μ + b_u + b_i + p_uᵀ q_i` trained by
+/// alternating least squares: with the items fixed, each user's
+/// `(b_u, p_u)` is the exact solution of a small ridge regression of
+/// `r_ui − μ − b_i` on `(1, q_i)` over the items the user rated, and vice
+/// versa (Zhou, Wilkinson, Schreiber & Pan, "Large-scale parallel
+/// collaborative filtering for the Netflix prize", AAIM 2008; biases as in
+/// Koren, Bell & Volinsky 2009). Fits to a [`BiasedMfModel`], so serving,
+/// serde and evaluation are those of the SGD model.
+///
+/// Each ridge system is `(Σ x xᵀ + λ_u I) w = Σ x t` of side
+/// `n_factors + 1`, solved by an `f64` Cholesky factorisation; with
+/// `weighted_regularization` (ALS-WR, the default) `λ_u = λ · n_u`.
+/// Rows are solved in parallel; each is independent of the others, so a seed
+/// gives the same model whatever the thread count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplicitAls {
+    /// Latent factors (default 20).
+    pub n_factors: usize,
+    /// Alternating sweeps (users, then items) (default 15).
+    pub iterations: usize,
+    /// Regularisation `λ` (default 0.1).
+    pub regularization: f64,
+    /// Scale `λ` by each row's number of ratings (ALS-WR; default true).
+    pub weighted_regularization: bool,
+    /// Standard deviation of the initial factors, mean 0 (default 0.1).
+    pub init_std: f32,
+    /// Seed of the initial factors.
+    pub seed: u64,
+}
+
+impl Default for ExplicitAls {
+    fn default() -> Self {
+        ExplicitAls { n_factors: 20, iterations: 15, regularization: 0.1, weighted_regularization: true, init_std: 0.1, seed: 0 }
+    }
+}
+
+impl ExplicitAls {
+    /// Default parameters.
+    pub fn params() -> Self {
+        Self::default()
+    }
+    /// Sets `n_factors`.
+    pub fn n_factors(mut self, v: usize) -> Self {
+        self.n_factors = v;
+        self
+    }
+    /// Sets `iterations`.
+    pub fn iterations(mut self, v: usize) -> Self {
+        self.iterations = v;
+        self
+    }
+    /// Sets `regularization`.
+    pub fn regularization(mut self, v: f64) -> Self {
+        self.regularization = v;
+        self
+    }
+    /// Sets `weighted_regularization`.
+    pub fn weighted_regularization(mut self, v: bool) -> Self {
+        self.weighted_regularization = v;
+        self
+    }
+    /// Sets `init_std`.
+    pub fn init_std(mut self, v: f32) -> Self {
+        self.init_std = v;
+        self
+    }
+    /// Sets `seed`.
+    pub fn seed(mut self, v: u64) -> Self {
+        self.seed = v;
+        self
+    }
+}
+
+impl Params for ExplicitAls {
+    fn check(&self) -> shopml_core::Result<()> {
+        param::at_least("n_factors", self.n_factors, 1)?;
+        param::at_least("iterations", self.iterations, 1)?;
+        param::positive("regularization", self.regularization)?;
+        param::non_negative("init_std", self.init_std as f64)
+    }
+}
+
+/// In-place Cholesky solve of the symmetric positive definite `a` (row-major,
+/// side `n`, lower triangle used and overwritten); `b` becomes the solution.
+/// Returns `false` if a pivot is not positive.
+pub(crate) fn cholesky_solve_f64(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
+    for j in 0..n {
+        let mut d = a[j * n + j];
+        for k in 0..j {
+            d -= a[j * n + k] * a[j * n + k];
+        }
+        if d <= 0.0 || !d.is_finite() {
+            return false;
+        }
+        let d = d.sqrt();
+        a[j * n + j] = d;
+        for i in j + 1..n {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= a[i * n + k] * a[j * n + k];
+            }
+            a[i * n + j] = s / d;
+        }
+    }
+    for i in 0..n {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= a[i * n + k] * b[k];
+        }
+        b[i] = s / a[i * n + i];
+    }
+    for i in (0..n).rev() {
+        let mut s = b[i];
+        for k in i + 1..n {
+            s -= a[k * n + i] * b[k];
+        }
+        b[i] = s / a[i * n + i];
+    }
+    true
+}
+
+impl ExplicitAls {
+    /// One half-sweep: solves `(bias, factors)` of every row of `m` (users or
+    /// items, as a CSR) with the other side fixed.
+    fn sweep(
+        &self,
+        m: &shopml_core::sparse::Csr,
+        mu: f64,
+        own_bias: &mut [f32],
+        own: &mut Factors,
+        other_bias: &[f32],
+        other: &Factors,
+    ) -> shopml_core::Result<()> {
+        use rayon::prelude::*;
+        let k = self.n_factors;
+        let n = k + 1;
+        let failed = std::sync::atomic::AtomicUsize::new(usize::MAX);
+        own.as_mut_slice().par_chunks_mut(k).zip(own_bias.par_iter_mut()).enumerate().for_each_init(
+            || (vec![0f64; n * n], vec![0f64; n], vec![0f64; n]),
+            |(a, b, x), (r, (f, bias))| {
+                let (cols, vals) = m.row(r);
+                a.iter_mut().for_each(|v| *v = 0.0);
+                b.iter_mut().for_each(|v| *v = 0.0);
+                for (&c, &v) in cols.iter().zip(vals) {
+                    let c = c as usize;
+                    x[0] = 1.0;
+                    for (xd, &q) in x[1..].iter_mut().zip(other.row(c)) {
+                        *xd = q as f64;
+                    }
+                    let t = v as f64 - mu - other_bias[c] as f64;
+                    // Lower triangle only.
+                    for i in 0..n {
+                        let xi = x[i];
+                        b[i] += xi * t;
+                        let row = &mut a[i * n..i * n + i + 1];
+                        for (aij, &xj) in row.iter_mut().zip(&x[..=i]) {
+                            *aij += xi * xj;
+                        }
+                    }
+                }
+                let lambda =
+                    if self.weighted_regularization { self.regularization * cols.len().max(1) as f64 } else { self.regularization };
+                for i in 0..n {
+                    a[i * n + i] += lambda;
+                }
+                if cholesky_solve_f64(a, b, n) {
+                    *bias = b[0] as f32;
+                    for (fd, &w) in f.iter_mut().zip(&b[1..]) {
+                        *fd = w as f32;
+                    }
+                } else {
+                    failed.fetch_min(r, std::sync::atomic::Ordering::Relaxed);
+                }
+            },
+        );
+        match failed.into_inner() {
+            usize::MAX => Ok(()),
+            r => Err(Error::NotConverged {
+                what: format!("explicit ALS ridge system of row {r} is not positive definite"),
+                iterations: 0,
+                last_change: f64::NAN,
+            }),
+        }
+    }
+}
+
+impl Fit<Interactions> for ExplicitAls {
+    type Model = BiasedMfModel;
+    type Error = RecommendError;
+    fn fit(&self, data: &Interactions) -> Result<BiasedMfModel> {
+        self.check()?;
+        let mu = check_ratings(data)?;
+        let k = self.n_factors;
+        let mut pu = Factors::normal(data.n_users(), k, 0.0, self.init_std, self.seed)?;
+        let mut qi = Factors::normal(data.n_items(), k, 0.0, self.init_std, self.seed.wrapping_add(1))?;
+        let mut bu = vec![0f32; data.n_users()];
+        let mut bi = vec![0f32; data.n_items()];
+        let ui = data.user_items();
+        let iu = data.item_users();
+        for _ in 0..self.iterations {
+            self.sweep(ui, mu, &mut bu, &mut pu, &bi, &qi)?;
+            self.sweep(&iu, mu, &mut bi, &mut qi, &bu, &pu)?;
+        }
+        let (lo, hi) = range(data);
+        Ok(BiasedMfModel {
+            global_mean: mu as f32,
+            user_bias: bu,
+            item_bias: bi,
+            user_factors: pu,
+            item_factors: qi,
+            min_rating: lo,
+            max_rating: hi,
+        })
+    }
+}

@@ -13,6 +13,8 @@
 //! | [`BiasedMf`] | explicit | Koren, Bell & Volinsky 2009 (Funk SVD, Surprise's `SVD`) |
 //! | [`Ease`] | implicit | Steck 2019 (closed-form item–item, ≤ `max_items`) |
 //! | [`Baseline`] | explicit | Koren 2010 (global mean + biases by ALS) |
+//! | [`ExplicitAls`] | explicit | Zhou et al. 2008 (biased MF by ALS, fits a [`BiasedMfModel`]) |
+//! | [`KnnBaseline`] | explicit | Koren 2010 (kNN on baseline residuals, Surprise's `KNNBaseline`) |
 //!
 //! ## Serving and evaluation
 //!
@@ -65,6 +67,7 @@ pub mod eval;
 pub mod explicit;
 pub mod factors;
 pub mod knn;
+pub mod knn_baseline;
 pub mod popularity;
 pub mod serve;
 
@@ -73,8 +76,9 @@ pub use bpr::{Bpr, BprModel, NegativeSampling};
 pub use ease::{Ease, EaseModel};
 pub use error::{RecommendError, Result};
 pub use eval::{RatingModel, evaluate, evaluate_ratings};
-pub use explicit::{Baseline, BaselineModel, BiasedMf, BiasedMfModel};
+pub use explicit::{Baseline, BaselineModel, BiasedMf, BiasedMfModel, ExplicitAls};
 pub use factors::Factors;
 pub use knn::{ItemKnn, KnnModel, Similarity};
+pub use knn_baseline::{KnnBaseline, KnnBaselineModel};
 pub use popularity::{Popularity, PopularityModel};
 pub use serve::{FoldIn, Recommender, Request, Scorer, SimilarItems, SimilarUsers, UnknownUser, recommend, recommend_batch};

@@ -8,8 +8,8 @@ use ndarray::{Array1, Array2, array};
 use shopml_core::{AsCoreError, Duplicates, Error, Fit, Interactions, InteractionsBuilder, Recommend, Triple, conformance};
 use shopml_recommend::eval::{self, RatingModel, from_dense};
 use shopml_recommend::{
-    AlsSolver, Baseline, BiasedMf, Bpr, ImplicitAls, ItemKnn, Popularity, Recommender, Request, SimilarItems, SimilarUsers, Similarity,
-    UnknownUser, recommend, recommend_batch,
+    AlsSolver, Baseline, BiasedMf, Bpr, ExplicitAls, ImplicitAls, ItemKnn, KnnBaseline, Popularity, Recommender, Request, SimilarItems,
+    SimilarUsers, Similarity, UnknownUser, recommend, recommend_batch,
 };
 
 /// Two communities: users 0..10 like items 0..6, users 10..20 like items 6..12,
@@ -401,6 +401,13 @@ fn conformance_of_every_model() {
     conform!(Baseline::params(), shopml_recommend::BaselineModel);
     conform!(shopml_recommend::Ease::params().regularization(5.0), shopml_recommend::EaseModel);
     conform!(BiasedMf::params().n_factors(4).n_epochs(3), shopml_recommend::BiasedMfModel);
+    conform!(ExplicitAls::params().n_factors(4).iterations(3), shopml_recommend::BiasedMfModel);
+    conform!(KnnBaseline::params(), shopml_recommend::KnnBaselineModel);
+    conform!(KnnBaseline::params().user_based(true).max_neighbours(Some(3)), shopml_recommend::KnnBaselineModel);
+    expect_param(KnnBaseline::params().k(0).fit(&data), "k");
+    conformance::check_seed_determinism(|s| ExplicitAls::params().n_factors(4).iterations(2).seed(s).fit(&data).unwrap());
+    expect_param(ExplicitAls::params().n_factors(0).fit(&data), "n_factors");
+    expect_param(ExplicitAls::params().regularization(0.0).fit(&data), "regularization");
     conformance::check_seed_determinism(|s| ImplicitAls::params().n_factors(4).iterations(2).seed(s).fit(&data).unwrap());
     conformance::check_seed_determinism(|s| Bpr::params().n_factors(4).iterations(3).seed(s).fit(&data).unwrap());
     conformance::check_seed_determinism(|s| BiasedMf::params().n_factors(4).n_epochs(2).seed(s).fit(&data).unwrap());
@@ -418,5 +425,151 @@ fn conformance_of_every_model() {
     match ImplicitAls::params().fit(&neg).unwrap_err().as_core() {
         Some(Error::InvalidValue { row: 0, column: Some(1), .. }) => {}
         other => panic!("{other:?}"),
+    }
+}
+
+/// Low-rank ratings `3 + a_u + b_i + u·v` (rank 2) plus small seeded noise.
+fn low_rank_ratings() -> Interactions {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let (nu, ni) = (40, 30);
+    let u: Vec<[f32; 2]> = (0..nu).map(|_| [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)]).collect();
+    let v: Vec<[f32; 2]> = (0..ni).map(|_| [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)]).collect();
+    let a: Vec<f32> = (0..nu).map(|_| rng.random_range(-0.5..0.5)).collect();
+    let b: Vec<f32> = (0..ni).map(|_| rng.random_range(-0.5..0.5)).collect();
+    let mut t = Vec::new();
+    for uu in 0..nu {
+        for ii in 0..ni {
+            if rng.random::<f32>() < 0.6 {
+                let r = 3.0 + a[uu] + b[ii] + u[uu][0] * v[ii][0] + u[uu][1] * v[ii][1] + rng.random_range(-0.05..0.05);
+                t.push(Triple { user: uu as u32, item: ii as u32, value: r });
+            }
+        }
+    }
+    Interactions::from_triples(nu, ni, &t, Duplicates::Error).unwrap()
+}
+
+/// The last half-sweep of explicit ALS leaves every item's `(b_i, q_i)` equal
+/// to the dense solve of its ridge normal equations given the final users.
+#[test]
+fn explicit_als_solves_ridge_equations() {
+    let data = low_rank_ratings();
+    let lambda = 0.05;
+    for weighted in [true, false] {
+        let m =
+            ExplicitAls::params().n_factors(3).iterations(4).regularization(lambda).weighted_regularization(weighted).fit(&data).unwrap();
+        let mu = m.global_mean() as f64;
+        let iu = data.item_users();
+        for i in 0..data.n_items() {
+            let (us, rs) = iu.row(i);
+            let mut a = Array2::<f64>::zeros((4, 4));
+            let mut b = Array1::<f64>::zeros(4);
+            for (&u, &r) in us.iter().zip(rs) {
+                let p = m.user_factors().row(u as usize);
+                let x = [1.0, p[0] as f64, p[1] as f64, p[2] as f64];
+                let t = r as f64 - mu - m.user_bias()[u as usize] as f64;
+                for d in 0..4 {
+                    b[d] += x[d] * t;
+                    for e in 0..4 {
+                        a[[d, e]] += x[d] * x[e];
+                    }
+                }
+            }
+            let l = if weighted { lambda * us.len() as f64 } else { lambda };
+            a += &(Array2::<f64>::eye(4) * l);
+            let w = shopml_core::linalg::solve_spd(a.view(), b.view()).unwrap();
+            let q = m.item_factors().row(i);
+            let got = [m.item_bias()[i] as f64, q[0] as f64, q[1] as f64, q[2] as f64];
+            for d in 0..4 {
+                assert!((got[d] - w[d]).abs() < 1e-4 * (1.0 + w[d].abs()), "item {i} coord {d}: {} vs {}", got[d], w[d]);
+            }
+        }
+    }
+}
+
+/// On rank-2 ratings, explicit ALS predicts held-out ratings far better than
+/// the bias-only baseline (whose error is the interaction term it cannot model).
+#[test]
+fn explicit_als_recovers_low_rank_ratings() {
+    let data = low_rank_ratings();
+    let (train, test) = eval::split_random(&data, 0.2, 3).unwrap();
+    let base = eval::evaluate_ratings(&Baseline::params().reg_user(1.0).reg_item(1.0).fit(&train).unwrap(), &test).unwrap();
+    let als = ExplicitAls::params().n_factors(2).iterations(20).regularization(0.01).seed(1).fit(&train).unwrap();
+    let e = eval::evaluate_ratings(&als, &test).unwrap();
+    assert!(e.rmse < 0.5 * base.rmse, "ALS rmse {} vs baseline {}", e.rmse, base.rmse);
+    assert!(e.rmse < 0.15, "ALS rmse {}", e.rmse);
+}
+
+/// kNN-baseline against a direct dense computation of Koren's formulas
+/// (Pearson-baseline similarity over common raters, shrunk by
+/// `(n − 1)/(n − 1 + λ)`, then the k most similar rated neighbours with a
+/// positive similarity), item- and user-based, on a 5 × 5 matrix.
+#[test]
+fn knn_baseline_by_hand() {
+    let x = array![
+        [5.0, 3.0, 0.0, 1.0, 4.0],
+        [4.0, 0.0, 0.0, 1.0, 5.0],
+        [1.0, 1.0, 0.0, 5.0, 0.0],
+        [1.0, 0.0, 4.0, 4.0, 2.0],
+        [0.0, 1.0, 5.0, 4.0, 1.0]
+    ];
+    let data = from_dense(x.view()).unwrap();
+    let base = Baseline::params().fit(&data).unwrap();
+    let (shrink, k) = (1.0, 2);
+    for user_based in [false, true] {
+        let m = KnnBaseline::params().shrinkage(shrink).k(k).user_based(user_based).fit(&data).unwrap();
+        // Work in "x = neighbour side" orientation: rows of r are x.
+        let r = if user_based { x.clone() } else { x.t().to_owned() };
+        let n = r.nrows();
+        let bl = |xx: usize, yy: usize| -> f64 {
+            let (u, i) = if user_based { (xx, yy) } else { (yy, xx) };
+            (base.global_mean() + base.user_bias()[u] + base.item_bias()[i]) as f64
+        };
+        let mut sim = Array2::<f64>::zeros((n, n));
+        for a in 0..n {
+            for b in 0..n {
+                let (mut p, mut sa, mut sb, mut cnt) = (0.0, 0.0, 0.0, 0.0);
+                for yy in 0..r.ncols() {
+                    if a != b && r[[a, yy]] > 0.0 && r[[b, yy]] > 0.0 {
+                        let (da, db) = (r[[a, yy]] - bl(a, yy), r[[b, yy]] - bl(b, yy));
+                        p += da * db;
+                        sa += da * da;
+                        sb += db * db;
+                        cnt += 1.0;
+                    }
+                }
+                if cnt >= 1.0 && sa > 0.0 && sb > 0.0 {
+                    sim[[a, b]] = p / (sa * sb).sqrt() * (cnt - 1.0) / (cnt - 1.0 + shrink);
+                }
+            }
+        }
+        let mut checked = 0;
+        for a in 0..n {
+            for yy in 0..r.ncols() {
+                if r[[a, yy]] > 0.0 {
+                    continue;
+                }
+                let mut nb: Vec<(f64, f64, usize)> =
+                    (0..n).filter(|&b| r[[b, yy]] > 0.0 && sim[[a, b]] > 0.0).map(|b| (sim[[a, b]], r[[b, yy]], b)).collect();
+                nb.sort_by(|p, q| q.0.partial_cmp(&p.0).unwrap());
+                nb.truncate(k);
+                let mut est = bl(a, yy);
+                if !nb.is_empty() {
+                    est += nb.iter().map(|&(s, rr, b)| s * (rr - bl(b, yy))).sum::<f64>() / nb.iter().map(|t| t.0).sum::<f64>();
+                }
+                let est = est.clamp(1.0, 5.0);
+                let (u, i) = if user_based { (a, yy) } else { (yy, a) };
+                let got = m.predict_rating(u, i).unwrap() as f64;
+                assert!((got - est).abs() < 1e-4, "user_based {user_based}, ({u}, {i}): {got} vs {est}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 7);
+        // Only positive similarities are stored, and they match.
+        for (a, b, s) in m.similarities().iter() {
+            assert!(s > 0.0);
+            assert!((s as f64 - sim[[a, b]]).abs() < 1e-5);
+        }
+        assert_eq!(m.similarities().nnz(), sim.iter().filter(|&&s| s > 0.0).count());
     }
 }
