@@ -389,6 +389,8 @@ pub struct Ets {
     phi: Option<f64>,
     initial: Option<EtsState>,
     max_iter: usize,
+    beta_max: Option<f64>,
+    gamma_max: Option<f64>,
 }
 
 impl Ets {
@@ -398,7 +400,7 @@ impl Ets {
     }
     /// An ETS model from a spec.
     pub fn from_spec(spec: EtsSpec) -> Self {
-        Ets { spec, alpha: None, beta: None, gamma: None, phi: None, initial: None, max_iter: 1000 }
+        Ets { spec, alpha: None, beta: None, gamma: None, phi: None, initial: None, max_iter: 1000, beta_max: None, gamma_max: None }
     }
     /// Fixes α instead of estimating it.
     pub fn alpha(mut self, v: f64) -> Self {
@@ -431,6 +433,18 @@ impl Ets {
         self.max_iter = n;
         self
     }
+    /// Upper bound of the estimated β (default 0.9999; β ≤ α is enforced
+    /// in any case). [`AutoEts`] sets it to the starting α, as statsforecast does.
+    pub fn beta_max(mut self, v: f64) -> Self {
+        self.beta_max = Some(v);
+        self
+    }
+    /// Upper bound of the estimated γ (default 0.9999; γ ≤ 1 − α is enforced
+    /// in any case).
+    pub fn gamma_max(mut self, v: f64) -> Self {
+        self.gamma_max = Some(v);
+        self
+    }
     /// The model structure.
     pub fn spec(&self) -> EtsSpec {
         self.spec
@@ -454,6 +468,12 @@ impl Params for Ets {
             param::in_closed("phi", p, 0.0, 1.0)?;
         }
         param::at_least("max_iter", self.max_iter, 1)?;
+        if let Some(b) = self.beta_max {
+            param::in_closed("beta_max", b, LOWER[1], 1.0)?;
+        }
+        if let Some(g) = self.gamma_max {
+            param::in_closed("gamma_max", g, LOWER[2], 1.0)?;
+        }
         if let Some(s) = &self.initial
             && (!s.level.is_finite() || !s.trend.is_finite() || s.seasons.iter().any(|v| !v.is_finite()))
         {
@@ -716,7 +736,15 @@ impl Fit<TimeSeries> for Ets {
             return Err(ForecastError::TooShort { model: spec.name(), needed: needed.max(if seasonal { m + 1 } else { 1 }), found: n });
         }
         // Starting values as in forecast::ets.
-        let mut upper = UPPER;
+        // Box of the smoothing weights (β and γ optionally tightened).
+        let mut bound_hi = UPPER;
+        if let Some(b) = self.beta_max {
+            bound_hi[1] = b;
+        }
+        if let Some(g) = self.gamma_max {
+            bound_hi[2] = g;
+        }
+        let mut upper = bound_hi;
         let alpha0 = self.alpha.unwrap_or_else(|| {
             let a = LOWER[0] + 0.2 * (UPPER[0] - LOWER[0]) / m as f64;
             if !(0.0..=1.0).contains(&a) { LOWER[0] + 2e-3 } else { a }
@@ -754,7 +782,7 @@ impl Fit<TimeSeries> for Ets {
             if free_w[i] {
                 x0.push(w0[i]);
                 lo.push(LOWER[i]);
-                hi.push(UPPER[i]);
+                hi.push(bound_hi[i]);
                 step.push(if i == 3 { 0.02 } else { 0.1 });
             }
         }
@@ -1057,6 +1085,7 @@ pub struct AutoEts {
     restrict: bool,
     seasonal: bool,
     max_iter: usize,
+    carried_bounds: bool,
 }
 
 impl Default for AutoEts {
@@ -1068,6 +1097,7 @@ impl Default for AutoEts {
             restrict: true,
             seasonal: true,
             max_iter: 1000,
+            carried_bounds: true,
         }
     }
 }
@@ -1107,39 +1137,56 @@ impl AutoEts {
         self.max_iter = n;
         self
     }
+    /// Bound the weights as statsforecast 1.7.8's `ets_f` does (default
+    /// true): β ≤ the smallest starting α among the trended candidates
+    /// fitted so far (in [`candidates`](AutoEts::candidates) order), and
+    /// γ ≤ 1 − starting α. The starting α is `1e-4 + 0.2 (0.9999 − 1e-4) / m`
+    /// (`m` = 1 for non-seasonal candidates), so β ≤ 0.2 for yearly data and
+    /// β ≤ 0.05 for most quarterly candidates. statsforecast gets these
+    /// bounds because its `initparam` tightens the shared bound vector in
+    /// place; the cap shrinks trend weights, which on M3 yearly series
+    /// forecasts better. `false` gives R `forecast::ets`' box (0.9999 for
+    /// all weights, with β ≤ α and γ ≤ 1 − α).
+    pub fn statsforecast_bounds(mut self, yes: bool) -> Self {
+        self.carried_bounds = yes;
+        self
+    }
 
     /// The candidate specs for a series of length `n`, season length `m`,
-    /// positive or not.
+    /// positive or not, in statsforecast's order (error A, M; trend N, A, M;
+    /// season N, A, M; damped before undamped). Ties in the criterion keep
+    /// the earlier candidate.
     pub fn candidates(&self, n: usize, m: usize, positive: bool) -> Vec<EtsSpec> {
         use Component::*;
         let seasonal = self.seasonal && (2..=24).contains(&m) && n > m;
-        let mut trends = vec![(None, false)];
+        let mut trends = vec![None, Additive];
+        if self.allow_multiplicative_trend {
+            trends.push(Multiplicative);
+        }
         let damped_opts: Vec<bool> = match self.damped {
             Some(d) => vec![d],
-            Option::None => vec![false, true],
+            Option::None => vec![true, false],
         };
-        for &d in &damped_opts {
-            trends.push((Additive, d));
-            if self.allow_multiplicative_trend {
-                trends.push((Multiplicative, d));
-            }
-        }
         let seasons: Vec<Component> = if seasonal { vec![None, Additive, Multiplicative] } else { vec![None] };
         let mut out = Vec::new();
         for e in [Additive, Multiplicative] {
-            for &(t, d) in &trends {
+            for &t in &trends {
                 for &s in &seasons {
-                    if self.restrict
-                        && ((e == Additive && (t == Multiplicative || s == Multiplicative))
-                            || (e == Multiplicative && t == Multiplicative && s == Additive))
-                    {
-                        continue;
+                    // ETS(·,N,·) is undamped, and stays a candidate when damping is forced.
+                    let ds: &[bool] = if t == None { &[false] } else { &damped_opts };
+                    for &d in ds {
+                        if self.restrict
+                            && ((e == Additive && (t == Multiplicative || s == Multiplicative))
+                                || (e == Multiplicative && t == Multiplicative && s == Additive))
+                        {
+                            continue;
+                        }
+                        let spec = EtsSpec::new(e, t, d, s);
+                        if !positive && spec.is_multiplicative() {
+                            continue;
+                        }
+                        out.push(spec);
                     }
-                    let spec = EtsSpec::new(e, t, d, s);
-                    if !positive && spec.is_multiplicative() {
-                        continue;
-                    }
-                    out.push(spec);
                 }
             }
         }
@@ -1180,8 +1227,22 @@ impl Fit<TimeSeries> for AutoEts {
         let mut best: Option<EtsModel> = None;
         let mut best_ic = f64::INFINITY;
         let mut tried = Vec::new();
+        // statsforecast's β bound, carried from candidate to candidate.
+        let mut beta_cap = UPPER[1];
         for spec in self.candidates(y.len(), m, positive) {
-            let ic = match Ets::from_spec(spec).max_iter(self.max_iter).fit(series) {
+            let mut ets = Ets::from_spec(spec).max_iter(self.max_iter);
+            if self.carried_bounds {
+                let m_eff = if spec.season == Component::None { 1 } else { m };
+                let alpha0 = LOWER[0] + 0.2 * (UPPER[0] - LOWER[0]) / m_eff as f64;
+                if spec.trend != Component::None {
+                    beta_cap = beta_cap.min(alpha0);
+                    ets = ets.beta_max(beta_cap);
+                }
+                if spec.season != Component::None {
+                    ets = ets.gamma_max(UPPER[2].min(1.0 - alpha0));
+                }
+            }
+            let ic = match ets.fit(series) {
                 Ok(model) => {
                     let ic = match self.criterion {
                         Criterion::Aic => model.aic,

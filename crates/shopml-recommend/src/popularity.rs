@@ -1,7 +1,9 @@
-//! The popularity baseline: every user gets the most popular items.
+//! The popularity baseline: every user gets the most popular items,
+//! optionally with older interactions decayed exponentially
+//! ([`Popularity::fit_timed`]).
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Error, Fit, Interactions, Params, Recommend};
+use shopml_core::{Error, Fit, Interactions, Params, Recommend, Timestamp, Triple, validate::param};
 
 use crate::error::{RecommendError, Result};
 use crate::serve::{FoldIn, Scorer};
@@ -9,8 +11,13 @@ use crate::serve::{FoldIn, Scorer};
 /// Parameters of [`PopularityModel`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Popularity {
-    /// Sum interaction values (quantities) instead of counting users.
+    /// Sum interaction values (quantities) instead of counting users
+    /// (events, in [`Popularity::fit_timed`]).
     pub weighted: bool,
+    /// Half-life in days of the exponential time decay used by
+    /// [`Popularity::fit_timed`] (`None`: no decay). Ignored by [`Fit::fit`],
+    /// whose aggregated matrix carries no times.
+    pub half_life_days: Option<f64>,
 }
 
 impl Popularity {
@@ -23,10 +30,73 @@ impl Popularity {
         self.weighted = yes;
         self
     }
+    /// Sets the half-life (days) of the time decay of [`Popularity::fit_timed`].
+    pub fn half_life_days(mut self, days: Option<f64>) -> Self {
+        self.half_life_days = days;
+        self
+    }
+
+    /// Time-decayed popularity from raw events: item `i` scores
+    /// `Σ_e w_e · exp(−ln 2 · age_e / half_life)` over its events `e`, where
+    /// `age_e = now − times[e]` in days and `w_e` is the event's value if
+    /// `weighted`, else 1 (every event counts, repeats included).
+    ///
+    /// `times` is parallel to `events` (`times[e]` is when `events[e]`
+    /// happened); `now` is the reference time, usually the end of the
+    /// training period. Events after `now` are an error (their weight would
+    /// exceed 1). With `half_life_days = None` no decay is applied.
+    pub fn fit_timed(
+        &self,
+        n_users: usize,
+        n_items: usize,
+        events: &[Triple],
+        times: &[Timestamp],
+        now: Timestamp,
+    ) -> Result<PopularityModel> {
+        self.check()?;
+        if events.is_empty() || n_items == 0 {
+            return Err(Error::empty("events (no interactions)").into());
+        }
+        if times.len() != events.len() {
+            return Err(Error::shape("times (one per event)", events.len(), times.len()).into());
+        }
+        let mut scores = vec![0f64; n_items];
+        for (row, (e, t)) in events.iter().zip(times).enumerate() {
+            if e.user as usize >= n_users {
+                return Err(Error::IndexOutOfRange { what: "user", index: e.user as usize, len: n_users }.into());
+            }
+            if e.item as usize >= n_items {
+                return Err(Error::IndexOutOfRange { what: "item", index: e.item as usize, len: n_items }.into());
+            }
+            if !e.value.is_finite() {
+                return Err(Error::NonFinite { what: "event values".into(), row, column: None, value: e.value as f64 }.into());
+            }
+            let age = t.days_until(now);
+            if age < 0.0 {
+                return Err(Error::InvalidValue {
+                    what: "event times".into(),
+                    row,
+                    column: None,
+                    value: age,
+                    reason: "event is after `now` (negative age in days)".into(),
+                }
+                .into());
+            }
+            let decay = match self.half_life_days {
+                Some(h) => (-std::f64::consts::LN_2 * age / h).exp(),
+                None => 1.0,
+            };
+            scores[e.item as usize] += decay * if self.weighted { e.value as f64 } else { 1.0 };
+        }
+        Ok(PopularityModel { n_users, scores: scores.into_iter().map(|s| s as f32).collect() })
+    }
 }
 
 impl Params for Popularity {
     fn check(&self) -> shopml_core::Result<()> {
+        if let Some(h) = self.half_life_days {
+            param::positive("half_life_days", h)?;
+        }
         Ok(())
     }
 }

@@ -571,5 +571,43 @@ fn knn_baseline_by_hand() {
             assert!((s as f64 - sim[[a, b]]).abs() < 1e-5);
         }
         assert_eq!(m.similarities().nnz(), sim.iter().filter(|&&s| s > 0.0).count());
+        assert!(m.similarities().nnz() >= 4, "the example must exercise the neighbour term");
     }
+}
+
+/// Time-decayed popularity by hand: half-life 10 days, ages 0, 10, 20 and 30
+/// days weigh 1, 1/2, 1/4 and 1/8.
+#[test]
+fn time_decayed_popularity_by_hand() {
+    use shopml_core::Timestamp;
+    let now = Timestamp::from_date(2011, 12, 1).unwrap();
+    let ev = |u: u32, i: u32, v: f32| Triple { user: u, item: i, value: v };
+    let events = [ev(0, 0, 2.0), ev(1, 0, 1.0), ev(0, 1, 1.0), ev(1, 1, 3.0), ev(2, 2, 1.0)];
+    let times = [now, now.add_days(-10), now.add_days(-20), now.add_days(-30), now.add_days(-10)];
+    let p = Popularity::params().half_life_days(Some(10.0));
+    let m = p.fit_timed(3, 3, &events, &times, now).unwrap();
+    let want = [1.0 + 0.5, 0.25 + 0.125, 0.5];
+    for (g, w) in m.scores().iter().zip(want) {
+        assert!((g - w).abs() < 1e-6, "{:?} vs {want:?}", m.scores());
+    }
+    let w = p.clone().weighted(true).fit_timed(3, 3, &events, &times, now).unwrap();
+    let want = [2.0 + 0.5, 0.25 + 3.0 * 0.125, 0.5];
+    for (g, x) in w.scores().iter().zip(want) {
+        assert!((g - x).abs() < 1e-6, "{:?} vs {want:?}", w.scores());
+    }
+    // No half-life: plain event counts.
+    assert_eq!(Popularity::params().fit_timed(3, 3, &events, &times, now).unwrap().scores(), &[2.0, 2.0, 1.0]);
+    // Decay changes the ranking: by summed quantity item 1 (4) beats item 0
+    // (3); decayed, the recent item 0 wins.
+    let plain = Popularity::params().weighted(true).fit_timed(3, 3, &events, &times, now).unwrap();
+    assert_eq!(recommend(&plain, None, 2, &Request::top(1)).unwrap()[0].item, 1);
+    assert_eq!(recommend(&w, None, 2, &Request::top(1)).unwrap()[0].item, 0);
+    // Bad input: future events, mismatched times, bad half-life, out-of-range item.
+    assert!(matches!(
+        p.fit_timed(3, 3, &events, &[now.add_days(1); 5], now).unwrap_err().as_core(),
+        Some(Error::InvalidValue { row: 0, .. })
+    ));
+    assert!(matches!(p.fit_timed(3, 3, &events, &times[..4], now).unwrap_err().as_core(), Some(Error::ShapeMismatch { .. })));
+    expect_param(Popularity::params().half_life_days(Some(0.0)).fit_timed(3, 3, &events, &times, now), "half_life_days");
+    assert!(matches!(p.fit_timed(3, 2, &events, &times, now).unwrap_err().as_core(), Some(Error::IndexOutOfRange { what: "item", .. })));
 }
