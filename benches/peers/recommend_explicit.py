@@ -48,9 +48,9 @@ def main():
         "biased MF (SGD)": lambda: SVD(random_state=0),
         # KNNBaseline with Koren's pearson-baseline similarity (other options at Surprise's defaults:
         # k=40, min_k=1, shrinkage=100, ALS baselines); Surprise's own default similarity is MSD.
-        "kNN-baseline (item, pearson-baseline)": lambda: KNNBaseline(
+        "kNN-baseline (item; pearson-baseline)": lambda: KNNBaseline(
             sim_options={"name": "pearson_baseline", "user_based": False}, verbose=False),
-        "kNN-baseline (user, pearson-baseline)": lambda: KNNBaseline(
+        "kNN-baseline (user; pearson-baseline)": lambda: KNNBaseline(
             sim_options={"name": "pearson_baseline", "user_based": True}, verbose=False),
     }
     theirs = {}

@@ -316,3 +316,73 @@ fn conformance() {
     let e = ForecastError::from(Error::empty("x"));
     assert!(e.as_core().is_some());
 }
+
+/// A yearly-like series whose slope wanders (integrated random walk), so an
+/// unbounded fit wants a large trend weight β.
+fn wandering_trend(n: usize, seed: u64) -> Vec<f64> {
+    let mut state = seed;
+    let (mut level, mut slope) = (1000.0, 20.0);
+    (0..n)
+        .map(|_| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let u = ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5;
+            slope += 60.0 * u;
+            level += slope;
+            level
+        })
+        .collect()
+}
+
+#[test]
+fn statsforecast_weight_bounds() {
+    use shopml_forecast::ets::EtsSpec;
+    // Candidate order of statsforecast's `ets_f` loop (error, trend, season, damped first).
+    let names: Vec<String> = AutoEts::params().candidates(30, 1, true).iter().map(EtsSpec::name).collect();
+    assert_eq!(names, ["ETS(A,N,N)", "ETS(A,Ad,N)", "ETS(A,A,N)", "ETS(M,N,N)", "ETS(M,Ad,N)", "ETS(M,A,N)"]);
+    let q: Vec<String> = AutoEts::params().candidates(40, 4, true).iter().map(EtsSpec::name).collect();
+    assert_eq!(&q[..6], ["ETS(A,N,N)", "ETS(A,N,A)", "ETS(A,Ad,N)", "ETS(A,A,N)", "ETS(A,Ad,A)", "ETS(A,A,A)"]);
+    assert_eq!(q.len(), 15);
+
+    let y = wandering_trend(40, 3);
+    let s = TimeSeries::new(y, 1).unwrap();
+    let holt = Ets::params(Component::Additive, Component::Additive, false, Component::None);
+    let free = holt.clone().fit(&s).unwrap().coefficients;
+    assert!(free.beta > 0.25, "the unbounded fit should want a large beta: {free:?}");
+    // The box bound binds: β ends at (or just under) the cap, and the likelihood is lower.
+    let capped = holt.clone().beta_max(0.05).fit(&s).unwrap();
+    assert!(capped.coefficients.beta <= 0.05 && capped.coefficients.beta > 0.04, "{:?}", capped.coefficients);
+    assert!(capped.log_likelihood < holt.fit(&s).unwrap().log_likelihood);
+    // AutoETS (default) caps β at the starting α of a non-seasonal model, 1e-4 + 0.2 · 0.9998.
+    let auto = AutoEts::params().fit(&s).unwrap();
+    assert!(auto.model.coefficients.beta <= 0.20006 + 1e-12, "{:?}", auto.model.coefficients);
+    let wide = AutoEts::params().statsforecast_search(false).fit(&s).unwrap();
+    assert!(wide.model.coefficients.beta > 0.20006, "{:?}", wide.model);
+    let err = Ets::params(Component::Additive, Component::Additive, false, Component::None).beta_max(1.5).fit(&s).unwrap_err();
+    assert!(err.to_string().contains("beta_max"), "{err}");
+}
+
+#[test]
+fn autoets_agrees_with_statsforecast_on_yearly_like_series() {
+    // Fixture: benches/peers/forecast_sf_autoets_fixture.py (statsforecast 1.7.8 `ets_f`, defaults).
+    let fx: serde_json::Value = serde_json::from_str(include_str!("fixtures/statsforecast_autoets_yearly.json")).unwrap();
+    let h = fx["h"].as_u64().unwrap() as usize;
+    let cases = fx["cases"].as_array().unwrap();
+    let (mut same_spec, mut rel) = (0usize, Vec::new());
+    for c in cases {
+        let y = wandering_trend(c["n"].as_u64().unwrap() as usize, c["seed"].as_u64().unwrap());
+        assert_eq!(y[0], c["first"].as_f64().unwrap(), "series generator drifted from the Python one");
+        let fit = AutoEts::params().fit(&TimeSeries::new(y, 1).unwrap()).unwrap();
+        if fit.model.spec.name() == c["method"].as_str().unwrap() {
+            same_spec += 1;
+        }
+        let ours = fit.forecast(h, &[]).unwrap().point;
+        let peer: Vec<f64> = c["forecast"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        rel.push(ours.iter().zip(&peer).map(|(a, b)| ((a - b) / b).abs()).fold(0.0, f64::max));
+    }
+    rel.sort_by(f64::total_cmp);
+    let median = rel[rel.len() / 2];
+    // Different Nelder–Mead implementations stop at slightly different points,
+    // so demand agreement on most series rather than on all.
+    assert!(same_spec * 4 >= cases.len() * 3, "same model on only {same_spec} of {} series", cases.len());
+    assert!(median < 0.01, "median max relative forecast difference {median} (all: {rel:?})");
+}

@@ -432,13 +432,24 @@ impl AlsModel {
     /// Solves the factors of a user with the given history (exact solve, item
     /// factors fixed) — the fold-in of Hu et al. §4.
     pub fn fold_in(&self, items: &[u32], values: &[f32]) -> Result<Vec<f32>> {
-        if items.len() != values.len() {
-            return Err(Error::shape("history items vs values", items.len(), values.len()).into());
+        self.solve_against(&self.item_factors, items, values, "item")
+    }
+
+    /// Solves the factors of a new (or changed) item from the users who
+    /// interacted with it (exact solve, user factors fixed) — the item-side
+    /// half-step of ALS; add it with [`AlsModel::push_item`].
+    pub fn fold_in_item(&self, users: &[u32], values: &[f32]) -> Result<Vec<f32>> {
+        self.solve_against(&self.user_factors, users, values, "user")
+    }
+
+    fn solve_against(&self, y: &Factors, idx: &[u32], values: &[f32], what: &'static str) -> Result<Vec<f32>> {
+        if idx.len() != values.len() {
+            return Err(Error::shape("history indices vs values", idx.len(), values.len()).into());
         }
-        let n = self.item_factors.n_rows();
-        for (pos, (&i, &v)) in items.iter().zip(values).enumerate() {
+        let n = y.n_rows();
+        for (pos, (&i, &v)) in idx.iter().zip(values).enumerate() {
             if i as usize >= n {
-                return Err(Error::IndexOutOfRange { what: "item", index: i as usize, len: n }.into());
+                return Err(Error::IndexOutOfRange { what, index: i as usize, len: n }.into());
             }
             if !v.is_finite() || v < 0.0 {
                 return Err(Error::InvalidValue {
@@ -451,21 +462,30 @@ impl AlsModel {
                 .into());
             }
         }
-        let k = self.item_factors.n_factors();
-        let gram = self.item_factors.gram(0.0);
+        let k = y.n_factors();
+        let gram = y.gram(0.0);
         let mut x = vec![0f32; k];
         let mut s = Scratch::new(k, AlsSolver::Cholesky);
         let pr = RowProblem {
-            y: &self.item_factors,
+            y,
             gram: &gram,
             diag: self.regularization.max(1e-6),
-            cols: items,
+            cols: idx,
             vals: values,
             alpha: self.alpha,
             offset: self.offset,
         };
         solve_cholesky(&mut x, pr, &mut s)?;
         Ok(x)
+    }
+
+    /// Adds an item with the given factor row (e.g. from
+    /// [`AlsModel::fold_in_item`]); returns its index.
+    pub fn push_item(&mut self, factors: &[f32]) -> Result<usize> {
+        if let Some(p) = factors.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite { what: "item factors".into(), row: p, column: None, value: factors[p] as f64 }.into());
+        }
+        Ok(self.item_factors.push_row(factors)?)
     }
 
     /// Adds a user with the given factor row (e.g. from [`AlsModel::fold_in`]); returns its index.

@@ -616,3 +616,72 @@ impl Fit<Interactions> for ExplicitAls {
         })
     }
 }
+
+impl BiasedMfModel {
+    /// Solves the bias and factors `(b_i, q_i)` of a new (or changed) item
+    /// from its ratings by `users`, user biases and factors fixed: the ridge
+    /// system of [`ExplicitAls`]'s item half-step, `(Σ x xᵀ + λ_i I) w = Σ x t`
+    /// with `x = (1, p_u)`, `t = r_ui − μ − b_u` and `λ_i = λ · n_i` if
+    /// `weighted_regularization` else `λ`. Works for models fitted by SGD too.
+    pub fn fold_in_item(
+        &self,
+        users: &[u32],
+        ratings: &[f32],
+        regularization: f64,
+        weighted_regularization: bool,
+    ) -> Result<(f32, Vec<f32>)> {
+        param::positive("regularization", regularization)?;
+        if users.len() != ratings.len() {
+            return Err(Error::shape("users vs ratings", users.len(), ratings.len()).into());
+        }
+        let nu = self.user_bias.len();
+        for (pos, (&u, &r)) in users.iter().zip(ratings).enumerate() {
+            if u as usize >= nu {
+                return Err(Error::IndexOutOfRange { what: "user", index: u as usize, len: nu }.into());
+            }
+            if !r.is_finite() {
+                return Err(Error::NonFinite { what: "ratings".into(), row: pos, column: None, value: r as f64 }.into());
+            }
+        }
+        let k = self.user_factors.n_factors();
+        let n = k + 1;
+        let (mut a, mut b, mut x) = (vec![0f64; n * n], vec![0f64; n], vec![0f64; n]);
+        for (&u, &r) in users.iter().zip(ratings) {
+            x[0] = 1.0;
+            for (xd, &p) in x[1..].iter_mut().zip(self.user_factors.row(u as usize)) {
+                *xd = p as f64;
+            }
+            let t = r as f64 - self.global_mean as f64 - self.user_bias[u as usize] as f64;
+            for i in 0..n {
+                b[i] += x[i] * t;
+                for j in 0..n {
+                    a[i * n + j] += x[i] * x[j];
+                }
+            }
+        }
+        let lambda = if weighted_regularization { regularization * users.len().max(1) as f64 } else { regularization };
+        for i in 0..n {
+            a[i * n + i] += lambda;
+        }
+        if !cholesky_solve_f64(&mut a, &mut b, n) {
+            return Err(Error::NotConverged {
+                what: "item fold-in ridge system is not positive definite".into(),
+                iterations: 0,
+                last_change: f64::NAN,
+            }
+            .into());
+        }
+        Ok((b[0] as f32, b[1..].iter().map(|&v| v as f32).collect()))
+    }
+
+    /// Adds an item with bias `bias` and factor row `factors` (e.g. from
+    /// [`BiasedMfModel::fold_in_item`]); returns its index.
+    pub fn push_item(&mut self, bias: f32, factors: &[f32]) -> Result<usize> {
+        if let Some(p) = std::iter::once(&bias).chain(factors).position(|v| !v.is_finite()) {
+            return Err(Error::NonFinite { what: "item bias and factors".into(), row: p, column: None, value: f64::NAN }.into());
+        }
+        let idx = self.item_factors.push_row(factors)?;
+        self.item_bias.push(bias);
+        Ok(idx)
+    }
+}

@@ -6,7 +6,7 @@
 //!
 //! | model | feedback | paper |
 //! |---|---|---|
-//! | [`Popularity`] | implicit | — (the baseline every model must beat) |
+//! | [`Popularity`] | implicit | — (the baseline every model must beat; optionally time-decayed) |
 //! | [`ImplicitAls`] | implicit | Hu, Koren & Volinsky 2008; CG solver of Takács et al. 2011 |
 //! | [`Bpr`] | implicit | Rendle et al. 2009 |
 //! | [`ItemKnn`] / user kNN | implicit or explicit | Sarwar et al. 2001 (item-based CF) |
@@ -38,8 +38,10 @@
 //!
 //! ## Not yet here
 //!
-//! Explicit-feedback ALS, kNN-with-baselines, SVD++, time-decayed
-//! popularity and adding new *items* to a fitted model are not implemented.
+//! SVD++ is not implemented. New items are added to the factor models
+//! (`AlsModel::fold_in_item` / `push_item`, `BiasedMfModel::fold_in_item` /
+//! `push_item`) but not to the kNN models or through the id-keyed
+//! [`Recommender`]. Time-decayed popularity is [`Popularity::fit_timed`].
 //!
 //! ```
 //! use shopml_core::{Duplicates, Fit, InteractionsBuilder};

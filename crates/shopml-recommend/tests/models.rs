@@ -611,3 +611,78 @@ fn time_decayed_popularity_by_hand() {
     expect_param(Popularity::params().half_life_days(Some(0.0)).fit_timed(3, 3, &events, &times, now), "half_life_days");
     assert!(matches!(p.fit_timed(3, 2, &events, &times, now).unwrap_err().as_core(), Some(Error::IndexOutOfRange { what: "item", .. })));
 }
+
+/// A new item folded into an explicit-ALS model solves its exact ridge
+/// system (dense check), and once pushed it is scored like any other item.
+#[test]
+fn explicit_push_item_solves_item_system() {
+    let full = low_rank_ratings();
+    // Train without the last item, then fold it in from its ratings.
+    let last = full.n_items() - 1;
+    let t: Vec<Triple> = full.triples().filter(|t| (t.item as usize) < last).collect();
+    let train = Interactions::from_triples(full.n_users(), last, &t, Duplicates::Error).unwrap();
+    let lambda = 0.05;
+    let mut m = ExplicitAls::params().n_factors(3).iterations(10).regularization(lambda).fit(&train).unwrap();
+    let iu = full.item_users();
+    let (us, rs) = iu.row(last);
+    let (bias, q) = m.fold_in_item(us, rs, lambda, true).unwrap();
+    let mu = m.global_mean() as f64;
+    let mut a = Array2::<f64>::eye(4) * (lambda * us.len() as f64);
+    let mut b = Array1::<f64>::zeros(4);
+    for (&u, &r) in us.iter().zip(rs) {
+        let p = m.user_factors().row(u as usize);
+        let x = [1.0, p[0] as f64, p[1] as f64, p[2] as f64];
+        for d in 0..4 {
+            b[d] += x[d] * (r as f64 - mu - m.user_bias()[u as usize] as f64);
+            for e in 0..4 {
+                a[[d, e]] += x[d] * x[e];
+            }
+        }
+    }
+    let w = shopml_core::linalg::solve_spd(a.view(), b.view()).unwrap();
+    let got = [bias as f64, q[0] as f64, q[1] as f64, q[2] as f64];
+    for d in 0..4 {
+        assert!((got[d] - w[d]).abs() < 1e-4 * (1.0 + w[d].abs()), "coord {d}: {} vs {}", got[d], w[d]);
+    }
+    assert_eq!(m.push_item(bias, &q).unwrap(), last);
+    assert_eq!(m.n_items(), last + 1);
+    let p = m.user_factors().row(0);
+    let want = mu as f32 + m.user_bias()[0] + bias + p.iter().zip(&q).map(|(x, y)| x * y).sum::<f32>();
+    assert!((m.predict_rating(0, last).unwrap() - want.clamp(1.0, 5.0)).abs() < 1e-5);
+    // The new item predicts its held-out ratings well (low-rank data).
+    let err = us.iter().zip(rs).map(|(&u, &r)| (m.predict_rating(u as usize, last).unwrap() - r).powi(2)).sum::<f32>() / us.len() as f32;
+    assert!(err.sqrt() < 0.2, "rmse of the folded-in item {}", err.sqrt());
+    // Bad input.
+    assert!(m.fold_in_item(&[99], &[3.0], lambda, true).is_err());
+    assert!(m.push_item(f32::NAN, &q).is_err());
+    assert!(m.push_item(0.0, &q[..2]).is_err());
+}
+
+/// A new item folded into implicit ALS solves the item normal equations
+/// `(UᵀU + Uᵀ(C − I)U + λI) y = UᵀC p` for the fixed user factors.
+#[test]
+fn implicit_push_item_solves_item_system() {
+    let data = from_dense(communities().view()).unwrap();
+    let mut m = ImplicitAls::params().n_factors(3).iterations(5).regularization(0.1).solver(AlsSolver::Cholesky).fit(&data).unwrap();
+    // A new item liked by users 10, 12 and 15 with strengths 1, 2, 3.
+    let (users, vals) = ([10u32, 12, 15], [1.0f32, 2.0, 3.0]);
+    let y = m.fold_in_item(&users, &vals).unwrap();
+    let x = m.user_factors().view().mapv(|v| v as f64);
+    let mut a = x.t().dot(&x) + Array2::<f64>::eye(3) * 0.1;
+    let mut b = Array1::<f64>::zeros(3);
+    for (&u, &v) in users.iter().zip(&vals) {
+        let row = x.row(u as usize);
+        for d in 0..3 {
+            for e in 0..3 {
+                a[[d, e]] += v as f64 * row[d] * row[e];
+            }
+            b[d] += (1.0 + v as f64) * row[d];
+        }
+    }
+    let resid = &a.dot(&y.iter().map(|&v| v as f64).collect::<Array1<f64>>()) - &b;
+    assert!(resid.iter().all(|e| e.abs() < 1e-4), "{resid}");
+    let idx = m.push_item(&y).unwrap();
+    assert_eq!(idx, 12);
+    assert_eq!(m.score_items(10).unwrap().len(), 13);
+    assert!(m.fold_in_item(&[20], &[1.0]).is_err());
+}

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 
 use shopml_core::{Duplicates, Fit, IdMap, Interactions, InteractionsBuilder, Triple, testdata::data_path};
 use shopml_recommend::eval::{cross_validate_ratings, evaluate, split_per_user};
-use shopml_recommend::{Baseline, BiasedMf, Bpr, ImplicitAls, ItemKnn, Popularity};
+use shopml_recommend::{Baseline, BiasedMf, Bpr, ImplicitAls, ItemKnn, KnnBaseline, Popularity};
 
 fn ratings() -> Vec<(String, String, f32)> {
     let f = std::fs::File::open(data_path("movielens-latest-small/ratings.csv")).unwrap();
@@ -69,6 +69,11 @@ fn movielens_explicit_matches_surprise() {
     assert!((base - fixture("baseline (ALS)")).abs() < 5e-4, "baseline RMSE {base}");
     let mf = mean(cross_validate_ratings(&BiasedMf::params().seed(0), &data, 5, 42).unwrap());
     assert!(mf <= fixture("biased MF (SGD)") + 0.003, "biased MF RMSE {mf}");
+    // kNN-baseline with pearson-baseline similarity reproduces Surprise's KNNBaseline.
+    let knn = mean(cross_validate_ratings(&KnnBaseline::params(), &data, 5, 42).unwrap());
+    assert!((knn - fixture("kNN-baseline (item; pearson-baseline)")).abs() < 5e-4, "item kNN-baseline RMSE {knn}");
+    let knn = mean(cross_validate_ratings(&KnnBaseline::params().user_based(true), &data, 5, 42).unwrap());
+    assert!((knn - fixture("kNN-baseline (user; pearson-baseline)")).abs() < 5e-4, "user kNN-baseline RMSE {knn}");
 }
 
 #[test]
