@@ -40,7 +40,7 @@ fn main() {
     let beta = Array1::from_shape_fn(p, |j| if j % 3 == 0 { 0.0 } else { ((j % 7) as f64 - 3.0) * 0.5 });
     let lin = x.dot(&beta);
     let y: Array1<f64> = match task {
-        "logit" => Array1::from_shape_fn(n, |i| {
+        "logit" | "logit_lbfgs" => Array1::from_shape_fn(n, |i| {
             let pr = 1.0 / (1.0 + (-(lin[i] + 0.2)).exp());
             f64::from(u8::from(u() < pr))
         }),

@@ -72,9 +72,6 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
     let mut alpha = vec![0.0; opts.memory];
     let mut failures = 0usize;
     for it in 0..opts.max_iter {
-        if std::env::var_os("LBFGS_DEBUG").is_some() {
-            eprintln!("DEBUG start it {it} F {big_f:.12e}");
-        }
         pseudo_gradient(&x, &g, l1, &mut pg);
         let pg_max = pg.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         if pg_max <= opts.gtol {
@@ -145,12 +142,6 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
             t *= 0.5;
         }
         if !accepted {
-            if std::env::var_os("LBFGS_DEBUG").is_some() {
-                eprintln!(
-                    "DEBUG fail it {it} F {big_f:.12e} Fnew {big_f_new:.12e} pg {pg_max:.3e} t {t:.3e} gd {gd:.3e} mem {}",
-                    s_hist.len()
-                );
-            }
             failures += 1;
             if !s_hist.is_empty() && failures < 3 {
                 // Retry from steepest descent before giving up.
@@ -161,9 +152,6 @@ pub(crate) fn minimize(mut eval: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<
             }
             // No progress possible at working precision.
             return Outcome { x, f: big_f, n_iter: it + 1, converged: pg_max <= opts.gtol };
-        }
-        if std::env::var_os("LBFGS_DEBUG").is_some() {
-            eprintln!("DEBUG it {it} F {big_f_new:.12e} pg {pg_max:.3e} t {t:.3e} gd {gd:.3e} mem {}", s_hist.len());
         }
         let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
         let yv: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();

@@ -27,7 +27,7 @@ pub enum Penalty {
 /// Optimiser for logistic regression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum LogisticSolver {
-    /// Newton for binary L2 problems with at most 200 features, L-BFGS / OWL-QN otherwise.
+    /// Newton for binary L2 problems with at most 200 features and 100,000 rows, L-BFGS / OWL-QN otherwise.
     #[default]
     Auto,
     /// L-BFGS (OWL-QN when there is an L1 term).
@@ -394,7 +394,7 @@ impl Implicit {
         }
     }
     /// Standardised coordinates of raw coefficients (for warm starts).
-    pub(crate) fn from_raw(&self, beta: &[f64], b: f64) -> (Vec<f64>, f64) {
+    pub(crate) fn standardised(&self, beta: &[f64], b: f64) -> (Vec<f64>, f64) {
         let z: Vec<f64> = beta.iter().zip(&self.scale).map(|(v, s)| v * s).collect();
         let b_z = b + beta.iter().zip(&self.mu).map(|(e, m)| e * m).sum::<f64>();
         (z, b_z)
@@ -454,18 +454,16 @@ impl<'a> Fit<LogisticData<'a>> for LogisticRegression {
         let l2 = (1.0 - rho) / (self.c * sw);
         let l1 = rho / (self.c * sw);
         let rows = if binary { 1 } else { k };
-        if let Some((w0, b0)) = &self.warm_start {
-            if w0.dim() != (rows, p) || b0.len() != rows {
-                return Err(
-                    shopml_core::Error::shape("warm start", format!("{rows} × {p}"), format!("{} × {}", w0.nrows(), w0.ncols())).into()
-                );
-            }
+        if let Some((w0, b0)) = &self.warm_start
+            && (w0.dim() != (rows, p) || b0.len() != rows)
+        {
+            return Err(shopml_core::Error::shape("warm start", format!("{rows} × {p}"), format!("{} × {}", w0.nrows(), w0.ncols())).into());
         }
         // Parameter vector: [β (rows × p, row-major), b (rows)], standardised coordinates.
         let mut theta0 = vec![0.0; rows * p + rows];
         if let Some((w0, b0)) = &self.warm_start {
             for r in 0..rows {
-                let (z, bz) = imp.from_raw(&w0.row(r).to_vec(), b0[r]);
+                let (z, bz) = imp.standardised(&w0.row(r).to_vec(), b0[r]);
                 theta0[r * p..(r + 1) * p].copy_from_slice(&z);
                 theta0[rows * p + r] = if self.fit_intercept { bz } else { 0.0 };
             }
@@ -475,7 +473,7 @@ impl<'a> Fit<LogisticData<'a>> for LogisticRegression {
             && match self.solver {
                 LogisticSolver::Newton => true,
                 LogisticSolver::Lbfgs => false,
-                LogisticSolver::Auto => p <= 200,
+                LogisticSolver::Auto => p <= 200 && n <= 100_000,
             };
         let fit_b = self.fit_intercept;
         let eval = |theta: &[f64], grad: &mut [f64]| -> f64 {
@@ -565,7 +563,7 @@ pub(crate) fn newton(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn newton_family(
     eval: &mut impl FnMut(&[f64], &mut [f64]) -> f64,
-    theta: &mut Vec<f64>,
+    theta: &mut [f64],
     gd: &GlmData<'_>,
     fam: Family,
     imp: &Implicit,

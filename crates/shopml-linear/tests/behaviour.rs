@@ -286,7 +286,7 @@ fn poisson_binary_covariate_closed_form() {
 #[test]
 fn kfold_partitions_rows_and_cv_refits_best() {
     let folds = KFold::new(4, 9).splits(23).unwrap();
-    let mut seen = vec![0; 23];
+    let mut seen = [0; 23];
     for (train, test) in &folds {
         assert_eq!(train.len() + test.len(), 23);
         test.iter().for_each(|&i| seen[i] += 1);
