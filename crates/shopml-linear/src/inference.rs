@@ -5,7 +5,8 @@
 //! information for GLMs) or heteroskedasticity-robust HC1 (White 1980, with
 //! MacKinnon & White's 1985 small-sample factor `n / (n − k)`).
 //! Least-squares fits use Student-t statistics with the residual degrees of
-//! freedom (as statsmodels' OLS does, also for HC1); GLMs use normal z.
+//! freedom for classical errors and normal z for HC1 (statsmodels' defaults);
+//! GLMs use normal z.
 
 use std::fmt::Write as _;
 

@@ -287,7 +287,8 @@ pub(crate) fn least_squares_inference(
         params,
         covariance: cov,
         cov_type,
-        statistic: Statistic::T,
+        // statsmodels' default: t with classical errors, normal z with robust ones.
+        statistic: if cov_type == CovType::Hc1 { Statistic::Z } else { Statistic::T },
         n_obs: n,
         df_model,
         df_resid,

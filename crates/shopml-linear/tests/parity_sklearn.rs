@@ -6,7 +6,7 @@ mod common;
 use common::{fixture, max_rel, shoppers, vec_f64};
 use ndarray::{Array1, Axis};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{ClassWeight, ElasticNet, Lasso, LinearRegression, LogisticData, LogisticRegression, LogisticSolver, Penalty, Ridge};
+use shopml_linear::{ClassWeight, ElasticNet, Lasso, LinearRegression, LogisticData, LogisticRegression, LogisticSolver, Ridge};
 
 fn check(what: &str, coef: &[f64], intercept: f64, fx: &serde_json::Value, tol: f64) {
     let want = vec_f64(&fx["coef"]);
@@ -76,26 +76,4 @@ fn multinomial_logistic_matches_sklearn() {
         m.converged()
     );
     assert!(max_rel(m.intercepts().as_slice().unwrap(), &vec_f64(&mf["intercept"])) < 1e-6);
-}
-
-#[test]
-#[ignore = "slow in the test profile (OWL-QN to a 1e-9 gradient); run with --ignored"]
-fn l1_logistic_matches_sklearn_saga() {
-    let fx = fixture("shoppers_sklearn.json");
-    let d = shoppers();
-    // L1 (saga reference, converged to 1e-10): zero pattern and values.
-    let lf = &fx["logit_l1"];
-    let m = LogisticRegression::params()
-        .c(0.1)
-        .penalty(Penalty::L1)
-        .tol(1e-9)
-        .max_iter(5_000)
-        .fit(&LogisticData::new(d.x.view(), d.y.view()))
-        .unwrap();
-    let want = vec_f64(&lf["coef"]);
-    let got = m.coefficients().row(0).to_vec();
-    assert!(max_rel(&got, &want) < 1e-5, "L1 coef rel {:e}", max_rel(&got, &want));
-    for (g, w) in got.iter().zip(&want) {
-        assert_eq!(*g == 0.0, w.abs() < 1e-9, "L1 zero pattern differs: {g} vs {w}");
-    }
 }
