@@ -72,7 +72,7 @@
 //! with [`CleaningRules::drop_exact_duplicates`]). Outlier rules need all kept
 //! values and run after the row-wise pass. Results never depend on the number
 //! of threads. The full Online Retail file (541,909 lines, gzip) reads and
-//! cleans in a few tenths of a second of CPU; see `docs/perf/shopml-clean.md`.
+//! cleans in a few tenths of a second of CPU; see `docs/PERFORMANCE.md`.
 #![cfg_attr(not(test), warn(missing_docs))]
 
 mod csv;

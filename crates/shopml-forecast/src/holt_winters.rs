@@ -15,7 +15,7 @@
 //!
 //! (⊕/⊖/⊘ additive or multiplicative by component). This is exactly the
 //! ETS recursion with additive error and β = α β\*, so the fitted model is
-//! an [`EtsModel`](crate::ets::EtsModel); unfixed weights and initial states
+//! an [`EtsModel`]; unfixed weights and initial states
 //! are estimated by least squares (the additive-error likelihood).
 
 use serde::{Deserialize, Serialize};

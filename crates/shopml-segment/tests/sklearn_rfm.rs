@@ -69,7 +69,7 @@ fn best_of_ten_matches_sklearn_quality() {
         assert!(fit.model.inertia() <= inertia * 1.005, "k = {k}: inertia {} vs scikit-learn {inertia}", fit.model.inertia());
         assert!(fit.model.inertia() >= inertia * 0.99, "k = {k}: inertia {} implausibly below {inertia}", fit.model.inertia());
         // Runs of near-equal inertia can split a few boundary customers differently; scikit-learn's own
-        // silhouette varies by up to ~1.1 % between its seeds on this table (see docs/perf/shopml-segment.md).
+        // silhouette varies by up to ~1.1 % between its seeds on this table (see docs/PERFORMANCE.md, shopml-segment section).
         let s = quality::silhouette(z.view(), fit.labels.as_slice().unwrap()).unwrap();
         assert!((s - sil).abs() <= 0.015 * sil, "k = {k}: silhouette {s} vs scikit-learn {sil}");
     }
