@@ -48,7 +48,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("   {} customers, {} features: {}", features.values.nrows(), features.names.len(), features.names.join(", "));
     println!("   RFM segments (snapshot {}):", rfm.snapshot);
     let mut counts = rfm.segment_counts();
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     for (segment, n) in counts {
         println!("     {:<22} {n:>5}", segment.name());
     }
