@@ -460,18 +460,12 @@ impl Scorer for BprModel {
 
 impl SimilarItems for BprModel {
     fn similar_items(&self, item: usize, n: usize) -> Result<Vec<Scored>> {
-        if item >= self.n_items() {
-            return Err(Error::IndexOutOfRange { what: "item", index: item, len: self.n_items() }.into());
-        }
-        Ok(cosine_neighbours(&self.item_factors, item, n))
+        cosine_neighbours(&self.item_factors, "item", item, n)
     }
 }
 
 impl SimilarUsers for BprModel {
     fn similar_users(&self, user: usize, n: usize) -> Result<Vec<Scored>> {
-        if user >= self.n_users() {
-            return Err(Error::IndexOutOfRange { what: "user", index: user, len: self.n_users() }.into());
-        }
-        Ok(cosine_neighbours(&self.user_factors, user, n))
+        cosine_neighbours(&self.user_factors, "user", user, n)
     }
 }

@@ -169,8 +169,12 @@ pub(crate) fn matvec(m: &[f32], v: &[f32], out: &mut [f32]) {
     }
 }
 
-/// Cosine similarities of row `r` against every row, top `n` others.
-pub(crate) fn cosine_neighbours(f: &Factors, r: usize, n: usize) -> Vec<shopml_core::Scored> {
+/// Cosine similarities of row `r` against every row, top `n` others; `what`
+/// (`"user"` or `"item"`) names the row kind in the out-of-range error.
+pub(crate) fn cosine_neighbours(f: &Factors, what: &'static str, r: usize, n: usize) -> crate::Result<Vec<shopml_core::Scored>> {
+    if r >= f.n_rows() {
+        return Err(Error::IndexOutOfRange { what, index: r, len: f.n_rows() }.into());
+    }
     let q = f.row(r);
     let qn = dot(q, q).sqrt();
     let mut scores: Vec<f32> = (0..f.n_rows())
@@ -181,7 +185,7 @@ pub(crate) fn cosine_neighbours(f: &Factors, r: usize, n: usize) -> Vec<shopml_c
         })
         .collect();
     scores[r] = f32::NEG_INFINITY;
-    shopml_core::top_n(&scores, n)
+    Ok(shopml_core::top_n(&scores, n))
 }
 
 #[cfg(test)]
