@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use shopml_core::{Dataset, Fit, Params, Predict, Transform};
 
 use crate::error::{Error, Result};
-use crate::float::{Float, check_records, check_weights};
+use crate::float::{Float, check_records, check_weights, checked_moments};
 use crate::init;
 use crate::lloyd::{self, BLOCK, Rows};
 use crate::params::{Algorithm, Init, KMeansParams};
@@ -140,55 +140,6 @@ impl<F: Float> KMeans<F> {
     }
 }
 
-/// Column means (f64, summed per block in block order) of `x`.
-pub(crate) fn column_means<F: Float>(x: ArrayView2<'_, F>) -> Vec<f64> {
-    let (n, d) = x.dim();
-    let parts: Vec<Vec<f64>> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            let mut s = vec![0.0; d];
-            for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
-                for (a, &v) in s.iter_mut().zip(x.row(i)) {
-                    *a += v.to_f64();
-                }
-            }
-            s
-        })
-        .collect();
-    let mut m = vec![0.0; d];
-    for p in &parts {
-        for (a, b) in m.iter_mut().zip(p) {
-            *a += b;
-        }
-    }
-    m.iter().map(|s| s / n as f64).collect()
-}
-
-/// Population variance of each column around `mean` (per-block partial sums, block order).
-pub(crate) fn column_variances<F: Float>(x: ArrayView2<'_, F>, mean: &[f64]) -> Vec<f64> {
-    let (n, d) = x.dim();
-    let parts: Vec<Vec<f64>> = (0..n.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            let mut s = vec![0.0; d];
-            for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
-                for ((a, &v), &m) in s.iter_mut().zip(x.row(i)).zip(mean) {
-                    let t = v.to_f64() - m;
-                    *a += t * t;
-                }
-            }
-            s
-        })
-        .collect();
-    let mut v = vec![0.0; d];
-    for p in &parts {
-        for (a, b) in v.iter_mut().zip(p) {
-            *a += b;
-        }
-    }
-    v.iter().map(|s| s / n as f64).collect()
-}
-
 /// A row-major copy of `x` minus `offset`.
 pub(crate) fn centre_copy<F: Float>(x: ArrayView2<'_, F>, offset: ArrayView1<'_, F>) -> Vec<F> {
     let (n, d) = x.dim();
@@ -213,7 +164,7 @@ impl KMeansParams {
     /// of rows ([`Error::TooManyClusters`]), given centres of the wrong width.
     pub fn fit_full<F: Float>(&self, x: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<KMeansFit<F>> {
         self.check()?;
-        check_records("records", x)?;
+        let (mean, var) = checked_moments("records", x)?;
         let (n, d) = x.dim();
         let w = check_weights(n, sample_weight)?;
         let k = self.n_clusters;
@@ -225,8 +176,6 @@ impl KMeansParams {
         {
             return Err(shopml_core::Error::shape("init centres", format!("{d} columns"), format!("{} columns", c.ncols())).into());
         }
-        let mean = column_means(x);
-        let var = column_variances(x, &mean);
         // Distances are expanded as ‖c‖² − 2x·c, which loses precision when the
         // rows sit far from the origin relative to their spread. Such data is
         // centred on a copy (as scikit-learn always does); data already near
