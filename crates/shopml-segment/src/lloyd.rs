@@ -54,7 +54,7 @@ const LANES: usize = 8;
 /// (measured with perf on 1M × 16, k = 16: matrixmultiply spent more time
 /// packing than multiplying).
 #[inline(always)]
-fn dots_body<F: Float, const FMA: bool>(x: &[F], m: usize, d: usize, ct: &[F], cnorm: &[F], kp: usize, out: &mut [F]) {
+fn dots_body<F: Float, const W: usize, const FMA: bool>(x: &[F], m: usize, d: usize, ct: &[F], cnorm: &[F], kp: usize, out: &mut [F]) {
     #[inline(always)]
     fn madd<F: Float, const FMA: bool>(a: F, b: F, c: F) -> F {
         if FMA { a.fused_mul_add(b, c) } else { a * b + c }
@@ -62,20 +62,20 @@ fn dots_body<F: Float, const FMA: bool>(x: &[F], m: usize, d: usize, ct: &[F], c
     let mut r = 0;
     while r + 4 <= m {
         let xs: [&[F]; 4] = std::array::from_fn(|i| &x[(r + i) * d..(r + i + 1) * d]);
-        for j0 in (0..kp).step_by(LANES) {
-            let c0: &[F; LANES] = cnorm[j0..j0 + LANES].try_into().expect("8 centres");
+        for j0 in (0..kp).step_by(W) {
+            let c0: &[F; W] = cnorm[j0..j0 + W].try_into().expect("W centres");
             let mut acc = [*c0; 4];
             for t in 0..d {
-                let c: &[F; LANES] = ct[t * kp + j0..t * kp + j0 + LANES].try_into().expect("8 centres");
+                let c: &[F; W] = ct[t * kp + j0..t * kp + j0 + W].try_into().expect("W centres");
                 for i in 0..4 {
                     let xv = xs[i][t];
-                    for q in 0..LANES {
+                    for q in 0..W {
                         acc[i][q] = madd::<F, FMA>(xv, c[q], acc[i][q]);
                     }
                 }
             }
             for i in 0..4 {
-                out[(r + i) * kp + j0..(r + i) * kp + j0 + LANES].copy_from_slice(&acc[i]);
+                out[(r + i) * kp + j0..(r + i) * kp + j0 + W].copy_from_slice(&acc[i]);
             }
         }
         r += 4;
@@ -137,6 +137,13 @@ fn argmin_lanes<F: Float>(v: &[F], lane_ix: &[F; LANES]) -> usize {
     tree_min(cand).to_f64() as usize
 }
 
+/// Centres per register block of the distance kernel: two 256-bit vectors
+/// per row, i.e. 16 for `f32` (eight independent FMA chains over 4 rows,
+/// enough to cover the FMA latency) and 8 for `f64`; 8 when `k ≤ 8`.
+fn kernel_width<F>(k: usize) -> usize {
+    if std::mem::size_of::<F>() == 4 && k > LANES { 2 * LANES } else { LANES }
+}
+
 /// Whether the running CPU has AVX2 and FMA (checked once per call site).
 fn has_avx2_fma() -> bool {
     #[cfg(target_arch = "x86_64")]
@@ -157,11 +164,13 @@ pub(crate) struct Partial {
     pub weights: Vec<f64>,
     /// Rows whose label changed.
     pub changed: usize,
+    /// `Σ wᵢ ‖xᵢ − c_{labelᵢ}‖²` (only from [`assign_with_inertia`]).
+    pub inertia: f64,
 }
 
 impl Partial {
     fn zeros(k: usize, d: usize) -> Self {
-        Partial { sums: vec![0.0; k * d], weights: vec![0.0; k], changed: 0 }
+        Partial { sums: vec![0.0; k * d], weights: vec![0.0; k], changed: 0, inertia: 0.0 }
     }
     fn add(&mut self, o: &Partial) {
         for (a, b) in self.sums.iter_mut().zip(&o.sums) {
@@ -171,6 +180,7 @@ impl Partial {
             *a += b;
         }
         self.changed += o.changed;
+        self.inertia += o.inertia;
     }
 }
 
@@ -216,6 +226,8 @@ struct AssignCtx<'a, F> {
     kp: usize,
     d: usize,
     accumulate_sums: bool,
+    /// Row-major centres, when the pass also sums the inertia.
+    inertia_centres: Option<&'a [F]>,
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -238,7 +250,11 @@ fn assign_block<F: Float, const FAST: bool>(ctx: &AssignCtx<'_, F>, start: usize
         let m = CHUNK.min(end - c0);
         let xs = &x.data[c0 * d..(c0 + m) * d];
         if d <= SMALL_D {
-            dots_body::<F, FAST>(xs, m, d, ctx.ct2, ctx.cnorm, kp, &mut tile);
+            if kernel_width::<F>(k) == 2 * LANES {
+                dots_body::<F, { 2 * LANES }, FAST>(xs, m, d, ctx.ct2, ctx.cnorm, kp, &mut tile);
+            } else {
+                dots_body::<F, LANES, FAST>(xs, m, d, ctx.ct2, ctx.cnorm, kp, &mut tile);
+            }
         } else {
             for row in tile[..m * kp].chunks_exact_mut(kp) {
                 row.copy_from_slice(ctx.cnorm);
@@ -255,8 +271,12 @@ fn assign_block<F: Float, const FAST: bool>(ctx: &AssignCtx<'_, F>, start: usize
                 part.changed += 1;
                 *slot = best as u32;
             }
+            let row = &xs[r * d..(r + 1) * d];
             if ctx.accumulate_sums {
-                accumulate(&mut part, &xs[r * d..(r + 1) * d], best, ctx.w.map_or(1.0, |w| w[i]));
+                accumulate(&mut part, row, best, ctx.w.map_or(1.0, |w| w[i]));
+            }
+            if let Some(c) = ctx.inertia_centres {
+                part.inertia += ctx.w.map_or(1.0, |w| w[i]) * sq_dist(row, &c[best * d..(best + 1) * d]);
             }
         }
         c0 += m;
@@ -276,15 +296,35 @@ pub(crate) fn assign<F: Float>(
     labels: &mut [u32],
     accumulate_sums: bool,
 ) -> Partial {
+    assign_pass(x, w, centres, labels, accumulate_sums, false)
+}
+
+/// Labels every row and returns the inertia of that labelling, summed
+/// directly (`‖x − c‖²`, not by expansion) in the same pass over the records.
+pub(crate) fn assign_with_inertia<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, centres: ArrayView2<'_, F>, labels: &mut [u32]) -> f64 {
+    assign_pass(x, w, centres, labels, false, true).inertia
+}
+
+fn assign_pass<F: Float>(
+    x: Rows<'_, F>,
+    w: Option<&[f64]>,
+    centres: ArrayView2<'_, F>,
+    labels: &mut [u32],
+    accumulate_sums: bool,
+    with_inertia: bool,
+) -> Partial {
     let (k, d) = centres.dim();
-    let kp = k.div_ceil(LANES) * LANES;
+    let kw = kernel_width::<F>(k);
+    let kp = k.div_ceil(kw) * kw;
     let mut cnorm = centre_norms(centres);
     cnorm.resize(kp, F::from_f64(f64::INFINITY));
     let mut ct2 = vec![F::zero(); d * kp];
     for ((j, t), &v) in centres.indexed_iter() {
         ct2[t * kp + j] = v * F::from_f64(-2.0);
     }
-    let ctx = AssignCtx { x, w, cnorm: &cnorm, ct2: &ct2, k, kp, d, accumulate_sums };
+    let cs = centres.as_standard_layout();
+    let inertia_centres = if with_inertia { Some(cs.as_slice().expect("standard layout")) } else { None };
+    let ctx = AssignCtx { x, w, cnorm: &cnorm, ct2: &ct2, k, kp, d, accumulate_sums, inertia_centres };
     let fast = has_avx2_fma();
     let parts: Vec<Partial> = labels
         .par_chunks_mut(BLOCK)
@@ -561,10 +601,9 @@ pub(crate) fn run<F: Float>(
             break;
         }
     }
-    if !strict {
-        assign(x, w, centres.view(), &mut labels, false);
-    }
-    let inertia = inertia(x, w, centres.view(), &labels);
+    // The final labelling (after non-strict convergence) sums the inertia in
+    // the same pass; after strict convergence the labels stand.
+    let inertia = if strict { inertia(x, w, centres.view(), &labels) } else { assign_with_inertia(x, w, centres.view(), &mut labels) };
     Run { centres, labels, inertia, n_iter, converged }
 }
 
@@ -581,6 +620,42 @@ mod tests {
             }
         }
         b
+    }
+
+    /// The register-blocked kernel at both widths against a plain triple loop.
+    #[test]
+    fn kernel_matches_the_definition() {
+        fn check<F: Float, const W: usize>(m: usize, d: usize, k: usize) {
+            let kp = k.div_ceil(W) * W;
+            let x: Vec<F> = (0..m * d).map(|i| F::from_f64(((i * 37) % 23) as f64 / 7.0 - 1.5)).collect();
+            let c: Vec<f64> = (0..k * d).map(|i| ((i * 11) % 17) as f64 / 5.0 - 1.0).collect();
+            let mut ct = vec![F::zero(); d * kp];
+            let mut cn = vec![F::from_f64(f64::INFINITY); kp];
+            for j in 0..k {
+                cn[j] = F::from_f64((0..d).map(|t| c[j * d + t].powi(2)).sum());
+                for t in 0..d {
+                    ct[t * kp + j] = F::from_f64(-2.0 * c[j * d + t]);
+                }
+            }
+            let mut out = vec![F::zero(); m * kp];
+            dots_body::<F, W, false>(&x, m, d, &ct, &cn, kp, &mut out);
+            for r in 0..m {
+                for j in 0..kp {
+                    let got = out[r * kp + j].to_f64();
+                    if j >= k {
+                        assert_eq!(got, f64::INFINITY);
+                        continue;
+                    }
+                    let want: f64 = (0..d).map(|t| c[j * d + t].powi(2) - 2.0 * x[r * d + t].to_f64() * c[j * d + t]).sum();
+                    assert!((got - want).abs() <= 1e-4 * (1.0 + want.abs()), "row {r} centre {j}: {got} vs {want}");
+                }
+            }
+        }
+        for (m, d, k) in [(1, 1, 1), (7, 3, 5), (13, 16, 16), (9, 5, 17), (4, 2, 33)] {
+            check::<f64, LANES>(m, d, k);
+            check::<f32, { 2 * LANES }>(m, d, k);
+            check::<f32, LANES>(m, d, k);
+        }
     }
 
     #[test]
