@@ -5,6 +5,7 @@ Usage (from the workspace root):
     ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py fixtures   # (re)write the test fixtures
     ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py compare    # quality + speed tables
     ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py speed [rounds]  # Lloyd only, interleaved rounds
+    ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py seeds [n]       # RFM quality, mean over n seeds
 
 `fixtures` builds the RFM table of UCI Online Retail with pandas (rules in
 rfm_table) and saves it with scikit-learn's results under
@@ -122,6 +123,32 @@ def speed(rounds=5):
         print(f"{dt} median ratio over {rounds} rounds: {sorted(ratios)[len(ratios) // 2]:.3f}")
 
 
+def seeds(n=10):
+    """RFM quality averaged over seeds 0..n on both sides: n_init = 10 picks the best of ten local optima,
+    and which one wins depends on the random stream, which the two libraries do not share. Averaging
+    over seeds compares the algorithms rather than one draw of each."""
+    rfm = pd.read_csv(os.path.join(FIX, "online_retail_rfm.csv"), dtype={"customer_id": str}).set_index("customer_id")
+    z = scaled(rfm)
+    ours = run("rfm", os.path.join(FIX, "online_retail_rfm.csv"), n)
+    ours = np.array([float(v) for v in ours]).reshape(9, n, 4)
+    print(f"scikit-learn {sklearn.__version__}; seeds 0..{n - 1}; n_init = 10; median and mean over seeds")
+    print("\n| k | inertia shopml (median) | inertia sklearn (median) | ratio | silhouette shopml median / mean (min–max) "
+          "| silhouette sklearn median / mean (min–max) | ratio of medians | ratio of means |")
+    print("|---|---|---|---|---|---|---|---|")
+    for ki, k in enumerate(range(2, 11)):
+        si, ss = [], []
+        for seed in range(n):
+            km = KMeans(k, n_init=10, random_state=seed).fit(z)
+            si.append(km.inertia_)
+            ss.append(silhouette_score(z, km.labels_))
+        si, ss = np.array(si), np.array(ss)
+        oi, os_ = ours[ki, :, 1], ours[ki, :, 2]
+        print(f"| {k} | {np.median(oi):.4f} | {np.median(si):.4f} | {np.median(oi) / np.median(si):.5f} | "
+              f"{np.median(os_):.5f} / {os_.mean():.5f} ({os_.min():.5f}–{os_.max():.5f}) | "
+              f"{np.median(ss):.5f} / {ss.mean():.5f} ({ss.min():.5f}–{ss.max():.5f}) | "
+              f"{np.median(os_) / np.median(ss):.5f} | {os_.mean() / ss.mean():.5f} |")
+
+
 def compare():
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; threads = {THREADS}; "
           f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
@@ -174,5 +201,7 @@ if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "compare"
     if cmd == "speed":
         speed(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    elif cmd == "seeds":
+        seeds(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
     else:
         {"fixtures": fixtures, "compare": compare}[cmd]()

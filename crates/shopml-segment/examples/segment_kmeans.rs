@@ -1,7 +1,7 @@
 //! The shopml side of `benches/peers/segment_kmeans.py`.
 //!
 //! ```text
-//! segment_kmeans rfm <rfm.csv>                      # k = 2..10, n_init = 10: inertia, silhouette, seconds
+//! segment_kmeans rfm <rfm.csv> [seeds]              # k = 2..10, n_init = 10 (seeds 0..seeds): inertia, silhouette, seconds
 //! segment_kmeans lloyd <x.bin> <init.bin> <n> <d> <k> <iters> <f64|f32> <lloyd|hamerly> <repeats>
 //! segment_kmeans minibatch <x.bin> <n> <d> <k> <batch> <seed>
 //! segment_kmeans peak                               # GFLOP/s of a large f64 and f32 GEMM (ndarray/matrixmultiply)
@@ -41,12 +41,16 @@ fn main() {
             let x = read_rfm(&args[2]);
             let scaler = RfmScaler::fit(x.view(), true).unwrap();
             let z = shopml_core::Transform::transform(&scaler, &x).unwrap();
+            // Optional third argument: the number of seeds (0..seeds); one line per (k, seed).
+            let seeds: u64 = args.get(3).map_or(1, |s| s.parse().unwrap());
             for k in 2..=10 {
-                let t = Instant::now();
-                let fit = KMeans::params(k).n_init(10).seed(0).fit_full(z.view(), None).unwrap();
-                let secs = t.elapsed().as_secs_f64();
-                let sil = quality::silhouette(z.view(), fit.labels.as_slice().unwrap()).unwrap();
-                println!("{k} {:.10} {:.10} {secs:.4}", fit.model.inertia(), sil);
+                for seed in 0..seeds {
+                    let t = Instant::now();
+                    let fit = KMeans::params(k).n_init(10).seed(seed).fit_full(z.view(), None).unwrap();
+                    let secs = t.elapsed().as_secs_f64();
+                    let sil = quality::silhouette(z.view(), fit.labels.as_slice().unwrap()).unwrap();
+                    println!("{k} {:.10} {:.10} {secs:.4}", fit.model.inertia(), sil);
+                }
             }
         }
         Some("lloyd") => {
