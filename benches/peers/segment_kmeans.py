@@ -6,6 +6,7 @@ Usage (from the workspace root):
     ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py compare    # quality + speed tables
     ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py speed [rounds]  # Lloyd only, interleaved rounds
     ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py seeds [n]       # RFM quality, mean over n seeds
+    ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py minibatch [n]   # mini-batch, n seeds, two protocols
 
 `fixtures` builds the RFM table of UCI Online Retail with pandas (rules in
 rfm_table) and saves it with scikit-learn's results under
@@ -149,6 +150,28 @@ def seeds(n=10):
               f"{np.median(os_) / np.median(ss):.5f} | {os_.mean() / ss.mean():.5f} |")
 
 
+def minibatch(n_seeds=10):
+    """Mini-batch k-means on the speed benchmark's blobs, two protocols per seed:
+    defaults (early stopping decides the number of steps, so per-seed times mostly measure when each
+    side happened to stop) and a fixed budget (batch 1000, one epoch = 1000 steps on both sides, no
+    early stopping), which compares the cost of the same work and the inertia it reaches."""
+    n, d, k = 1_000_000, 16, 16
+    X, init, xb, ib = blobs(n, d, k)
+    print(f"scikit-learn {sklearn.__version__}, threads = {THREADS}; load average {os.getloadavg()[0]:.2f}")
+    for name, batch, epochs in (("defaults (batch 1024, early stopping)", 1024, None), ("fixed budget (batch 1000, 1000 steps)", 1000, 1)):
+        print(f"\n{name}\n\n| seed | s shopml | s sklearn | ratio | inertia shopml | inertia sklearn | inertia ratio | steps shopml / sklearn |")
+        print("|---|---|---|---|---|---|---|---|")
+        for seed in range(n_seeds):
+            kw = {} if epochs is None else dict(max_iter=epochs, max_no_improvement=None, tol=0.0)
+            t = time.perf_counter()
+            mb = MiniBatchKMeans(k, batch_size=batch, random_state=seed, n_init=3, **kw).fit(X)
+            ts = time.perf_counter() - t
+            extra = [] if epochs is None else [epochs]
+            secs, steps, inertia = run("minibatch", xb, n, d, k, batch, seed, *extra)
+            print(f"| {seed} | {float(secs):.3f} | {ts:.3f} | {float(secs) / ts:.3f} | {float(inertia):.6g} | {mb.inertia_:.6g} | "
+                  f"{float(inertia) / mb.inertia_:.5f} | {steps} / {mb.n_steps_} |", flush=True)
+
+
 def compare():
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; threads = {THREADS}; "
           f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
@@ -201,6 +224,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "compare"
     if cmd == "speed":
         speed(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+    elif cmd == "minibatch":
+        minibatch(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
     elif cmd == "seeds":
         seeds(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
     else:

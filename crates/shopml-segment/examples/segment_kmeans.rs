@@ -3,7 +3,7 @@
 //! ```text
 //! segment_kmeans rfm <rfm.csv> [seeds]              # k = 2..10, n_init = 10 (seeds 0..seeds): inertia, silhouette, seconds
 //! segment_kmeans lloyd <x.bin> <init.bin> <n> <d> <k> <iters> <f64|f32> <lloyd|hamerly> <repeats>
-//! segment_kmeans minibatch <x.bin> <n> <d> <k> <batch> <seed>
+//! segment_kmeans minibatch <x.bin> <n> <d> <k> <batch> <seed> [epochs]   # epochs: fixed budget, no early stopping
 //! segment_kmeans peak                               # GFLOP/s of a large f64 and f32 GEMM (ndarray/matrixmultiply)
 //! ```
 //!
@@ -89,7 +89,12 @@ fn main() {
             );
             let x = read_f64(&args[2], n, d);
             let t = Instant::now();
-            let m = MiniBatchKMeans::params(k).batch_size(batch).seed(seed).fit(x.view(), None).unwrap();
+            // Optional: a fixed budget of `epochs` passes' worth of steps, without early stopping.
+            let mut p = MiniBatchKMeans::params(k).batch_size(batch).seed(seed);
+            if let Some(epochs) = args.get(8) {
+                p = p.max_iter(epochs.parse().unwrap()).max_no_improvement(None);
+            }
+            let m = p.fit(x.view(), None).unwrap();
             let inertia = m.score_inertia(x.view(), None).unwrap();
             println!("{:.4} {} {inertia:.6}", t.elapsed().as_secs_f64(), m.n_steps());
         }

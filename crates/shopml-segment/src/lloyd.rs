@@ -305,7 +305,9 @@ pub(crate) fn assign_with_inertia<F: Float>(x: Rows<'_, F>, w: Option<&[f64]>, c
     assign_pass(x, w, centres, labels, false, true).inertia
 }
 
-fn assign_pass<F: Float>(
+/// Labels every row; optionally sums the rows per cluster and the inertia
+/// (both against `centres`) in the same pass.
+pub(crate) fn assign_pass<F: Float>(
     x: Rows<'_, F>,
     w: Option<&[f64]>,
     centres: ArrayView2<'_, F>,

@@ -267,8 +267,8 @@ impl<F: Float> MiniBatchKMeans<F> {
     fn step(&mut self, b: Rows<'_, F>, w: Option<&[f64]>) -> f64 {
         let (k, d) = self.centres.dim();
         let mut labels = vec![u32::MAX; b.n];
-        let part = lloyd::assign(b, w, self.centres.view(), &mut labels, true);
-        let inertia = lloyd::inertia(b, w, self.centres.view(), &labels);
+        let part = lloyd::assign_pass(b, w, self.centres.view(), &mut labels, true, true);
+        let inertia = part.inertia;
         for j in 0..k {
             let bw = part.weights[j];
             if bw > 0.0 {
