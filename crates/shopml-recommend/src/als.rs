@@ -239,7 +239,7 @@ struct RowProblem<'a> {
 /// `out += Σ_i coef(c_i, y_i · v) y_i` over the row's interactions, four
 /// items at a time so that their rows' loads are in flight together (`v` is
 /// fixed during the loop, so this is exactly the one-at-a-time sum).
-#[inline]
+#[inline(always)]
 fn accumulate(pr: RowProblem<'_>, v: &[f32], out: &mut [f32], coef: impl Fn(f32, f32) -> f32) {
     let mut groups_c = pr.cols.chunks_exact(4);
     let mut groups_v = pr.vals.chunks_exact(4);
@@ -257,6 +257,7 @@ fn accumulate(pr: RowProblem<'_>, v: &[f32], out: &mut [f32], coef: impl Fn(f32,
 }
 
 /// `steps` CG steps on `(YᵀY + diag·I + Σ αr y yᵀ) x = Σ (1 + αr) y`, from `x`.
+#[inline(always)]
 fn solve_cg(x: &mut [f32], pr: RowProblem<'_>, steps: usize, s: &mut Scratch) {
     let Scratch { r, p, ap, .. } = s;
     matvec(pr.gram, x, r);
@@ -293,6 +294,7 @@ fn solve_cg(x: &mut [f32], pr: RowProblem<'_>, steps: usize, s: &mut Scratch) {
 }
 
 /// Exact solve by Cholesky in f64.
+#[inline(always)]
 fn solve_cholesky(x: &mut [f32], pr: RowProblem<'_>, s: &mut Scratch) -> shopml_core::Result<()> {
     let k = x.len();
     let (a, b) = (&mut s.a, &mut s.b);
@@ -355,6 +357,20 @@ fn solve_cholesky(x: &mut [f32], pr: RowProblem<'_>, s: &mut Scratch) -> shopml_
     Ok(())
 }
 
+/// Solves one row's system with the chosen solver.
+#[inline(always)]
+fn solve_row_body(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()> {
+    match solver {
+        AlsSolver::ConjugateGradient { steps } => {
+            solve_cg(x, pr, steps, s);
+            Ok(())
+        }
+        AlsSolver::Cholesky => solve_cholesky(x, pr, s),
+    }
+}
+
+crate::simd::avx2_dispatch!(fn solve_row(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()> => solve_row_body);
+
 impl ImplicitAls {
     fn diag(&self, n: usize) -> f32 {
         if self.frequency_scaled { self.regularization * n.max(1) as f32 } else { self.regularization }
@@ -378,13 +394,7 @@ impl ImplicitAls {
                     alpha: self.alpha,
                     offset: self.confidence.offset(),
                 };
-                match solver {
-                    AlsSolver::ConjugateGradient { steps } => {
-                        solve_cg(xu, pr, steps, s);
-                        Ok(())
-                    }
-                    AlsSolver::Cholesky => solve_cholesky(xu, pr, s),
-                }
+                solve_row(xu, pr, solver, s)
             },
         )
     }

@@ -32,6 +32,7 @@ use shopml_core::{Error, Fit, Interactions, Params, Recommend, Scored, validate:
 use crate::als::check_implicit;
 use crate::error::{RecommendError, Result};
 use crate::factors::{Factors, cosine_neighbours, dot};
+use crate::rng::Mix;
 use crate::serve::{Scorer, SimilarItems, SimilarUsers};
 
 /// A validation hook: called with the epoch (1-based) and a snapshot of the
@@ -185,39 +186,6 @@ impl BprModel {
     }
 }
 
-/// SplitMix64: a tiny, fast, seedable generator for the sampling loops.
-struct Mix(u64);
-
-impl Mix {
-    fn new(parts: &[u64]) -> Self {
-        let mut m = Mix(0x853C_49E6_748F_EA9B);
-        for &p in parts {
-            m.0 ^= p;
-            m.next();
-        }
-        m
-    }
-    #[inline]
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `0..n` (n > 0), by Lemire's multiply-shift.
-    #[inline]
-    fn below(&mut self, n: usize) -> usize {
-        (((self.next() >> 32) * n as u64) >> 32) as usize
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
-            v.swap(i, j);
-        }
-    }
-}
-
 /// Block boundaries: `n` rows into `s` nearly equal contiguous blocks.
 fn bounds(n: usize, s: usize) -> Vec<usize> {
     (0..=s).map(|t| t * n / s).collect()
@@ -252,40 +220,70 @@ struct Stratum<'a> {
 impl Bpr {
     #[allow(clippy::too_many_arguments)]
     fn run_stratum(&self, st: Stratum<'_>, rng: &mut Mix, k: usize, data: &Interactions, user_of_pos: &[u32], item_of_pos: &[u32]) {
-        let (lr, reg) = (self.learning_rate, self.regularization);
-        let n_block_items = st.bias.len();
-        if n_block_items < 2 {
-            return;
+        run_stratum(self.learning_rate, self.regularization, self.negative_sampling, st, rng, k, data, user_of_pos, item_of_pos);
+    }
+}
+
+crate::simd::avx2_dispatch!(
+    fn run_stratum(
+        lr: f32,
+        reg: f32,
+        sampling: NegativeSampling,
+        st: Stratum<'_>,
+        rng: &mut Mix,
+        k: usize,
+        data: &Interactions,
+        user_of_pos: &[u32],
+        item_of_pos: &[u32],
+    ) => run_stratum_body
+);
+
+/// SGD over one stratum's (user, positive) pairs (Rendle et al. 2009, Alg. 1).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn run_stratum_body(
+    lr: f32,
+    reg: f32,
+    sampling: NegativeSampling,
+    st: Stratum<'_>,
+    rng: &mut Mix,
+    k: usize,
+    data: &Interactions,
+    user_of_pos: &[u32],
+    item_of_pos: &[u32],
+) {
+    let n_block_items = st.bias.len();
+    if n_block_items < 2 {
+        return;
+    }
+    rng.shuffle(st.pairs);
+    for &(ul, il) in st.pairs.iter() {
+        let user = user_of_pos[st.user_offset + ul as usize] as usize;
+        let positives = data.user_items().row(user).0;
+        let mut neg = None;
+        for _ in 0..10 {
+            let j = match sampling {
+                NegativeSampling::Uniform => rng.below(n_block_items),
+                NegativeSampling::Popularity => st.pairs[rng.below(st.pairs.len())].1 as usize,
+            };
+            if j != il as usize && positives.binary_search(&item_of_pos[st.item_offset + j]).is_err() {
+                neg = Some(j);
+                break;
+            }
         }
-        rng.shuffle(st.pairs);
-        for &(ul, il) in st.pairs.iter() {
-            let user = user_of_pos[st.user_offset + ul as usize] as usize;
-            let positives = data.user_items().row(user).0;
-            let mut neg = None;
-            for _ in 0..10 {
-                let j = match self.negative_sampling {
-                    NegativeSampling::Uniform => rng.below(n_block_items),
-                    NegativeSampling::Popularity => st.pairs[rng.below(st.pairs.len())].1 as usize,
-                };
-                if j != il as usize && positives.binary_search(&item_of_pos[st.item_offset + j]).is_err() {
-                    neg = Some(j);
-                    break;
-                }
-            }
-            let Some(jl) = neg else { continue };
-            let il = il as usize;
-            let xu = &mut st.users[ul as usize * k..(ul as usize + 1) * k];
-            let (yi, yj) = two_rows(st.items, k, il, jl);
-            let x = dot(xu, yi) - dot(xu, yj) + st.bias[il] - st.bias[jl];
-            let z = 1.0 / (1.0 + x.exp());
-            st.bias[il] += lr * (z - reg * st.bias[il]);
-            st.bias[jl] += lr * (-z - reg * st.bias[jl]);
-            for f in 0..k {
-                let (uf, ifac, jf) = (xu[f], yi[f], yj[f]);
-                xu[f] += lr * (z * (ifac - jf) - reg * uf);
-                yi[f] += lr * (z * uf - reg * ifac);
-                yj[f] += lr * (-z * uf - reg * jf);
-            }
+        let Some(jl) = neg else { continue };
+        let il = il as usize;
+        let xu = &mut st.users[ul as usize * k..(ul as usize + 1) * k];
+        let (yi, yj) = two_rows(st.items, k, il, jl);
+        let x = dot(xu, yi) - dot(xu, yj) + st.bias[il] - st.bias[jl];
+        let z = 1.0 / (1.0 + x.exp());
+        st.bias[il] += lr * (z - reg * st.bias[il]);
+        st.bias[jl] += lr * (-z - reg * st.bias[jl]);
+        for f in 0..k {
+            let (uf, ifac, jf) = (xu[f], yi[f], yj[f]);
+            xu[f] += lr * (z * (ifac - jf) - reg * uf);
+            yi[f] += lr * (z * uf - reg * ifac);
+            yj[f] += lr * (-z * uf - reg * jf);
         }
     }
 }

@@ -4,8 +4,6 @@
 //! Ratings are the stored values of an [`Interactions`] matrix (users ×
 //! items). Predictions are clipped to the range of the training ratings.
 
-use rand::SeedableRng;
-use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Fit, Interactions, Params, Recommend, Triple, validate::param};
 
@@ -260,7 +258,8 @@ impl Params for BiasedMf {
 
 /// One Funk-SVD step for rating `(u, i)` with error `err` (Surprise's update:
 /// biases, then `p` and `q` together from their old values).
-#[inline]
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
 fn sgd_step(pu: &mut Factors, qi: &mut Factors, bu: &mut [f32], bi: &mut [f32], u: usize, i: usize, err: f32, lr: f32, reg: f32) {
     bu[u] += lr * (err - reg * bu[u]);
     bi[i] += lr * (err - reg * bi[i]);
@@ -272,6 +271,41 @@ fn sgd_step(pu: &mut Factors, qi: &mut Factors, bu: &mut [f32], bi: &mut [f32], 
         *qf += lr * (err * a - reg * b);
     }
 }
+
+/// One SGD pass over `order` (see [`sgd_step`]).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn sgd_pass_body(order: &[Triple], pu: &mut Factors, qi: &mut Factors, bu: &mut [f32], bi: &mut [f32], mu: f32, lr: f32, reg: f32) {
+    // Ratings are taken four at a time: when the four touch distinct
+    // users and items, their errors are computed first (so the four
+    // factor rows load in parallel) and the updates applied in order —
+    // exactly the sequential result, with less waiting on memory.
+    let mut t = 0;
+    while t < order.len() {
+        let g = &order[t..(t + 4).min(order.len())];
+        let independent = g.len() == 4 && (0..4).all(|a| (a + 1..4).all(|b| g[a].user != g[b].user && g[a].item != g[b].item));
+        if independent {
+            let mut err = [0f32; 4];
+            for (e, r) in err.iter_mut().zip(g) {
+                let (u, i) = (r.user as usize, r.item as usize);
+                *e = r.value - (mu + bu[u] + bi[i] + dot(pu.row(u), qi.row(i)));
+            }
+            for (e, r) in err.iter().zip(g) {
+                sgd_step(pu, qi, bu, bi, r.user as usize, r.item as usize, *e, lr, reg);
+            }
+        } else {
+            let r = &g[0];
+            let (u, i) = (r.user as usize, r.item as usize);
+            let e = r.value - (mu + bu[u] + bi[i] + dot(pu.row(u), qi.row(i)));
+            sgd_step(pu, qi, bu, bi, u, i, e, lr, reg);
+            t += 1;
+            continue;
+        }
+        t += 4;
+    }
+}
+
+crate::simd::avx2_dispatch!(fn sgd_pass(order: &[Triple], pu: &mut Factors, qi: &mut Factors, bu: &mut [f32], bi: &mut [f32], mu: f32, lr: f32, reg: f32) => sgd_pass_body);
 
 /// Fitted biased MF model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -308,39 +342,13 @@ impl Fit<Interactions> for BiasedMf {
         let mut bu = vec![0f32; data.n_users()];
         let mut bi = vec![0f32; data.n_items()];
         let mut order: Vec<Triple> = data.triples().collect();
-        let mut rng = rand::rngs::StdRng::seed_from_u64(self.seed.wrapping_add(2));
+        let mut rng = crate::rng::Mix::new(&[self.seed, 2]);
         let (lr, reg) = (self.learning_rate, self.regularization);
         for _ in 0..self.n_epochs {
             if self.shuffle {
-                order.shuffle(&mut rng);
+                rng.shuffle(&mut order);
             }
-            // Ratings are taken four at a time: when the four touch distinct
-            // users and items, their errors are computed first (so the four
-            // factor rows load in parallel) and the updates applied in order —
-            // exactly the sequential result, with less waiting on memory.
-            let mut t = 0;
-            while t < order.len() {
-                let g = &order[t..(t + 4).min(order.len())];
-                let independent = g.len() == 4 && (0..4).all(|a| (a + 1..4).all(|b| g[a].user != g[b].user && g[a].item != g[b].item));
-                if independent {
-                    let mut err = [0f32; 4];
-                    for (e, r) in err.iter_mut().zip(g) {
-                        let (u, i) = (r.user as usize, r.item as usize);
-                        *e = r.value - (mu + bu[u] + bi[i] + dot(pu.row(u), qi.row(i)));
-                    }
-                    for (e, r) in err.iter().zip(g) {
-                        sgd_step(&mut pu, &mut qi, &mut bu, &mut bi, r.user as usize, r.item as usize, *e, lr, reg);
-                    }
-                } else {
-                    let r = &g[0];
-                    let (u, i) = (r.user as usize, r.item as usize);
-                    let e = r.value - (mu + bu[u] + bi[i] + dot(pu.row(u), qi.row(i)));
-                    sgd_step(&mut pu, &mut qi, &mut bu, &mut bi, u, i, e, lr, reg);
-                    t += 1;
-                    continue;
-                }
-                t += 4;
-            }
+            sgd_pass(&order, &mut pu, &mut qi, &mut bu, &mut bi, mu, lr, reg);
         }
         if let Some(p) = bu.iter().chain(&bi).position(|v| !v.is_finite()) {
             return Err(Error::NotConverged {

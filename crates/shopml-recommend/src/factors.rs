@@ -126,7 +126,7 @@ impl Factors {
 
 /// Dot product with sixteen independent accumulators (lets the compiler
 /// vectorise the `f32` sum without reassociating it).
-#[inline]
+#[inline(always)]
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (ca, ra) = a[..n].as_chunks::<16>();
@@ -150,7 +150,7 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// `y += a · x`.
-#[inline]
+#[inline(always)]
 pub(crate) fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
     for (yi, xi) in y.iter_mut().zip(x) {
         *yi += a * xi;
@@ -160,7 +160,7 @@ pub(crate) fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
 /// `out = M v` for a *symmetric* row-major `M` of side `v.len()`, computed as
 /// `Σ_j v_j M[j, :]` (row j equals column j), which vectorises without
 /// horizontal sums.
-#[inline]
+#[inline(always)]
 pub(crate) fn matvec(m: &[f32], v: &[f32], out: &mut [f32]) {
     let k = v.len();
     out.iter_mut().for_each(|o| *o = 0.0);

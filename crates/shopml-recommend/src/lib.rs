@@ -71,7 +71,9 @@ pub mod factors;
 pub mod knn;
 pub mod knn_baseline;
 pub mod popularity;
+mod rng;
 pub mod serve;
+mod simd;
 
 pub use als::{AlsModel, AlsSolver, Confidence, ImplicitAls};
 pub use bpr::{Bpr, BprModel, NegativeSampling};
