@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed: shopml-recommend vs implicit on the seeded synthetic power-law matrix.
 
-Usage: recommend_speed.py DATA_DIR [--threads 2] [--iterations 3] [--factors 64] [--build]
+Usage: recommend_speed.py DATA_DIR [--threads 2] [--iterations 3] [--factors 64] [--only als,bpr,rec] [--build]
 
 DATA_DIR is written by recommend_synth.py. Runs, in one invocation and with the same
 thread count, each side in its own process (so peak memory is per process):
@@ -73,6 +73,9 @@ def main():
     ap.add_argument("--factors", type=int, default=64)
     ap.add_argument("--peer", help=argparse.SUPPRESS)
     ap.add_argument("--build", action="store_true", help="cargo build --release the example first")
+    ap.add_argument("--only", default="als,bpr,rec", help="comma-separated subset of als,bpr,rec")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="alternate the two sides this many times and report medians (the VM's speed drifts)")
     a = ap.parse_args()
     t = str(a.threads)
     if a.peer:
@@ -88,13 +91,22 @@ def main():
     for what, key, label in [("als", "als_s_per_iter", f"ALS {a.factors}f CG3, s/iteration"),
                              ("bpr", "bpr_s_per_iter", f"BPR {a.factors}f, s/epoch"),
                              ("rec", "rec_s_10k_users", "top-10 for 10,000 users, s")]:
-        ours = parse(subprocess.run([EXAMPLE, a.data, what, str(a.iterations), str(a.factors)], env=env, check=True,
-                                    capture_output=True, text=True).stdout)
-        theirs = parse(subprocess.run([sys.executable, __file__, a.data, "--peer", what, "--threads", t, "--iterations",
-                                       str(a.iterations), "--factors", str(a.factors)], env=env, check=True,
-                                      capture_output=True, text=True).stdout)
-        s, p = float(ours[key]), float(theirs[key])
-        print(f"| {label} | {s:.3f} | {p:.3f} | {s / p:.2f} | {ours['peak_rss_mb']} | {theirs['peak_rss_mb']} |", flush=True)
+        if what not in a.only.split(","):
+            continue
+        rows = []
+        for _ in range(a.rounds):
+            ours = parse(subprocess.run([EXAMPLE, a.data, what, str(a.iterations), str(a.factors)], env=env, check=True,
+                                        capture_output=True, text=True).stdout)
+            theirs = parse(subprocess.run([sys.executable, __file__, a.data, "--peer", what, "--threads", t, "--iterations",
+                                           str(a.iterations), "--factors", str(a.factors)], env=env, check=True,
+                                          capture_output=True, text=True).stdout)
+            rows.append((float(ours[key]), float(theirs[key]), float(ours["peak_rss_mb"]), float(theirs["peak_rss_mb"])))
+        med = lambda xs: sorted(xs)[len(xs) // 2]
+        s_, p_ = med([r[0] for r in rows]), med([r[1] for r in rows])
+        per_round = ", ".join(f"{r[0] / r[1]:.2f}" for r in rows)
+        note = f" (medians of {a.rounds} alternating rounds; per-round ratios {per_round})" if a.rounds > 1 else ""
+        print(f"| {label}{note} | {s_:.3f} | {p_:.3f} | {s_ / p_:.2f} | {max(r[2] for r in rows):.0f} | "
+              f"{max(r[3] for r in rows):.0f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use shopml_core::{Duplicates, Fit, Interactions, Triple};
 use shopml_recommend::eval::{evaluate, split_per_user};
-use shopml_recommend::{AlsSolver, Bpr, Confidence, ImplicitAls, ItemKnn, Popularity, Scorer, Similarity};
+use shopml_recommend::{AlsSolver, Bpr, Confidence, ImplicitAls, ItemKnn, NegativeSampling, Popularity, Scorer, Similarity};
 
 /// Splits one CSV line, honouring double quotes (enough for these files).
 fn fields(line: &str) -> Vec<String> {
@@ -160,6 +160,14 @@ fn main() {
     let t = Instant::now();
     let m = bpr.clone().learning_rate(0.05).fit(&train).expect("fit");
     row("bpr (lr 0.05)", &m, &train, &test, t.elapsed().as_secs_f64());
+    // implicit's sampler: negatives in proportion to popularity.
+    let pop_bpr = bpr.clone().negative_sampling(NegativeSampling::Popularity);
+    let t = Instant::now();
+    let m = pop_bpr.fit(&train).expect("fit");
+    row("bpr (popularity negatives)", &m, &train, &test, t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let m = pop_bpr.learning_rate(0.05).fit(&train).expect("fit");
+    row("bpr (popularity negatives, lr 0.05)", &m, &train, &test, t.elapsed().as_secs_f64());
     for (name, sim) in [
         ("item-knn cosine", Similarity::Cosine),
         ("item-knn bm25", Similarity::Bm25 { k1: 100.0, b: 0.8 }),

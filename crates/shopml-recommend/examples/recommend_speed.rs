@@ -11,16 +11,32 @@ use std::time::Instant;
 use shopml_core::{Csr, Fit, Interactions};
 use shopml_recommend::{AlsSolver, Bpr, ImplicitAls, Request, recommend_batch};
 
+/// Reads a little-endian array file, converting 1 MiB at a time (so the
+/// raw bytes and the array are never both in memory: peak memory is part of
+/// the comparison).
 fn read<T: Copy>(path: &str, conv: fn([u8; 8], usize) -> T, width: usize) -> Vec<T> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
-    bytes
-        .chunks_exact(width)
-        .map(|c| {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).unwrap_or_else(|e| panic!("cannot open {path}: {e}"));
+    let len = f.metadata().map(|m| m.len() as usize).unwrap_or(0);
+    let mut out = Vec::with_capacity(len / width);
+    let mut buf = vec![0u8; (1 << 20) / width * width];
+    let mut fill = 0;
+    loop {
+        let got = f.read(&mut buf[fill..]).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+        fill += got;
+        let whole = fill / width * width;
+        for c in buf[..whole].chunks_exact(width) {
             let mut b = [0u8; 8];
             b[..width].copy_from_slice(c);
-            conv(b, width)
-        })
-        .collect()
+            out.push(conv(b, width));
+        }
+        buf.copy_within(whole..fill, 0);
+        fill -= whole;
+        if got == 0 {
+            break;
+        }
+    }
+    out
 }
 
 fn peak_rss_mb() -> f64 {

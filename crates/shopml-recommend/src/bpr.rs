@@ -212,7 +212,7 @@ struct Stratum<'a> {
     items: &'a mut [f32],
     bias: &'a mut [f32],
     /// (local user row, local item row) of each positive in the stratum.
-    pairs: &'a mut Vec<(u32, u32)>,
+    pairs: &'a mut [(u32, u32)],
     user_offset: usize,
     item_offset: usize,
 }
@@ -318,7 +318,12 @@ impl Fit<Interactions> for Bpr {
         let mut bias = vec![0f32; ni];
         let mut item_of_pos: Vec<u32> = (0..ni as u32).collect();
         let mut pos_of_item = vec![0u32; ni];
-        let mut strata: Vec<Vec<(u32, u32)>> = vec![Vec::new(); s * s];
+        // Every positive's (local user, local item) pair, grouped by stratum
+        // (user block × item block) by a counting sort each epoch: one exact
+        // allocation of 8 bytes per positive, no per-stratum slack.
+        let n_pos = data.user_items().values().iter().filter(|&&v| v > 0.0).count();
+        let mut pairs: Vec<(u32, u32)> = vec![(0, 0); n_pos];
+        let mut offsets = vec![0usize; s * s + 1];
         let mut scratch_items = vec![0f32; ni * k];
         let mut scratch_bias = vec![0f32; ni];
         let mut ub_of_pos = vec![0u16; nu];
@@ -341,20 +346,35 @@ impl Fit<Interactions> for Bpr {
                 pos_of_item[it as usize] = p as u32;
             }
             let ib_of_pos: Vec<u16> = (0..ni).map(|p| block_of(&ib, p) as u16).collect();
-            for v in strata.iter_mut() {
-                v.clear();
-            }
-            for u in 0..nu {
+            // Counting sort of the positives by stratum.
+            let stratum_of = |u: usize, c: u32| -> (usize, usize, usize) {
                 let up = pos_of_user[u] as usize;
                 let bu = ub_of_pos[up] as usize;
+                let ip = pos_of_item[c as usize] as usize;
+                let bi = ib_of_pos[ip] as usize;
+                (bu * s + bi, up - ub[bu], ip - ib[bi])
+            };
+            offsets.iter_mut().for_each(|o| *o = 0);
+            for u in 0..nu {
                 let (cols, vals) = data.user_items().row(u);
                 for (&c, &v) in cols.iter().zip(vals) {
-                    if v <= 0.0 {
-                        continue;
+                    if v > 0.0 {
+                        offsets[stratum_of(u, c).0 + 1] += 1;
                     }
-                    let ip = pos_of_item[c as usize] as usize;
-                    let bi = ib_of_pos[ip] as usize;
-                    strata[bu * s + bi].push(((up - ub[bu]) as u32, (ip - ib[bi]) as u32));
+                }
+            }
+            for i in 0..s * s {
+                offsets[i + 1] += offsets[i];
+            }
+            let mut cursor = offsets.clone();
+            for u in 0..nu {
+                let (cols, vals) = data.user_items().row(u);
+                for (&c, &v) in cols.iter().zip(vals) {
+                    if v > 0.0 {
+                        let (st, ul, il) = stratum_of(u, c);
+                        pairs[cursor[st]] = (ul as u32, il as u32);
+                        cursor[st] += 1;
+                    }
                 }
             }
             for sub in 0..s {
@@ -377,9 +397,16 @@ impl Fit<Interactions> for Bpr {
                 }
                 item_chunks.rotate_left(sub);
                 // Strata (t, (t + sub) mod s) for every t.
-                let mut pair_lists: Vec<(usize, &mut Vec<(u32, u32)>)> =
-                    strata.iter_mut().enumerate().filter(|(idx, _)| (idx / s + sub) % s == idx % s).collect();
-                pair_lists.sort_by_key(|(idx, _)| idx / s);
+                // (Strata in index order t·s + b visit t in increasing order.)
+                let mut pair_lists: Vec<(usize, &mut [(u32, u32)])> = Vec::with_capacity(s);
+                let mut rest = pairs.as_mut_slice();
+                for idx in 0..s * s {
+                    let (a, b) = rest.split_at_mut(offsets[idx + 1] - offsets[idx]);
+                    rest = b;
+                    if (idx / s + sub) % s == idx % s {
+                        pair_lists.push((idx, a));
+                    }
+                }
                 let jobs: Vec<_> = user_chunks.into_iter().zip(item_chunks).zip(pair_lists).enumerate().collect();
                 let (uop, iop) = (&user_of_pos, &item_of_pos);
                 jobs.into_par_iter().for_each(|(t, ((uc, (ic, bc)), (_, pairs)))| {
@@ -398,6 +425,8 @@ impl Fit<Interactions> for Bpr {
                 }
             }
         }
+        // Free the training buffers before the model's copies are made (peak memory).
+        drop((pairs, scratch_items, scratch_bias));
         unpermute(&users, &pos_of_user, &items, &bias, &pos_of_item, k)
     }
 }
