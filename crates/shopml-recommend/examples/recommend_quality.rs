@@ -167,7 +167,7 @@ fn main() {
     row("bpr (popularity negatives)", &m, &train, &test, t.elapsed().as_secs_f64());
     let t = Instant::now();
     let m = pop_bpr.learning_rate(0.05).fit(&train).expect("fit");
-    row("bpr (popularity negatives, lr 0.05)", &m, &train, &test, t.elapsed().as_secs_f64());
+    row("bpr (popularity negatives; lr 0.05)", &m, &train, &test, t.elapsed().as_secs_f64());
     for (name, sim) in [
         ("item-knn cosine", Similarity::Cosine),
         ("item-knn bm25", Similarity::Bm25 { k1: 100.0, b: 0.8 }),
