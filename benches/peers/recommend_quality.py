@@ -111,7 +111,8 @@ def main():
     # implicit draws BPR negatives from the item column of the positives (so in proportion to
     # popularity) and skips the sample when the draw is a positive; shopml's rows with
     # "popularity negatives" use the same sampler, so they are compared with implicit's rows.
-    for ours_name, theirs in [("bpr (popularity negatives)", "bpr"), ("bpr (popularity negatives; lr 0.05)", "bpr (lr 0.05)")]:
+    for ours_name, theirs in [("bpr (popularity negatives)", "bpr"), ("bpr (popularity negatives; lr 0.05)", "bpr (lr 0.05)"),
+                              ("bpr (implicit's sampler)", "bpr"), ("bpr (implicit's sampler; lr 0.05)", "bpr (lr 0.05)")]:
         peer_rows[ours_name] = peer_rows[theirs]
     print(f"\n{a.dataset}: K = 10, threads {a.threads}, ALS alpha {a.alpha} (c = alpha r on both sides unless noted)\n")
     print("| model | shopml P@10 | implicit P@10 | shopml NDCG@10 | implicit NDCG@10 | shopml recall@10 | shopml MAP@10 | shopml fit s | implicit fit s |")

@@ -50,6 +50,18 @@ pub enum NegativeSampling {
     Popularity,
 }
 
+/// How an epoch draws its (user, positive) pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum PairSampling {
+    /// Every positive once per epoch, in a shuffled order; a negative draw
+    /// that is a positive of the user is redrawn (up to 10 times). Default.
+    #[default]
+    Shuffled,
+    /// As many draws as positives, with replacement; a negative draw that is
+    /// a positive of the user skips the sample (`implicit`'s scheme).
+    WithReplacement,
+}
+
 /// Parameters of BPR (Rendle et al. 2009); fit gives a [`BprModel`].
 #[derive(Clone)]
 pub struct Bpr {
@@ -66,6 +78,8 @@ pub struct Bpr {
     pub n_blocks: usize,
     /// Negative sampler (default uniform).
     pub negative_sampling: NegativeSampling,
+    /// How positives are drawn (default: each once per epoch, shuffled).
+    pub pair_sampling: PairSampling,
     /// Seed of initialisation and sampling.
     pub seed: u64,
     /// Validation hook and how often (epochs) to call it.
@@ -81,6 +95,7 @@ impl fmt::Debug for Bpr {
             .field("iterations", &self.iterations)
             .field("n_blocks", &self.n_blocks)
             .field("negative_sampling", &self.negative_sampling)
+            .field("pair_sampling", &self.pair_sampling)
             .field("seed", &self.seed)
             .field("validation_every", &self.validation.as_ref().map(|v| v.0))
             .finish()
@@ -96,6 +111,7 @@ impl Default for Bpr {
             iterations: 100,
             n_blocks: 8,
             negative_sampling: NegativeSampling::Uniform,
+            pair_sampling: PairSampling::Shuffled,
             seed: 0,
             validation: None,
         }
@@ -135,6 +151,11 @@ impl Bpr {
     /// Sets the negative sampler.
     pub fn negative_sampling(mut self, v: NegativeSampling) -> Self {
         self.negative_sampling = v;
+        self
+    }
+    /// Sets `pair_sampling`.
+    pub fn pair_sampling(mut self, v: PairSampling) -> Self {
+        self.pair_sampling = v;
         self
     }
     /// Sets `seed`.
@@ -220,7 +241,8 @@ struct Stratum<'a> {
 impl Bpr {
     #[allow(clippy::too_many_arguments)]
     fn run_stratum(&self, st: Stratum<'_>, rng: &mut Mix, k: usize, data: &Interactions, user_of_pos: &[u32], item_of_pos: &[u32]) {
-        run_stratum(self.learning_rate, self.regularization, self.negative_sampling, st, rng, k, data, user_of_pos, item_of_pos);
+        let sampling = (self.negative_sampling, self.pair_sampling);
+        run_stratum(self.learning_rate, self.regularization, sampling, st, rng, k, data, user_of_pos, item_of_pos);
     }
 }
 
@@ -228,7 +250,7 @@ crate::simd::avx2_dispatch!(
     fn run_stratum(
         lr: f32,
         reg: f32,
-        sampling: NegativeSampling,
+        sampling: (NegativeSampling, PairSampling),
         st: Stratum<'_>,
         rng: &mut Mix,
         k: usize,
@@ -244,7 +266,7 @@ crate::simd::avx2_dispatch!(
 fn run_stratum_body(
     lr: f32,
     reg: f32,
-    sampling: NegativeSampling,
+    sampling: (NegativeSampling, PairSampling),
     st: Stratum<'_>,
     rng: &mut Mix,
     k: usize,
@@ -256,15 +278,27 @@ fn run_stratum_body(
     if n_block_items < 2 {
         return;
     }
-    rng.shuffle(st.pairs);
-    for &(ul, il) in st.pairs.iter() {
+    let (negatives, pairs) = sampling;
+    let n_pairs = st.pairs.len();
+    let tries = match pairs {
+        PairSampling::Shuffled => {
+            rng.shuffle(st.pairs);
+            10
+        }
+        PairSampling::WithReplacement => 1,
+    };
+    for draw in 0..n_pairs {
+        let (ul, il) = match pairs {
+            PairSampling::Shuffled => st.pairs[draw],
+            PairSampling::WithReplacement => st.pairs[rng.below(n_pairs)],
+        };
         let user = user_of_pos[st.user_offset + ul as usize] as usize;
         let positives = data.user_items().row(user).0;
         let mut neg = None;
-        for _ in 0..10 {
-            let j = match sampling {
+        for _ in 0..tries {
+            let j = match negatives {
                 NegativeSampling::Uniform => rng.below(n_block_items),
-                NegativeSampling::Popularity => st.pairs[rng.below(st.pairs.len())].1 as usize,
+                NegativeSampling::Popularity => st.pairs[rng.below(n_pairs)].1 as usize,
             };
             if j != il as usize && positives.binary_search(&item_of_pos[st.item_offset + j]).is_err() {
                 neg = Some(j);

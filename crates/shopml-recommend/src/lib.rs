@@ -76,7 +76,7 @@ pub mod serve;
 mod simd;
 
 pub use als::{AlsModel, AlsSolver, Confidence, ImplicitAls};
-pub use bpr::{Bpr, BprModel, NegativeSampling};
+pub use bpr::{Bpr, BprModel, NegativeSampling, PairSampling};
 pub use ease::{Ease, EaseModel};
 pub use error::{RecommendError, Result};
 pub use eval::{RatingModel, evaluate, evaluate_ratings};

@@ -8,8 +8,8 @@ use ndarray::{Array1, Array2, array};
 use shopml_core::{AsCoreError, Duplicates, Error, Fit, Interactions, InteractionsBuilder, Recommend, Triple, conformance};
 use shopml_recommend::eval::{self, RatingModel, from_dense};
 use shopml_recommend::{
-    AlsSolver, Baseline, BiasedMf, Bpr, ExplicitAls, ImplicitAls, ItemKnn, KnnBaseline, Popularity, Recommender, Request, SimilarItems,
-    SimilarUsers, Similarity, UnknownUser, recommend, recommend_batch,
+    AlsSolver, Baseline, BiasedMf, Bpr, ExplicitAls, ImplicitAls, ItemKnn, KnnBaseline, NegativeSampling, PairSampling, Popularity,
+    Recommender, Request, SimilarItems, SimilarUsers, Similarity, UnknownUser, recommend, recommend_batch,
 };
 
 /// Two communities: users 0..10 like items 0..6, users 10..20 like items 6..12,
@@ -125,6 +125,8 @@ fn every_model_recovers_the_communities() {
     check("ease", &shopml_recommend::Ease::params().regularization(1.0).fit(&data).unwrap());
     check("als", &ImplicitAls::params().n_factors(4).iterations(10).fit(&data).unwrap());
     check("bpr", &Bpr::params().n_factors(8).iterations(200).learning_rate(0.05).n_blocks(2).fit(&data).unwrap());
+    let implicit_like = Bpr::params().negative_sampling(NegativeSampling::Popularity).pair_sampling(PairSampling::WithReplacement);
+    check("bpr (implicit's sampler)", &implicit_like.n_factors(8).iterations(200).learning_rate(0.05).n_blocks(2).fit(&data).unwrap());
     for sim in [
         Similarity::Cosine,
         Similarity::AdjustedCosine,
@@ -396,6 +398,14 @@ fn conformance_of_every_model() {
     conform!(ImplicitAls::params().n_factors(4).iterations(3), shopml_recommend::AlsModel);
     conform!(ImplicitAls::params().n_factors(4).iterations(3).solver(AlsSolver::Cholesky), shopml_recommend::AlsModel);
     conform!(Bpr::params().n_factors(4).iterations(5), shopml_recommend::BprModel);
+    conform!(
+        Bpr::params()
+            .n_factors(4)
+            .iterations(5)
+            .negative_sampling(NegativeSampling::Popularity)
+            .pair_sampling(PairSampling::WithReplacement),
+        shopml_recommend::BprModel
+    );
     conform!(ItemKnn::params(), shopml_recommend::KnnModel);
     conform!(ItemKnn::params().user_based(true).similarity(Similarity::Bm25 { k1: 100.0, b: 0.8 }), shopml_recommend::KnnModel);
     conform!(Baseline::params(), shopml_recommend::BaselineModel);

@@ -110,3 +110,49 @@ fn online_retail_als_beats_popularity() {
         .unwrap();
     assert!(als.precision > pop.precision && als.ndcg > pop.ndcg, "als {als:?} vs popularity {pop:?}");
 }
+
+/// BPR with implicit's sampling scheme (positives with replacement, negatives
+/// in proportion to popularity, a negative that is a positive skips the
+/// sample) at implicit's defaults reaches implicit's P@10 and NDCG@10 on
+/// ml-latest-small (ratings ≥ 4, per-user 20 % holdout, seed 42): 5-seed means
+/// within ±0.005 of the means in `tests/fixtures/implicit_bpr_ml_5seeds.json`
+/// (written by `benches/peers/recommend_bpr_seeds.py ml --fixture …`).
+#[test]
+#[ignore = "needs SHOPML_DATA"]
+fn movielens_bpr_matches_implicit_over_seeds() {
+    use shopml_recommend::{NegativeSampling, PairSampling};
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/implicit_bpr_ml_5seeds.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mean = |key: &str| {
+        let xs: Vec<f64> = v[key].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        xs.iter().sum::<f64>() / xs.len() as f64
+    };
+    let seeds = v["seeds"].as_u64().unwrap();
+    let mut b = InteractionsBuilder::new();
+    for (u, i, r) in ratings() {
+        if r >= 4.0 {
+            b.push(&u, &i, 1.0).unwrap();
+        }
+    }
+    let data = b.build(Duplicates::Max).unwrap().matrix;
+    let (train, test) = split_per_user(&data, 0.2, 42).unwrap();
+    let (mut p, mut n) = (0.0, 0.0);
+    for seed in 0..seeds {
+        let m = Bpr::params()
+            .n_factors(64)
+            .learning_rate(0.01)
+            .regularization(0.01)
+            .iterations(100)
+            .negative_sampling(NegativeSampling::Popularity)
+            .pair_sampling(PairSampling::WithReplacement)
+            .seed(seed)
+            .fit(&train)
+            .unwrap();
+        let r = evaluate(&m, &train, &test, 10).unwrap();
+        p += r.precision / seeds as f64;
+        n += r.ndcg / seeds as f64;
+    }
+    let (pi, ni) = (mean("precision_at_10"), mean("ndcg_at_10"));
+    assert!((p - pi).abs() <= 0.005, "P@10 {p:.4} vs implicit {pi:.4}");
+    assert!((n - ni).abs() <= 0.005, "NDCG@10 {n:.4} vs implicit {ni:.4}");
+}

@@ -118,7 +118,9 @@ pub(crate) fn checked_moments<F: Float>(what: &str, x: ArrayView2<'_, F>) -> sho
     check_shape(what, x)?;
     let (n, d) = x.dim();
     let shift: Vec<f64> = x.row(0).iter().map(|v| v.to_f64()).collect();
-    let parts: Vec<Result<(Vec<f64>, Vec<f64>), usize>> = (0..n.div_ceil(CHECK_BLOCK))
+    // Per block: (Σ shifted values, Σ their squares), or the first non-finite row.
+    type BlockSums = Result<(Vec<f64>, Vec<f64>), usize>;
+    let parts: Vec<BlockSums> = (0..n.div_ceil(CHECK_BLOCK))
         .into_par_iter()
         .map(|b| {
             let (mut s1, mut s2) = (vec![0.0; d], vec![0.0; d]);
