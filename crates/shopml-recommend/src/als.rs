@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use shopml_core::{Csr, Error, Fit, Interactions, Observer, Params, Progress, Recommend, Scored, validate::param};
 
 use crate::error::{RecommendError, Result};
-use crate::factors::{Factors, axpy, cosine_neighbours, dot, matvec};
+use crate::factors::{Factors, axpy_with, cosine_neighbours, dot, dot_with, matvec_with};
 use crate::serve::{FoldIn, Scorer, SimilarItems, SimilarUsers};
 
 /// How each row's ridge system is solved.
@@ -240,48 +240,50 @@ struct RowProblem<'a> {
 /// items at a time so that their rows' loads are in flight together (`v` is
 /// fixed during the loop, so this is exactly the one-at-a-time sum).
 #[inline(always)]
-fn accumulate(pr: RowProblem<'_>, v: &[f32], out: &mut [f32], coef: impl Fn(f32, f32) -> f32) {
+fn accumulate<const FMA: bool>(pr: RowProblem<'_>, v: &[f32], out: &mut [f32], coef: impl Fn(f32, f32) -> f32) {
     let mut groups_c = pr.cols.chunks_exact(4);
     let mut groups_v = pr.vals.chunks_exact(4);
     for (c4, v4) in (&mut groups_c).zip(&mut groups_v) {
-        let y: [&[f32]; 4] = std::array::from_fn(|j| pr.y.row(c4[j] as usize));
-        let d: [f32; 4] = std::array::from_fn(|j| dot(y[j], v));
+        // Written out rather than with `array::from_fn`: its closures can be
+        // left un-inlined, and then run without this function's target features.
+        let y: [&[f32]; 4] = [pr.y.row(c4[0] as usize), pr.y.row(c4[1] as usize), pr.y.row(c4[2] as usize), pr.y.row(c4[3] as usize)];
+        let d: [f32; 4] = [dot_with::<FMA>(y[0], v), dot_with::<FMA>(y[1], v), dot_with::<FMA>(y[2], v), dot_with::<FMA>(y[3], v)];
         for j in 0..4 {
-            axpy(coef(pr.offset + pr.alpha * v4[j], d[j]), y[j], out);
+            axpy_with::<FMA>(coef(pr.offset + pr.alpha * v4[j], d[j]), y[j], out);
         }
     }
     for (&c, &val) in groups_c.remainder().iter().zip(groups_v.remainder()) {
         let y = pr.y.row(c as usize);
-        axpy(coef(pr.offset + pr.alpha * val, dot(y, v)), y, out);
+        axpy_with::<FMA>(coef(pr.offset + pr.alpha * val, dot_with::<FMA>(y, v)), y, out);
     }
 }
 
 /// `steps` CG steps on `(YᵀY + diag·I + Σ αr y yᵀ) x = Σ (1 + αr) y`, from `x`.
 #[inline(always)]
-fn solve_cg(x: &mut [f32], pr: RowProblem<'_>, steps: usize, s: &mut Scratch) {
+fn solve_cg<const FMA: bool>(x: &mut [f32], pr: RowProblem<'_>, steps: usize, s: &mut Scratch) {
     let Scratch { r, p, ap, .. } = s;
-    matvec(pr.gram, x, r);
+    matvec_with::<FMA>(pr.gram, x, r);
     for (ri, xi) in r.iter_mut().zip(x.iter()) {
         *ri = -(*ri + pr.diag * xi);
     }
-    accumulate(pr, x, r, |c, d| c - (c - 1.0) * d);
+    accumulate::<FMA>(pr, x, r, |c, d| c - (c - 1.0) * d);
     p.copy_from_slice(r);
-    let mut rs_old = dot(r, r);
+    let mut rs_old = dot_with::<FMA>(r, r);
     if rs_old < 1e-20 {
         return;
     }
     for _ in 0..steps {
-        matvec(pr.gram, p, ap);
-        axpy(pr.diag, p, ap);
-        accumulate(pr, p, ap, |c, d| (c - 1.0) * d);
-        let pap = dot(p, ap);
+        matvec_with::<FMA>(pr.gram, p, ap);
+        axpy_with::<FMA>(pr.diag, p, ap);
+        accumulate::<FMA>(pr, p, ap, |c, d| (c - 1.0) * d);
+        let pap = dot_with::<FMA>(p, ap);
         if pap <= 0.0 || !pap.is_finite() {
             break;
         }
         let a = rs_old / pap;
-        axpy(a, p, x);
-        axpy(-a, ap, r);
-        let rs_new = dot(r, r);
+        axpy_with::<FMA>(a, p, x);
+        axpy_with::<FMA>(-a, ap, r);
+        let rs_new = dot_with::<FMA>(r, r);
         if rs_new < 1e-20 {
             break;
         }
@@ -357,19 +359,21 @@ fn solve_cholesky(x: &mut [f32], pr: RowProblem<'_>, s: &mut Scratch) -> shopml_
     Ok(())
 }
 
-/// Solves one row's system with the chosen solver.
+/// Solves one row's system with the chosen solver; `FMA` fuses the CG
+/// solver's multiply-adds (only in the AVX2 + FMA build).
 #[inline(always)]
-fn solve_row_body(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()> {
+fn solve_row_body<const FMA: bool>(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()> {
     match solver {
         AlsSolver::ConjugateGradient { steps } => {
-            solve_cg(x, pr, steps, s);
+            solve_cg::<FMA>(x, pr, steps, s);
             Ok(())
         }
         AlsSolver::Cholesky => solve_cholesky(x, pr, s),
     }
 }
 
-crate::simd::avx2_dispatch!(fn solve_row(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()> => solve_row_body);
+crate::simd::avx2_dispatch!(fn solve_row(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()>
+    => fma: solve_row_body::<true>, base: solve_row_body::<false>);
 
 impl ImplicitAls {
     fn diag(&self, n: usize) -> f32 {

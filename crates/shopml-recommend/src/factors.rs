@@ -124,17 +124,31 @@ impl Factors {
     }
 }
 
+/// `acc + x·y`, fused into one rounding when `FMA` (only instantiated with
+/// `FMA = true` inside code built with the `fma` target feature, where it is
+/// one instruction; elsewhere `mul_add` would be a slow library call).
+#[inline(always)]
+pub(crate) fn madd<const FMA: bool>(x: f32, y: f32, acc: f32) -> f32 {
+    if FMA { x.mul_add(y, acc) } else { acc + x * y }
+}
+
 /// Dot product with sixteen independent accumulators (lets the compiler
 /// vectorise the `f32` sum without reassociating it).
 #[inline(always)]
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
+    dot_with::<false>(a, b)
+}
+
+/// [`dot`], optionally with fused multiply-adds.
+#[inline(always)]
+pub(crate) fn dot_with<const FMA: bool>(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (ca, ra) = a[..n].as_chunks::<16>();
     let (cb, rb) = b[..n].as_chunks::<16>();
     let mut acc = [0f32; 16];
     for (x, y) in ca.iter().zip(cb) {
         for l in 0..16 {
-            acc[l] += x[l] * y[l];
+            acc[l] = madd::<FMA>(x[l], y[l], acc[l]);
         }
     }
     // A plain left-to-right reduction: a pairwise tree here makes LLVM
@@ -144,28 +158,28 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
         s += v;
     }
     for (x, y) in ra.iter().zip(rb) {
-        s += x * y;
+        s = madd::<FMA>(*x, *y, s);
     }
     s
 }
 
-/// `y += a · x`.
+/// `y += a · x`, optionally with fused multiply-adds.
 #[inline(always)]
-pub(crate) fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
+pub(crate) fn axpy_with<const FMA: bool>(a: f32, x: &[f32], y: &mut [f32]) {
     for (yi, xi) in y.iter_mut().zip(x) {
-        *yi += a * xi;
+        *yi = madd::<FMA>(a, *xi, *yi);
     }
 }
 
 /// `out = M v` for a *symmetric* row-major `M` of side `v.len()`, computed as
 /// `Σ_j v_j M[j, :]` (row j equals column j), which vectorises without
-/// horizontal sums.
+/// horizontal sums; optionally with fused multiply-adds.
 #[inline(always)]
-pub(crate) fn matvec(m: &[f32], v: &[f32], out: &mut [f32]) {
+pub(crate) fn matvec_with<const FMA: bool>(m: &[f32], v: &[f32], out: &mut [f32]) {
     let k = v.len();
     out.iter_mut().for_each(|o| *o = 0.0);
     for (row, &vj) in m.chunks_exact(k).zip(v) {
-        axpy(vj, row, out);
+        axpy_with::<FMA>(vj, row, out);
     }
 }
 
