@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use shopml_core::{Error, Fit, Interactions, Params, Recommend, Scored, validate::param};
+use shopml_core::{Csr, Error, Fit, Interactions, Params, Recommend, Scored, validate::param};
 
 use crate::als::check_implicit;
 use crate::error::{RecommendError, Result};
@@ -260,6 +260,26 @@ crate::simd::avx2_dispatch!(
     ) => run_stratum_body
 );
 
+/// Prefetches what the sample `(ul, il)` will touch: the start of its user's
+/// positives and the user's and item's factor rows.
+#[inline(always)]
+fn warm((ul, il): (u32, u32), user_of_pos: &[u32], user_offset: usize, csr: &Csr, users: &[f32], items: &[f32], k: usize) {
+    let user = user_of_pos[user_offset + ul as usize] as usize;
+    // The negative check binary-searches the user's positives: its first
+    // probes are the middle and the quarter points of the row.
+    let (a, b) = (csr.indptr()[user], csr.indptr()[user + 1]);
+    let len = b - a;
+    crate::simd::prefetch(csr.indices(), a + len / 2);
+    if len > 64 {
+        crate::simd::prefetch(csr.indices(), a + len / 4);
+        crate::simd::prefetch(csr.indices(), a + 3 * len / 4);
+    }
+    for line in (0..k).step_by(16) {
+        crate::simd::prefetch(users, ul as usize * k + line);
+        crate::simd::prefetch(items, il as usize * k + line);
+    }
+}
+
 /// SGD over one stratum's (user, positive) pairs (Rendle et al. 2009, Alg. 1).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -287,13 +307,38 @@ fn run_stratum_body(
         }
         PairSampling::WithReplacement => 1,
     };
+    // The sample `AHEAD` draws from now is known in advance (the shuffled
+    // order, or a small queue of pre-drawn indices), so the cache lines it
+    // will need — the user's positives (for the negative check), the user's
+    // and the positive item's factor rows — are prefetched while this one is
+    // processed. Profiles showed ~85 % of the time waiting on those loads.
+    const AHEAD: usize = 8;
+    let csr = data.user_items();
+    let mut queue = [0usize; AHEAD];
+    if pairs == PairSampling::WithReplacement {
+        for q in queue.iter_mut() {
+            *q = rng.below(n_pairs);
+        }
+    }
     for draw in 0..n_pairs {
-        let (ul, il) = match pairs {
-            PairSampling::Shuffled => st.pairs[draw],
-            PairSampling::WithReplacement => st.pairs[rng.below(n_pairs)],
+        let p = match pairs {
+            PairSampling::Shuffled => {
+                if draw + AHEAD < n_pairs {
+                    warm(st.pairs[draw + AHEAD], user_of_pos, st.user_offset, csr, st.users, st.items, k);
+                }
+                draw
+            }
+            PairSampling::WithReplacement => {
+                let p = queue[draw % AHEAD];
+                let next = rng.below(n_pairs);
+                queue[draw % AHEAD] = next;
+                warm(st.pairs[next], user_of_pos, st.user_offset, csr, st.users, st.items, k);
+                p
+            }
         };
+        let (ul, il) = st.pairs[p];
         let user = user_of_pos[st.user_offset + ul as usize] as usize;
-        let positives = data.user_items().row(user).0;
+        let positives = csr.row(user).0;
         let mut neg = None;
         for _ in 0..tries {
             let j = match negatives {

@@ -28,6 +28,24 @@ pub(crate) fn has_avx2() -> bool {
     }
 }
 
+/// Asks the CPU to start loading the cache line that holds `v[i]` (nothing
+/// happens when `i` is out of range). Only a hint: results never depend on it.
+#[inline(always)]
+pub(crate) fn prefetch<T>(v: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(x) = v.get(i) {
+        // SAFETY: a prefetch is a hint with no architectural effect — it
+        // cannot fault, reads nothing into the program and writes nothing —
+        // and the address comes from a live reference.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((x as *const T).cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, i);
+}
+
 /// Defines `$name` dispatching to a body built either with AVX2 + FMA (when
 /// the CPU has them) or for the baseline target. Bodies must be
 /// `#[inline(always)]` so each instance gets its own code. With
