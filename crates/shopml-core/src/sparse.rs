@@ -227,6 +227,30 @@ pub enum Duplicates {
     Error,
 }
 
+/// Validates one new row or column's `(index, value)` entries and returns
+/// them sorted by index.
+fn sorted_entries(what: &'static str, idx: &[u32], values: &[f32], len: usize) -> Result<Vec<(u32, f32)>> {
+    if idx.len() != values.len() {
+        return Err(Error::shape(format!("{what} and values"), format!("{} values", idx.len()), format!("{} values", values.len())));
+    }
+    let mut pairs = Vec::with_capacity(idx.len());
+    for (pos, (&i, &v)) in idx.iter().zip(values).enumerate() {
+        if i as usize >= len {
+            return Err(Error::IndexOutOfRange { what: if what == "items" { "item" } else { "user" }, index: i as usize, len });
+        }
+        if !v.is_finite() {
+            return Err(Error::NonFinite { what: "values".into(), row: pos, column: None, value: v as f64 });
+        }
+        pairs.push((i, v));
+    }
+    pairs.sort_unstable_by_key(|p| p.0);
+    if let Some(w) = pairs.windows(2).find(|w| w[0].0 == w[1].0) {
+        let row = idx.iter().rposition(|&i| i == w[0].0).unwrap_or(0);
+        return Err(Error::InvalidValue { what: what.into(), row, column: None, value: w[0].0 as f64, reason: "index repeated".into() });
+    }
+    Ok(pairs)
+}
+
 /// A user × item interaction matrix in CSR layout, rows = users.
 ///
 /// Built from [`Triple`]s by a stable counting sort by user followed by a
@@ -349,6 +373,73 @@ impl Interactions {
         indices.truncate(write);
         values.truncate(write);
         Ok(Interactions { user_items: Csr { n_rows: n_users, n_cols: n_items, indptr: new_indptr, indices, values } })
+    }
+
+    /// Appends a user who interacted with `items` (dense item indices, any
+    /// order, no repeats) with strengths `values`; returns the new user's
+    /// index. `O(len)`.
+    ///
+    /// Errors: lengths differ ([`Error::ShapeMismatch`]), an item index out of
+    /// range ([`Error::IndexOutOfRange`]), a repeated item
+    /// ([`Error::InvalidValue`] naming its position) or a non-finite value
+    /// ([`Error::NonFinite`]). On error the matrix is unchanged.
+    ///
+    /// ```
+    /// use shopml_core::{Duplicates, Interactions, Triple};
+    /// let mut m = Interactions::from_triples(1, 3, &[Triple { user: 0, item: 2, value: 1.0 }], Duplicates::Sum).unwrap();
+    /// let u = m.push_user(&[2, 0], &[5.0, 1.0]).unwrap();
+    /// assert_eq!((u, m.user(u).unwrap()), (1, (&[0u32, 2][..], &[1.0f32, 5.0][..])));
+    /// ```
+    pub fn push_user(&mut self, items: &[u32], values: &[f32]) -> Result<usize> {
+        let pairs = sorted_entries("items", items, values, self.n_items())?;
+        let m = &mut self.user_items;
+        for (c, v) in pairs {
+            m.indices.push(c);
+            m.values.push(v);
+        }
+        m.indptr.push(m.indices.len());
+        m.n_rows += 1;
+        Ok(m.n_rows - 1)
+    }
+
+    /// Appends an item that `users` (dense user indices, any order, no
+    /// repeats) interacted with, with strengths `values`; returns the new
+    /// item's index. The new column is the last, so each listed user's row
+    /// stays sorted by appending; the arrays are rebuilt once, `O(nnz)`.
+    ///
+    /// Errors as [`Interactions::push_user`], for users.
+    ///
+    /// ```
+    /// use shopml_core::{Duplicates, Interactions, Triple};
+    /// let mut m = Interactions::from_triples(2, 1, &[Triple { user: 1, item: 0, value: 1.0 }], Duplicates::Sum).unwrap();
+    /// let i = m.push_item(&[1, 0], &[2.0, 3.0]).unwrap();
+    /// assert_eq!(i, 1);
+    /// assert_eq!((m.get(0, 1), m.get(1, 1), m.get(1, 0)), (Some(3.0), Some(2.0), Some(1.0)));
+    /// ```
+    pub fn push_item(&mut self, users: &[u32], values: &[f32]) -> Result<usize> {
+        let pairs = sorted_entries("users", users, values, self.n_users())?;
+        let m = &mut self.user_items;
+        let col = m.n_cols as u32;
+        let nnz = m.indices.len() + pairs.len();
+        let (mut indptr, mut indices, mut values) = (Vec::with_capacity(m.n_rows + 1), Vec::with_capacity(nnz), Vec::with_capacity(nnz));
+        indptr.push(0);
+        let mut next = pairs.iter().peekable();
+        for r in 0..m.n_rows {
+            let (a, b) = (m.indptr[r], m.indptr[r + 1]);
+            indices.extend_from_slice(&m.indices[a..b]);
+            values.extend_from_slice(&m.values[a..b]);
+            if let Some(&&(u, v)) = next.peek()
+                && u as usize == r
+            {
+                indices.push(col);
+                values.push(v);
+                next.next();
+            }
+            indptr.push(indices.len());
+        }
+        (m.indptr, m.indices, m.values) = (indptr, indices, values);
+        m.n_cols += 1;
+        Ok(m.n_cols - 1)
     }
 
     /// Wraps a user-major [`Csr`] (rows = users, columns = items).

@@ -116,3 +116,41 @@ proptest! {
         prop_assert_eq!(got.iter().map(|x| x.item).collect::<Vec<_>>(), expect);
     }
 }
+
+proptest! {
+    /// Growing a matrix by a user and an item gives the matrix built from all
+    /// the triples at once (the new user and item take the next indices).
+    #[test]
+    fn push_user_and_item_match_a_rebuild(
+        (nu, ni, triples) in triples_strategy(),
+        new_user in proptest::collection::btree_map(0u32..12, 1i32..5, 0..6),
+        new_item in proptest::collection::btree_map(0u32..13, 1i32..5, 0..6),
+    ) {
+        let mut m = Interactions::from_triples(nu, ni, &triples, Duplicates::Sum).unwrap();
+        let mut all = triples.clone();
+        // Items of the new user: keep those in range; pushed in reverse order (any order is accepted).
+        let ui: Vec<(u32, f32)> = new_user.iter().filter(|(i, _)| (**i as usize) < ni).map(|(&i, &v)| (i, v as f32)).rev().collect();
+        let u = m.push_user(&ui.iter().map(|p| p.0).collect::<Vec<_>>(), &ui.iter().map(|p| p.1).collect::<Vec<_>>()).unwrap();
+        prop_assert_eq!(u, nu);
+        all.extend(ui.iter().map(|&(item, value)| Triple { user: u as u32, item, value }));
+        // Users of the new item (the new user included when in range).
+        let iu: Vec<(u32, f32)> = new_item.iter().filter(|(w, _)| (**w as usize) <= nu).map(|(&w, &v)| (w, v as f32)).collect();
+        let i = m.push_item(&iu.iter().map(|p| p.0).collect::<Vec<_>>(), &iu.iter().map(|p| p.1).collect::<Vec<_>>()).unwrap();
+        prop_assert_eq!(i, ni);
+        all.extend(iu.iter().map(|&(user, value)| Triple { user, item: i as u32, value }));
+        let expect = Interactions::from_triples(nu + 1, ni + 1, &all, Duplicates::Sum).unwrap();
+        prop_assert_eq!(m.user_items(), expect.user_items());
+    }
+}
+
+#[test]
+fn push_rejects_bad_entries_and_leaves_the_matrix_unchanged() {
+    let mut m = Interactions::from_triples(2, 2, &[Triple { user: 0, item: 1, value: 1.0 }], Duplicates::Sum).unwrap();
+    let before = m.user_items().clone();
+    assert!(matches!(m.push_user(&[2], &[1.0]), Err(Error::IndexOutOfRange { what: "item", index: 2, len: 2 })));
+    assert!(matches!(m.push_user(&[0, 1, 0], &[1.0, 1.0, 1.0]), Err(Error::InvalidValue { row: 2, .. })));
+    assert!(matches!(m.push_user(&[0], &[f32::NAN]), Err(Error::NonFinite { row: 0, .. })));
+    assert!(matches!(m.push_user(&[0, 1], &[1.0]), Err(Error::ShapeMismatch { .. })));
+    assert!(matches!(m.push_item(&[5], &[1.0]), Err(Error::IndexOutOfRange { what: "user", index: 5, len: 2 })));
+    assert_eq!(m.user_items(), &before);
+}

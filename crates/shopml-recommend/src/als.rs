@@ -511,6 +511,20 @@ impl AlsModel {
     }
 }
 
+/// Fold-in then push: a new user's (item's) factors are the exact solve
+/// against the fixed item (user) factors, as [`AlsModel::fold_in`]
+/// ([`AlsModel::fold_in_item`]).
+impl crate::serve::Extend for AlsModel {
+    fn add_user(&mut self, items: &[u32], values: &[f32]) -> Result<usize> {
+        let x = self.fold_in(items, values)?;
+        self.push_user(&x)
+    }
+    fn add_item(&mut self, users: &[u32], values: &[f32]) -> Result<usize> {
+        let y = self.fold_in_item(users, values)?;
+        self.push_item(&y)
+    }
+}
+
 impl Recommend for AlsModel {
     fn n_users(&self) -> usize {
         self.user_factors.n_rows()

@@ -85,4 +85,4 @@ pub use factors::Factors;
 pub use knn::{ItemKnn, KnnModel, Similarity};
 pub use knn_baseline::{KnnBaseline, KnnBaselineModel};
 pub use popularity::{Popularity, PopularityModel};
-pub use serve::{FoldIn, Recommender, Request, Scorer, SimilarItems, SimilarUsers, UnknownUser, recommend, recommend_batch};
+pub use serve::{Extend, FoldIn, Recommender, Request, Scorer, SimilarItems, SimilarUsers, UnknownUser, recommend, recommend_batch};

@@ -50,6 +50,17 @@ pub trait FoldIn {
     fn score_history(&self, items: &[u32], values: &[f32]) -> Result<Vec<f32>>;
 }
 
+/// Models that grow without retraining: a new user from their
+/// interactions, a new item from the users who interacted with it.
+pub trait Extend {
+    /// Adds a user who interacted with `items` (dense indices, sorted, no
+    /// repeats) with strengths `values`; returns the new user's index.
+    fn add_user(&mut self, items: &[u32], values: &[f32]) -> Result<usize>;
+    /// Adds an item that `users` (dense indices, sorted, no repeats)
+    /// interacted with, with strengths `values`; returns its index.
+    fn add_item(&mut self, users: &[u32], values: &[f32]) -> Result<usize>;
+}
+
 /// What to recommend: how many, and which items to leave out or allow.
 ///
 /// `I` is `usize` for dense indices and `String` for the id-keyed
@@ -364,6 +375,69 @@ impl<M: Scorer> Recommender<M> {
         Ok(self.model.similar_users(u, n)?.into_iter().map(|s| (self.users.ids()[s.item].clone(), s.score)).collect())
     }
 
+    /// Adds a new user from their history `(item id, strength)` — folded into
+    /// the model without retraining — and returns the user's index; the user
+    /// is then served like any other (their history counts as seen).
+    ///
+    /// Errors: the user id is already known ([`Error::InvalidValue`]), an
+    /// unknown item id ([`Error::UnknownId`]), an item listed twice, or a
+    /// value the model rejects. On error nothing changes.
+    ///
+    /// ```
+    /// use shopml_core::{Duplicates, Fit, InteractionsBuilder};
+    /// use shopml_recommend::{ImplicitAls, Recommender, Request};
+    /// let mut b = InteractionsBuilder::new();
+    /// for (u, i) in [("ann", "mug"), ("ann", "tea"), ("bob", "mug"), ("bob", "pot"), ("cid", "tea"), ("cid", "pot")] {
+    ///     b.push(u, i, 1.0).unwrap();
+    /// }
+    /// let data = b.build(Duplicates::Sum).unwrap();
+    /// let model = ImplicitAls::params().n_factors(2).iterations(5).fit(&data.matrix).unwrap();
+    /// let mut rec = Recommender::new(model, &data).unwrap();
+    /// rec.add_item("cup", &[("ann", 1.0), ("bob", 1.0)]).unwrap();
+    /// let dan = rec.add_user("dan", &[("mug", 1.0), ("cup", 1.0)]).unwrap();
+    /// assert_eq!(rec.users().index("dan").unwrap(), dan);
+    /// let top = rec.recommend("dan", &Request::top(2)).unwrap();
+    /// assert!(top.iter().all(|(item, _)| item != "mug" && item != "cup"));
+    /// ```
+    pub fn add_user(&mut self, id: &str, history: &[(&str, f32)]) -> Result<usize>
+    where
+        M: Extend,
+    {
+        if self.users.get(id).is_some() {
+            return Err(duplicate_id("user", id));
+        }
+        let (items, values) = dense_history(&self.items, history)?;
+        let mut seen = self.seen.clone();
+        seen.push_user(&items, &values)?;
+        let u = self.model.add_user(&items, &values)?;
+        self.users.insert(id.to_string());
+        self.seen = seen;
+        for &i in &items {
+            self.popularity[i as usize] += 1.0;
+        }
+        Ok(u)
+    }
+
+    /// Adds a new item from the users who interacted with it `(user id,
+    /// strength)` and returns its index; it becomes recommendable at once and
+    /// counts as seen for those users. Errors as [`Recommender::add_user`].
+    pub fn add_item(&mut self, id: &str, history: &[(&str, f32)]) -> Result<usize>
+    where
+        M: Extend,
+    {
+        if self.items.get(id).is_some() {
+            return Err(duplicate_id("item", id));
+        }
+        let (users, values) = dense_history(&self.users, history)?;
+        let mut seen = self.seen.clone();
+        seen.push_item(&users, &values)?;
+        let i = self.model.add_item(&users, &values)?;
+        self.items.insert(id.to_string());
+        self.seen = seen;
+        self.popularity.push(users.len() as f32);
+        Ok(i)
+    }
+
     /// Top-N for a user known only by a fresh history `(item id, strength)`
     /// (fold-in: no retraining). Items of the history are excluded when
     /// `req.exclude_seen`; unknown item ids are an error.
@@ -388,6 +462,39 @@ impl<M: Scorer> Recommender<M> {
         let seen: &[u32] = if dense.exclude_seen { &items } else { &[] };
         Ok(self.named(select(&mut scores, dense.n, &mask.blocked, seen)))
     }
+}
+
+fn duplicate_id(what: &str, id: &str) -> crate::error::RecommendError {
+    Error::InvalidValue {
+        what: format!("new {what} id `{id}`"),
+        row: 0,
+        column: None,
+        value: f64::NAN,
+        reason: format!("the {what} is already known"),
+    }
+    .into()
+}
+
+/// Maps a history of `(id, strength)` to sorted dense indices; an id listed
+/// twice is an error (naming its second position), as is an unknown id.
+fn dense_history(ids: &IdMap<String>, history: &[(&str, f32)]) -> Result<(Vec<u32>, Vec<f32>)> {
+    let mut pairs = Vec::with_capacity(history.len());
+    for &(id, v) in history {
+        pairs.push((ids.index(id)? as u32, v));
+    }
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
+    order.sort_by_key(|&p| (pairs[p].0, p));
+    if let Some(w) = order.windows(2).find(|w| pairs[w[0]].0 == pairs[w[1]].0) {
+        return Err(Error::InvalidValue {
+            what: "history ids".into(),
+            row: w[1],
+            column: None,
+            value: f64::NAN,
+            reason: format!("`{}` is listed twice", history[w[1]].0),
+        }
+        .into());
+    }
+    Ok((order.iter().map(|&p| pairs[p].0).collect(), order.iter().map(|&p| pairs[p].1).collect()))
 }
 
 #[cfg(test)]

@@ -696,3 +696,64 @@ fn implicit_push_item_solves_item_system() {
     assert_eq!(m.score_items(10).unwrap().len(), 13);
     assert!(m.fold_in_item(&[20], &[1.0]).is_err());
 }
+
+/// New users and items join a fitted ALS model through the id-keyed
+/// `Recommender` without retraining: the new user's scores are exactly the
+/// fold-in of their history, a new item bought by one community scores
+/// higher for that community, and both count as seen afterwards.
+#[test]
+fn recommender_adds_users_and_items_without_retraining() {
+    let x = communities();
+    let mut b = InteractionsBuilder::new();
+    for ((u, i), &v) in x.indexed_iter() {
+        if v > 0.0 {
+            b.push(&format!("u{u}"), &format!("i{i}"), v as f32).unwrap();
+        }
+    }
+    let data = b.build(Duplicates::Sum).unwrap();
+    let model = ImplicitAls::params().n_factors(4).iterations(10).fit(&data.matrix).unwrap();
+    let mut rec = Recommender::new(model, &data).unwrap();
+    let (n_users, n_items) = (rec.users().len(), rec.items().len());
+
+    // A new item bought by the first five users of community A (items i0..i5).
+    let buyers: Vec<(String, f32)> = (0..5).map(|u| (format!("u{u}"), 1.0)).collect();
+    let buyers_ref: Vec<(&str, f32)> = buyers.iter().map(|(u, v)| (u.as_str(), *v)).collect();
+    let new_item = rec.add_item("i_new", &buyers_ref).unwrap();
+    assert_eq!((new_item, rec.items().len()), (n_items, n_items + 1));
+    let score = |rec: &Recommender<shopml_recommend::AlsModel>, u: &str| {
+        let u = rec.users().index(u).unwrap();
+        rec.model().score_items(u).unwrap()[new_item]
+    };
+    let a: f32 = (5..10).map(|u| score(&rec, &format!("u{u}"))).sum::<f32>() / 5.0;
+    let b_: f32 = (10..20).map(|u| score(&rec, &format!("u{u}"))).sum::<f32>() / 10.0;
+    assert!(a > b_, "new item scores {a} for community A vs {b_} for B");
+    // Its buyers have now seen it.
+    let top = rec.recommend("u0", &Request::top(n_items + 1)).unwrap();
+    assert!(top.iter().all(|(i, _)| i != "i_new"));
+
+    // A new user with community-B items: scores equal the fold-in of that history.
+    let history = [("i7", 2.0), ("i6", 1.0), ("i9", 3.0)];
+    let dense: Vec<(u32, f32)> = {
+        let mut d: Vec<(u32, f32)> = history.iter().map(|&(i, v)| (rec.items().index(i).unwrap() as u32, v)).collect();
+        d.sort_by_key(|p| p.0);
+        d
+    };
+    let (items, values): (Vec<u32>, Vec<f32>) = dense.iter().copied().unzip();
+    let expect = shopml_recommend::FoldIn::score_history(rec.model(), &items, &values).unwrap();
+    let u = rec.add_user("newbie", &history).unwrap();
+    assert_eq!((u, rec.users().len()), (n_users, n_users + 1));
+    assert_eq!(rec.model().score_items(u).unwrap(), expect);
+    let top = rec.recommend("newbie", &Request::top(3)).unwrap();
+    assert!(top.iter().all(|(i, _)| !["i6", "i7", "i9"].contains(&i.as_str())));
+    assert!(top.iter().all(|(i, _)| ["i8", "i10", "i11"].contains(&i.as_str())), "{top:?}");
+
+    // Bad input: typed errors, nothing changes.
+    let before = (rec.users().len(), rec.items().len());
+    assert!(matches!(rec.add_user("newbie", &[("i1", 1.0)]).unwrap_err().as_core(), Some(Error::InvalidValue { .. })));
+    assert!(matches!(rec.add_user("x", &[("nope", 1.0)]).unwrap_err().as_core(), Some(Error::UnknownId { .. })));
+    assert!(matches!(rec.add_user("x", &[("i1", 1.0), ("i1", 2.0)]).unwrap_err().as_core(), Some(Error::InvalidValue { row: 1, .. })));
+    assert!(matches!(rec.add_user("x", &[("i1", f32::NAN)]).unwrap_err().as_core(), Some(Error::NonFinite { .. })));
+    assert!(matches!(rec.add_item("i_new", &[("u1", 1.0)]).unwrap_err().as_core(), Some(Error::InvalidValue { .. })));
+    assert_eq!((rec.users().len(), rec.items().len()), before);
+    assert_eq!(rec.model().n_users(), before.0);
+}
