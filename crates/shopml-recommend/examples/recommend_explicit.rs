@@ -62,11 +62,13 @@ fn main() {
         for _ in 0..3 {
             run("biased MF (SGD)", &folds, |d| BiasedMf::params().seed(0).fit(d).expect("fit"));
         }
+        run("SVD++ (SGD)", &folds, |d| BiasedMf::svdpp().seed(0).fit(d).expect("fit"));
         return;
     }
     run("baseline (ALS)", &folds, |d| Baseline::params().fit(d).expect("fit"));
     run("biased MF (SGD)", &folds, |d| BiasedMf::params().seed(0).fit(d).expect("fit"));
     run("biased MF (SGD; no shuffle)", &folds, |d| BiasedMf::params().shuffle(false).seed(0).fit(d).expect("fit"));
+    run("SVD++ (SGD)", &folds, |d| BiasedMf::svdpp().seed(0).fit(d).expect("fit"));
     run("biased MF (ALS-WR; 20f; λ 0.1; 15 it)", &folds, |d| ExplicitAls::params().seed(0).fit(d).expect("fit"));
     run("biased MF (ALS-WR; 50f; λ 0.05; 15 it)", &folds, |d| {
         ExplicitAls::params().n_factors(50).regularization(0.05).seed(0).fit(d).expect("fit")

@@ -411,6 +411,7 @@ fn conformance_of_every_model() {
     conform!(Baseline::params(), shopml_recommend::BaselineModel);
     conform!(shopml_recommend::Ease::params().regularization(5.0), shopml_recommend::EaseModel);
     conform!(BiasedMf::params().n_factors(4).n_epochs(3), shopml_recommend::BiasedMfModel);
+    conform!(BiasedMf::svdpp().n_factors(4).n_epochs(3), shopml_recommend::BiasedMfModel);
     conform!(ExplicitAls::params().n_factors(4).iterations(3), shopml_recommend::BiasedMfModel);
     conform!(KnnBaseline::params(), shopml_recommend::KnnBaselineModel);
     conform!(KnnBaseline::params().user_based(true).max_neighbours(Some(3)), shopml_recommend::KnnBaselineModel);
@@ -421,6 +422,7 @@ fn conformance_of_every_model() {
     conformance::check_seed_determinism(|s| ImplicitAls::params().n_factors(4).iterations(2).seed(s).fit(&data).unwrap());
     conformance::check_seed_determinism(|s| Bpr::params().n_factors(4).iterations(3).seed(s).fit(&data).unwrap());
     conformance::check_seed_determinism(|s| BiasedMf::params().n_factors(4).n_epochs(2).seed(s).fit(&data).unwrap());
+    conformance::check_seed_determinism(|s| BiasedMf::svdpp().n_factors(4).n_epochs(2).seed(s).fit(&data).unwrap());
     // Zero factors and other bad parameters name the parameter.
     expect_param(ImplicitAls::params().n_factors(0).fit(&data), "n_factors");
     expect_param(Bpr::params().n_factors(0).fit(&data), "n_factors");

@@ -69,6 +69,9 @@ fn movielens_explicit_matches_surprise() {
     assert!((base - fixture("baseline (ALS)")).abs() < 5e-4, "baseline RMSE {base}");
     let mf = mean(cross_validate_ratings(&BiasedMf::params().seed(0), &data, 5, 42).unwrap());
     assert!(mf <= fixture("biased MF (SGD)") + 0.003, "biased MF RMSE {mf}");
+    // SVD++ with Surprise's SVDpp defaults.
+    let pp = mean(cross_validate_ratings(&BiasedMf::svdpp().seed(0), &data, 5, 42).unwrap());
+    assert!(pp <= fixture("SVD++ (SGD)") + 0.003, "SVD++ RMSE {pp}");
     // kNN-baseline with pearson-baseline similarity reproduces Surprise's KNNBaseline.
     let knn = mean(cross_validate_ratings(&KnnBaseline::params(), &data, 5, 42).unwrap());
     assert!((knn - fixture("kNN-baseline (item; pearson-baseline)")).abs() < 5e-4, "item kNN-baseline RMSE {knn}");
