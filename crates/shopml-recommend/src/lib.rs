@@ -11,6 +11,7 @@
 //! | [`Bpr`] | implicit | Rendle et al. 2009 |
 //! | [`ItemKnn`] / user kNN | implicit or explicit | Sarwar et al. 2001 (item-based CF) |
 //! | [`BiasedMf`] | explicit | Koren, Bell & Volinsky 2009 (Funk SVD, Surprise's `SVD`) |
+//! | [`BiasedMf::svdpp`] | explicit | Koren 2008 (SVD++, Surprise's `SVDpp`; trained user by user) |
 //! | [`Ease`] | implicit | Steck 2019 (closed-form item–item, ≤ `max_items`) |
 //! | [`Baseline`] | explicit | Koren 2010 (global mean + biases by ALS) |
 //! | [`ExplicitAls`] | explicit | Zhou et al. 2008 (biased MF by ALS, fits a [`BiasedMfModel`]) |
@@ -25,8 +26,9 @@
 //! or a batch, excluding seen items and any caller list, restricted to a
 //! candidate set, `similar_items` / `similar_users`, fold-in of a new history
 //! ([`FoldIn`]: ALS solves the user's factors, item-kNN scores from the
-//! neighbours), and a caller-chosen [`UnknownUser`] policy (error or
-//! popularity). [`eval`] has seeded random / per-user / leave-last-N-out
+//! neighbours), new users and items added to a fitted model without
+//! retraining ([`Extend`], [`Recommender::add_user`] / [`Recommender::add_item`]),
+//! and a caller-chosen [`UnknownUser`] policy (error or popularity). [`eval`] has seeded random / per-user / leave-last-N-out
 //! splits, one `evaluate` at K for every model, RMSE/MAE and k-fold CV.
 //!
 //! ## Floats and threads
@@ -38,10 +40,10 @@
 //!
 //! ## Not yet here
 //!
-//! SVD++ is not implemented. New items are added to the factor models
-//! (`AlsModel::fold_in_item` / `push_item`, `BiasedMfModel::fold_in_item` /
-//! `push_item`) but not to the kNN models or through the id-keyed
-//! [`Recommender`]. Time-decayed popularity is [`Popularity::fit_timed`].
+//! [`Extend`] is implemented for [`AlsModel`]; biased MF models take new
+//! items through `BiasedMfModel::fold_in_item` / `push_item`; the kNN models
+//! serve new users through [`FoldIn`] but need a refit for new items.
+//! Time-decayed popularity is [`Popularity::fit_timed`].
 //!
 //! ```
 //! use shopml_core::{Duplicates, Fit, InteractionsBuilder};
