@@ -133,10 +133,11 @@ pub(crate) fn checked_moments<F: Float>(what: &str, x: ArrayView2<'_, F>) -> sho
                 if !finite {
                     return Err(i);
                 }
-                for t in 0..d {
-                    let v = row[t].to_f64() - shift[t];
-                    s1[t] += v;
-                    s2[t] += v * v;
+                // Zipped iterators (no per-element index checks) so the loop vectorises.
+                for (((a, b), &v), &sh) in s1.iter_mut().zip(s2.iter_mut()).zip(row.iter()).zip(&shift) {
+                    let v = v.to_f64() - sh;
+                    *a += v;
+                    *b += v * v;
                 }
             }
             Ok((s1, s2))

@@ -163,6 +163,16 @@ impl KMeansParams {
     /// empty or non-finite records, bad weights, `n_clusters` above the number
     /// of rows ([`Error::TooManyClusters`]), given centres of the wrong width.
     pub fn fit_full<F: Float>(&self, x: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<KMeansFit<F>> {
+        let (model, labels, run_inertias) = self.fit_inner(x, sample_weight)?;
+        Ok(KMeansFit { model, labels: labels.into_iter().map(|l| l as usize).collect(), run_inertias })
+    }
+
+    /// The fit, with the training labels as computed (`u32`).
+    fn fit_inner<F: Float>(
+        &self,
+        x: ArrayView2<'_, F>,
+        sample_weight: Option<ArrayView1<'_, f64>>,
+    ) -> Result<(KMeans<F>, Vec<u32>, Vec<f64>)> {
         self.check()?;
         let (mean, var) = checked_moments("records", x)?;
         let (n, d) = x.dim();
@@ -227,12 +237,12 @@ impl KMeansParams {
             r.zip_mut_with(&offset, |a, &m| *a = *a + m);
         }
         let model = KMeans { centres, offset, inertia: best.inertia, n_iter: best.n_iter, converged: best.converged };
-        Ok(KMeansFit { model, labels: best.labels.into_iter().map(|l| l as usize).collect(), run_inertias })
+        Ok((model, best.labels, run_inertias))
     }
 
     /// Fits to unweighted records.
     pub fn fit_records<F: Float>(&self, x: ArrayView2<'_, F>) -> Result<KMeans<F>> {
-        Ok(self.fit_full(x, None)?.model)
+        Ok(self.fit_inner(x, None)?.0)
     }
 }
 
