@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use shopml_core::{Csr, Error, Fit, Interactions, Observer, Params, Progress, Recommend, Scored, validate::param};
 
 use crate::error::{RecommendError, Result};
-use crate::factors::{Factors, axpy_with, cosine_neighbours, dot, dot_with, matvec_with};
+use crate::factors::{Factors, axpy_with, cholesky_solve_f64, cosine_neighbours, dot, dot_with, matvec_with};
 use crate::serve::{FoldIn, Scorer, SimilarItems, SimilarUsers};
 
 /// How each row's ridge system is solved.
@@ -320,39 +320,8 @@ fn solve_cholesky(x: &mut [f32], pr: RowProblem<'_>, s: &mut Scratch) -> shopml_
             b[i] += conf * yi[i] as f64;
         }
     }
-    // In-place lower Cholesky (only the lower triangle is read and written).
-    for j in 0..k {
-        let mut d = a[j * k + j];
-        for m in 0..j {
-            d -= a[j * k + m] * a[j * k + m];
-        }
-        if d.is_nan() || d <= 0.0 || !d.is_finite() {
-            return Err(Error::NotPositiveDefinite { what: "ALS row system".into(), pivot: j });
-        }
-        let d = d.sqrt();
-        a[j * k + j] = d;
-        for i in j + 1..k {
-            let mut v = a[i * k + j];
-            for m in 0..j {
-                v -= a[i * k + m] * a[j * k + m];
-            }
-            a[i * k + j] = v / d;
-        }
-    }
-    for i in 0..k {
-        let mut v = b[i];
-        for m in 0..i {
-            v -= a[i * k + m] * b[m];
-        }
-        b[i] = v / a[i * k + i];
-    }
-    for i in (0..k).rev() {
-        let mut v = b[i];
-        for m in i + 1..k {
-            v -= a[m * k + i] * b[m];
-        }
-        b[i] = v / a[i * k + i];
-    }
+    // Only the lower triangle was filled; the solve reads no more.
+    cholesky_solve_f64(a, b, k).map_err(|pivot| Error::NotPositiveDefinite { what: "ALS row system".into(), pivot })?;
     for (xi, bi) in x.iter_mut().zip(b.iter()) {
         *xi = *bi as f32;
     }

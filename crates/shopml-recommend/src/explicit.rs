@@ -9,7 +9,7 @@ use shopml_core::{Error, Fit, Interactions, Params, Recommend, Triple, validate:
 
 use crate::error::{RecommendError, Result};
 use crate::eval::RatingModel;
-use crate::factors::{Factors, dot};
+use crate::factors::{Factors, cholesky_solve_f64, dot};
 use crate::serve::Scorer;
 
 pub(crate) fn check_ratings(data: &Interactions) -> shopml_core::Result<f64> {
@@ -635,45 +635,6 @@ impl Params for ExplicitAls {
     }
 }
 
-/// In-place Cholesky solve of the symmetric positive definite `a` (row-major,
-/// side `n`, lower triangle used and overwritten); `b` becomes the solution.
-/// Returns `false` if a pivot is not positive.
-pub(crate) fn cholesky_solve_f64(a: &mut [f64], b: &mut [f64], n: usize) -> bool {
-    for j in 0..n {
-        let mut d = a[j * n + j];
-        for k in 0..j {
-            d -= a[j * n + k] * a[j * n + k];
-        }
-        if d <= 0.0 || !d.is_finite() {
-            return false;
-        }
-        let d = d.sqrt();
-        a[j * n + j] = d;
-        for i in j + 1..n {
-            let mut s = a[i * n + j];
-            for k in 0..j {
-                s -= a[i * n + k] * a[j * n + k];
-            }
-            a[i * n + j] = s / d;
-        }
-    }
-    for i in 0..n {
-        let mut s = b[i];
-        for k in 0..i {
-            s -= a[i * n + k] * b[k];
-        }
-        b[i] = s / a[i * n + i];
-    }
-    for i in (0..n).rev() {
-        let mut s = b[i];
-        for k in i + 1..n {
-            s -= a[k * n + i] * b[k];
-        }
-        b[i] = s / a[i * n + i];
-    }
-    true
-}
-
 impl ExplicitAls {
     /// One half-sweep: solves `(bias, factors)` of every row of `m` (users or
     /// items, as a CSR) with the other side fixed.
@@ -718,7 +679,7 @@ impl ExplicitAls {
                 for i in 0..n {
                     a[i * n + i] += lambda;
                 }
-                if cholesky_solve_f64(a, b, n) {
+                if cholesky_solve_f64(a, b, n).is_ok() {
                     *bias = b[0] as f32;
                     for (fd, &w) in f.iter_mut().zip(&b[1..]) {
                         *fd = w as f32;
@@ -815,7 +776,7 @@ impl BiasedMfModel {
         for i in 0..n {
             a[i * n + i] += lambda;
         }
-        if !cholesky_solve_f64(&mut a, &mut b, n) {
+        if cholesky_solve_f64(&mut a, &mut b, n).is_err() {
             return Err(Error::NotConverged {
                 what: "item fold-in ridge system is not positive definite".into(),
                 iterations: 0,

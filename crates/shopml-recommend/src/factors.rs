@@ -183,6 +183,47 @@ pub(crate) fn matvec_with<const FMA: bool>(m: &[f32], v: &[f32], out: &mut [f32]
     }
 }
 
+/// In-place Cholesky solve of the symmetric positive definite `a` (row-major,
+/// side `n`, lower triangle used and overwritten); `b` becomes the solution.
+/// Allocation-free (the ALS and explicit-ALS row solves run it per row).
+/// Returns the index of the first pivot that is not positive.
+#[inline(always)]
+pub(crate) fn cholesky_solve_f64(a: &mut [f64], b: &mut [f64], n: usize) -> Result<(), usize> {
+    for j in 0..n {
+        let mut d = a[j * n + j];
+        for k in 0..j {
+            d -= a[j * n + k] * a[j * n + k];
+        }
+        if d <= 0.0 || !d.is_finite() {
+            return Err(j);
+        }
+        let d = d.sqrt();
+        a[j * n + j] = d;
+        for i in j + 1..n {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= a[i * n + k] * a[j * n + k];
+            }
+            a[i * n + j] = s / d;
+        }
+    }
+    for i in 0..n {
+        let mut s = b[i];
+        for k in 0..i {
+            s -= a[i * n + k] * b[k];
+        }
+        b[i] = s / a[i * n + i];
+    }
+    for i in (0..n).rev() {
+        let mut s = b[i];
+        for k in i + 1..n {
+            s -= a[k * n + i] * b[k];
+        }
+        b[i] = s / a[i * n + i];
+    }
+    Ok(())
+}
+
 /// Cosine similarities of row `r` against every row, top `n` others; `what`
 /// (`"user"` or `"item"`) names the row kind in the out-of-range error.
 pub(crate) fn cosine_neighbours(f: &Factors, what: &'static str, r: usize, n: usize) -> crate::Result<Vec<shopml_core::Scored>> {
