@@ -283,56 +283,81 @@ impl Params for BiasedMf {
     }
 }
 
-/// One Funk-SVD step for rating `(u, i)` with error `err` (Surprise's update:
-/// biases, then `p` and `q` together from their old values).
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn sgd_step(pu: &mut Factors, qi: &mut Factors, bu: &mut [f32], bi: &mut [f32], u: usize, i: usize, err: f32, lr: f32, reg: f32) {
-    bu[u] += lr * (err - reg * bu[u]);
-    bi[i] += lr * (err - reg * bi[i]);
-    let q = qi.row_mut(i);
-    let p = pu.row_mut(u);
-    for (pf, qf) in p.iter_mut().zip(q.iter_mut()) {
-        let (a, b) = (*pf, *qf);
-        *pf += lr * (err * b - reg * a);
-        *qf += lr * (err * a - reg * b);
+/// What biased MF trains: user and item biases and factors.
+struct Trained {
+    pu: Factors,
+    qi: Factors,
+    bu: Vec<f32>,
+    bi: Vec<f32>,
+}
+
+impl Trained {
+    /// `r − (μ + b_u + b_i + p_u·q_i)`.
+    #[inline(always)]
+    fn error(&self, s: Step, u: usize, i: usize, r: f32) -> f32 {
+        r - (s.mu + self.bu[u] + self.bi[i] + dot(self.pu.row(u), self.qi.row(i)))
+    }
+
+    /// The bias half of an SGD step (shared by Funk-SVD and SVD++).
+    #[inline(always)]
+    fn step_biases(&mut self, s: Step, u: usize, i: usize, err: f32) {
+        self.bu[u] += s.lr * (err - s.reg * self.bu[u]);
+        self.bi[i] += s.lr * (err - s.reg * self.bi[i]);
+    }
+
+    /// One Funk-SVD step for rating `(u, i)` with error `err` (Surprise's
+    /// update: biases, then `p` and `q` together from their old values).
+    #[inline(always)]
+    fn step(&mut self, s: Step, u: usize, i: usize, err: f32) {
+        self.step_biases(s, u, i, err);
+        let q = self.qi.row_mut(i);
+        let p = self.pu.row_mut(u);
+        for (pf, qf) in p.iter_mut().zip(q.iter_mut()) {
+            let (a, b) = (*pf, *qf);
+            *pf += s.lr * (err * b - s.reg * a);
+            *qf += s.lr * (err * a - s.reg * b);
+        }
     }
 }
 
-/// One SGD pass over `order` (see [`sgd_step`]).
+/// The constants of an SGD step: global mean, learning rate, regularisation.
+#[derive(Clone, Copy)]
+struct Step {
+    mu: f32,
+    lr: f32,
+    reg: f32,
+}
+
+/// One SGD pass over `order` (see [`Trained::step`]).
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn sgd_pass_body(order: &[Triple], pu: &mut Factors, qi: &mut Factors, bu: &mut [f32], bi: &mut [f32], mu: f32, lr: f32, reg: f32) {
+fn sgd_pass_body(order: &[Triple], t: &mut Trained, s: Step) {
     // Ratings are taken four at a time: when the four touch distinct
     // users and items, their errors are computed first (so the four
     // factor rows load in parallel) and the updates applied in order —
     // exactly the sequential result, with less waiting on memory.
-    let mut t = 0;
-    while t < order.len() {
-        let g = &order[t..(t + 4).min(order.len())];
+    let mut at = 0;
+    while at < order.len() {
+        let g = &order[at..(at + 4).min(order.len())];
         let independent = g.len() == 4 && (0..4).all(|a| (a + 1..4).all(|b| g[a].user != g[b].user && g[a].item != g[b].item));
         if independent {
             let mut err = [0f32; 4];
             for (e, r) in err.iter_mut().zip(g) {
-                let (u, i) = (r.user as usize, r.item as usize);
-                *e = r.value - (mu + bu[u] + bi[i] + dot(pu.row(u), qi.row(i)));
+                *e = t.error(s, r.user as usize, r.item as usize, r.value);
             }
             for (e, r) in err.iter().zip(g) {
-                sgd_step(pu, qi, bu, bi, r.user as usize, r.item as usize, *e, lr, reg);
+                t.step(s, r.user as usize, r.item as usize, *e);
             }
+            at += 4;
         } else {
             let r = &g[0];
-            let (u, i) = (r.user as usize, r.item as usize);
-            let e = r.value - (mu + bu[u] + bi[i] + dot(pu.row(u), qi.row(i)));
-            sgd_step(pu, qi, bu, bi, u, i, e, lr, reg);
-            t += 1;
-            continue;
+            let e = t.error(s, r.user as usize, r.item as usize, r.value);
+            t.step(s, r.user as usize, r.item as usize, e);
+            at += 1;
         }
-        t += 4;
     }
 }
 
-crate::simd::avx2_dispatch!(fn sgd_pass(order: &[Triple], pu: &mut Factors, qi: &mut Factors, bu: &mut [f32], bi: &mut [f32], mu: f32, lr: f32, reg: f32) => sgd_pass_body);
+crate::simd::avx2_dispatch!(fn sgd_pass(order: &[Triple], t: &mut Trained, s: Step) => sgd_pass_body);
 
 /// Fitted biased MF model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -364,51 +389,55 @@ impl Fit<Interactions> for BiasedMf {
         self.check()?;
         let mu = check_ratings(data)? as f32;
         let k = self.n_factors;
-        let mut pu = Factors::normal(data.n_users(), k, self.init_mean, self.init_std, self.seed)?;
-        let mut qi = Factors::normal(data.n_items(), k, self.init_mean, self.init_std, self.seed.wrapping_add(1))?;
-        let mut bu = vec![0f32; data.n_users()];
-        let mut bi = vec![0f32; data.n_items()];
+        let mut t = Trained {
+            pu: Factors::normal(data.n_users(), k, self.init_mean, self.init_std, self.seed)?,
+            qi: Factors::normal(data.n_items(), k, self.init_mean, self.init_std, self.seed.wrapping_add(1))?,
+            bu: vec![0f32; data.n_users()],
+            bi: vec![0f32; data.n_items()],
+        };
+        let s = Step { mu, lr: self.learning_rate, reg: self.regularization };
         if self.implicit {
-            let mut yj = Factors::normal(data.n_items(), k, self.init_mean, self.init_std, self.seed.wrapping_add(3))?;
+            let mut imp = Implicit {
+                yj: Factors::normal(data.n_items(), k, self.init_mean, self.init_std, self.seed.wrapping_add(3))?,
+                z: vec![0f32; k],
+                grad: vec![0f32; k],
+            };
             let mut users: Vec<u32> = (0..data.n_users() as u32).collect();
             let mut rng = crate::rng::Mix::new(&[self.seed, 4]);
-            let (lr, reg) = (self.learning_rate, self.regularization);
-            let mut z = vec![0f32; k];
-            let mut grad = vec![0f32; k];
             for _ in 0..self.n_epochs {
                 if self.shuffle {
                     rng.shuffle(&mut users);
                 }
                 for &u in &users {
-                    svdpp_user(data.user_items(), u as usize, &mut pu, &mut qi, &mut yj, &mut bu, &mut bi, &mut z, &mut grad, mu, lr, reg);
+                    svdpp_user(data.user_items(), u as usize, &mut t, &mut imp, s);
                 }
             }
             // Fold the implicit term into the user factors: p_u + |N(u)|^-½ Σ y_j.
             for u in 0..data.n_users() {
                 let (items, _) = data.user_items().row(u);
-                implicit_sum(&yj, items, &mut z);
-                for (p, zf) in pu.row_mut(u).iter_mut().zip(&z) {
+                implicit_sum(&imp.yj, items, &mut imp.z);
+                for (p, zf) in t.pu.row_mut(u).iter_mut().zip(&imp.z) {
                     *p += zf;
                 }
             }
-            return self.finish(data, mu, bu, bi, pu, qi);
+            return self.finish(data, mu, t);
         }
         let mut order: Vec<Triple> = data.triples().collect();
         let mut rng = crate::rng::Mix::new(&[self.seed, 2]);
-        let (lr, reg) = (self.learning_rate, self.regularization);
         for _ in 0..self.n_epochs {
             if self.shuffle {
                 rng.shuffle(&mut order);
             }
-            sgd_pass(&order, &mut pu, &mut qi, &mut bu, &mut bi, mu, lr, reg);
+            sgd_pass(&order, &mut t, s);
         }
-        self.finish(data, mu, bu, bi, pu, qi)
+        self.finish(data, mu, t)
     }
 }
 
 impl BiasedMf {
     /// Checks the fitted values and wraps them in a model.
-    fn finish(&self, data: &Interactions, mu: f32, bu: Vec<f32>, bi: Vec<f32>, pu: Factors, qi: Factors) -> Result<BiasedMfModel> {
+    fn finish(&self, data: &Interactions, mu: f32, t: Trained) -> Result<BiasedMfModel> {
+        let Trained { pu, qi, bu, bi } = t;
         let diverged = bu.iter().chain(&bi).position(|v| !v.is_finite());
         let diverged = diverged.or_else(|| pu.as_slice().iter().chain(qi.as_slice()).position(|v| !v.is_finite()));
         if let Some(p) = diverged {
@@ -445,75 +474,54 @@ fn implicit_sum(yj: &Factors, items: &[u32], z: &mut [f32]) {
     z.iter_mut().for_each(|v| *v *= s);
 }
 
+/// SVD++'s extra state: the implicit factors `y_j`, and per-user scratch
+/// (the implicit sum and the summed `y` gradient).
+struct Implicit {
+    yj: Factors,
+    z: Vec<f32>,
+    grad: Vec<f32>,
+}
+
 /// One user's SVD++ step (see [`BiasedMf::svdpp`]).
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn svdpp_user_body(
-    m: &shopml_core::Csr,
-    u: usize,
-    pu: &mut Factors,
-    qi: &mut Factors,
-    yj: &mut Factors,
-    bu: &mut [f32],
-    bi: &mut [f32],
-    z: &mut [f32],
-    grad: &mut [f32],
-    mu: f32,
-    lr: f32,
-    reg: f32,
-) {
+fn svdpp_user_body(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Implicit, s: Step) {
     let (items, ratings) = m.row(u);
     if items.is_empty() {
         return;
     }
+    let Implicit { yj, z, grad } = imp;
     implicit_sum(yj, items, z);
     grad.iter_mut().for_each(|v| *v = 0.0);
-    let p = pu.row_mut(u);
     for (&i, &r) in items.iter().zip(ratings) {
         let i = i as usize;
-        let q = qi.row_mut(i);
+        let (p, q) = (t.pu.row(u), t.qi.row(i));
         let mut dotv = 0.0f32;
-        for ((pf, zf), qf) in p.iter().zip(z.iter()).zip(q.iter()) {
+        for ((pf, zf), qf) in p.iter().zip(z.iter()).zip(q) {
             dotv += (pf + zf) * qf;
         }
-        let err = r - (mu + bu[u] + bi[i] + dotv);
-        bu[u] += lr * (err - reg * bu[u]);
-        bi[i] += lr * (err - reg * bi[i]);
+        let err = r - (s.mu + t.bu[u] + t.bi[i] + dotv);
+        t.step_biases(s, u, i, err);
+        let (p, q) = (t.pu.row_mut(u), t.qi.row_mut(i));
         for (((pf, qf), zf), g) in p.iter_mut().zip(q.iter_mut()).zip(z.iter()).zip(grad.iter_mut()) {
             let (a, b) = (*pf, *qf);
-            *pf += lr * (err * b - reg * a);
-            *qf += lr * (err * (a + zf) - reg * b);
+            *pf += s.lr * (err * b - s.reg * a);
+            *qf += s.lr * (err * (a + zf) - s.reg * b);
             *g += err * b;
         }
     }
     // Every rating of u would have moved each y_j by lr·(err·s·q_i − reg·y_j):
     // apply the summed gradient, and the decay compounded over the ratings
     // ((1 − lr·reg)^|N(u)|, positive however many), in one go.
-    let s = 1.0 / (items.len() as f32).sqrt();
-    let decay = (1.0 - lr * reg).powi(items.len() as i32);
+    let scale = 1.0 / (items.len() as f32).sqrt();
+    let decay = (1.0 - s.lr * s.reg).powi(items.len() as i32);
     for &j in items {
         for (y, g) in yj.row_mut(j as usize).iter_mut().zip(grad.iter()) {
-            *y = *y * decay + lr * s * g;
+            *y = *y * decay + s.lr * scale * g;
         }
     }
 }
 
-crate::simd::avx2_dispatch!(
-    fn svdpp_user(
-        m: &shopml_core::Csr,
-        u: usize,
-        pu: &mut Factors,
-        qi: &mut Factors,
-        yj: &mut Factors,
-        bu: &mut [f32],
-        bi: &mut [f32],
-        z: &mut [f32],
-        grad: &mut [f32],
-        mu: f32,
-        lr: f32,
-        reg: f32,
-    ) => svdpp_user_body
-);
+crate::simd::avx2_dispatch!(fn svdpp_user(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Implicit, s: Step) => svdpp_user_body);
 
 impl RatingModel for BiasedMfModel {
     fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {
