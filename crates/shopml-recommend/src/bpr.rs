@@ -238,32 +238,27 @@ struct Stratum<'a> {
     item_offset: usize,
 }
 
-impl Bpr {
-    #[allow(clippy::too_many_arguments)]
-    fn run_stratum(&self, st: Stratum<'_>, rng: &mut Mix, k: usize, data: &Interactions, user_of_pos: &[u32], item_of_pos: &[u32]) {
-        let sampling = (self.negative_sampling, self.pair_sampling);
-        run_stratum(self.learning_rate, self.regularization, sampling, st, rng, k, data, user_of_pos, item_of_pos);
-    }
+/// What every stratum of an epoch shares.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    lr: f32,
+    reg: f32,
+    negatives: NegativeSampling,
+    pairs: PairSampling,
+    k: usize,
+    /// The training matrix (for the negative check).
+    csr: &'a Csr,
+    user_of_pos: &'a [u32],
+    item_of_pos: &'a [u32],
 }
 
-crate::simd::avx2_dispatch!(
-    fn run_stratum(
-        lr: f32,
-        reg: f32,
-        sampling: (NegativeSampling, PairSampling),
-        st: Stratum<'_>,
-        rng: &mut Mix,
-        k: usize,
-        data: &Interactions,
-        user_of_pos: &[u32],
-        item_of_pos: &[u32],
-    ) => run_stratum_body
-);
+crate::simd::avx2_dispatch!(fn run_stratum(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) => run_stratum_body);
 
 /// Prefetches what the sample `(ul, il)` will touch: the start of its user's
 /// positives and the user's and item's factor rows.
 #[inline(always)]
-fn warm((ul, il): (u32, u32), user_of_pos: &[u32], user_offset: usize, csr: &Csr, users: &[f32], items: &[f32], k: usize) {
+fn warm(sh: Shared<'_>, (ul, il): (u32, u32), user_offset: usize, users: &[f32], items: &[f32]) {
+    let Shared { csr, user_of_pos, k, .. } = sh;
     let user = user_of_pos[user_offset + ul as usize] as usize;
     // The negative check binary-searches the user's positives: its first
     // probes are the middle and the quarter points of the row.
@@ -282,23 +277,12 @@ fn warm((ul, il): (u32, u32), user_of_pos: &[u32], user_offset: usize, csr: &Csr
 
 /// SGD over one stratum's (user, positive) pairs (Rendle et al. 2009, Alg. 1).
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn run_stratum_body(
-    lr: f32,
-    reg: f32,
-    sampling: (NegativeSampling, PairSampling),
-    st: Stratum<'_>,
-    rng: &mut Mix,
-    k: usize,
-    data: &Interactions,
-    user_of_pos: &[u32],
-    item_of_pos: &[u32],
-) {
+fn run_stratum_body(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) {
+    let Shared { lr, reg, negatives, pairs, k, csr, user_of_pos, item_of_pos } = sh;
     let n_block_items = st.bias.len();
     if n_block_items < 2 {
         return;
     }
-    let (negatives, pairs) = sampling;
     let n_pairs = st.pairs.len();
     let tries = match pairs {
         PairSampling::Shuffled => {
@@ -313,7 +297,6 @@ fn run_stratum_body(
     // and the positive item's factor rows — are prefetched while this one is
     // processed. Profiles showed ~85 % of the time waiting on those loads.
     const AHEAD: usize = 8;
-    let csr = data.user_items();
     let mut queue = [0usize; AHEAD];
     if pairs == PairSampling::WithReplacement {
         for q in queue.iter_mut() {
@@ -324,7 +307,7 @@ fn run_stratum_body(
         let p = match pairs {
             PairSampling::Shuffled => {
                 if draw + AHEAD < n_pairs {
-                    warm(st.pairs[draw + AHEAD], user_of_pos, st.user_offset, csr, st.users, st.items, k);
+                    warm(sh, st.pairs[draw + AHEAD], st.user_offset, st.users, st.items);
                 }
                 draw
             }
@@ -332,7 +315,7 @@ fn run_stratum_body(
                 let p = queue[draw % AHEAD];
                 let next = rng.below(n_pairs);
                 queue[draw % AHEAD] = next;
-                warm(st.pairs[next], user_of_pos, st.user_offset, csr, st.users, st.items, k);
+                warm(sh, st.pairs[next], st.user_offset, st.users, st.items);
                 p
             }
         };
@@ -487,12 +470,21 @@ impl Fit<Interactions> for Bpr {
                     }
                 }
                 let jobs: Vec<_> = user_chunks.into_iter().zip(item_chunks).zip(pair_lists).enumerate().collect();
-                let (uop, iop) = (&user_of_pos, &item_of_pos);
+                let sh = Shared {
+                    lr: self.learning_rate,
+                    reg: self.regularization,
+                    negatives: self.negative_sampling,
+                    pairs: self.pair_sampling,
+                    k,
+                    csr: data.user_items(),
+                    user_of_pos: &user_of_pos,
+                    item_of_pos: &item_of_pos,
+                };
                 jobs.into_par_iter().for_each(|(t, ((uc, (ic, bc)), (_, pairs)))| {
                     let bi = (t + sub) % s;
                     let mut r = Mix::new(&[self.seed, epoch as u64, sub as u64, t as u64, 4]);
                     let st = Stratum { users: uc, items: ic, bias: bc, pairs, user_offset: ub[t], item_offset: ib[bi] };
-                    self.run_stratum(st, &mut r, k, data, uop, iop);
+                    run_stratum(sh, st, &mut r);
                 });
             }
             if let Some((every, hook)) = &self.validation

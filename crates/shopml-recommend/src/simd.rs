@@ -58,12 +58,10 @@ macro_rules! avx2_dispatch {
     ($(#[$meta:meta])* $vis:vis fn $name:ident $(<$($lt:lifetime),*>)? ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)?
         => fma: $fast:path, base: $body:path) => {
         $(#[$meta])*
-        #[allow(clippy::too_many_arguments)]
         $vis fn $name $(<$($lt),*>)? ($($arg: $ty),*) $(-> $ret)? {
             #[cfg(target_arch = "x86_64")]
             {
                 #[target_feature(enable = "avx2,fma")]
-                #[allow(clippy::too_many_arguments)]
                 fn with_avx2 $(<$($lt),*>)? ($($arg: $ty),*) $(-> $ret)? {
                     $fast($($arg),*)
                 }
