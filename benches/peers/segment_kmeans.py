@@ -101,6 +101,17 @@ def blobs(n, d, k):
     return X, init, xb, ib
 
 
+def sklearn_lloyd(X, init, k, iters):
+    """Best of 3 timings of scikit-learn's Lloyd from `init` for exactly `iters` iterations; (seconds, model)."""
+    best = 1e9
+    for _ in range(3):
+        km = KMeans(k, init=init, n_init=1, max_iter=iters, tol=0.0, algorithm="lloyd")
+        t = time.perf_counter()
+        km.fit(X)
+        best = min(best, time.perf_counter() - t)
+    return best, km
+
+
 def speed(rounds=5):
     """Lloyd f64 and f32 only, sklearn and shopml alternating in each round (best of 3 within a
     round), so slow drifts of a shared VM hit both sides alike; prints every round and the median."""
@@ -111,12 +122,7 @@ def speed(rounds=5):
         Xd, ini = X.astype(dt.replace("f", "float")), init.astype(dt.replace("f", "float"))
         ratios = []
         for r in range(rounds):
-            best = 1e9
-            for _ in range(3):
-                km = KMeans(k, init=ini, n_init=1, max_iter=iters, tol=0.0, algorithm="lloyd")
-                t = time.perf_counter()
-                km.fit(Xd)
-                best = min(best, time.perf_counter() - t)
+            best, km = sklearn_lloyd(Xd, ini, k, iters)
             secs, it, inertia, gf = run("lloyd", xb, ib, n, d, k, iters, dt, "lloyd", 3)
             ratios.append(float(secs) / best)
             print(f"{dt} round {r}: shopml {float(secs):.3f} s ({it} iterations, {gf} GFLOP/s), sklearn {best:.3f} s "
@@ -196,12 +202,7 @@ def compare():
     print("|---|---|---|---|---|---|---|---|")
     for dt in ("f64", "f32"):
         Xd, ini = X.astype(dt.replace("f", "float")), init.astype(dt.replace("f", "float"))
-        best = 1e9
-        for _ in range(3):
-            km = KMeans(k, init=ini, n_init=1, max_iter=iters, tol=0.0, algorithm="lloyd")
-            t = time.perf_counter()
-            km.fit(Xd)
-            best = min(best, time.perf_counter() - t)
+        best, km = sklearn_lloyd(Xd, ini, k, iters)
         for algo in ("lloyd", "hamerly"):
             secs, it, inertia, gf = run("lloyd", xb, ib, n, d, k, iters, dt, algo, 3)
             print(f"| {algo} {dt}, 1M×16, k=16 | {float(secs):.3f} | {best:.3f} | {float(secs) / best:.3f} | {it} / {km.n_iter_} | "

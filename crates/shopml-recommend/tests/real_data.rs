@@ -23,6 +23,19 @@ fn ratings() -> Vec<(String, String, f32)> {
         .collect()
 }
 
+/// ml-latest-small ratings ≥ 4 as positives, per-user 20 % holdout (seed 42):
+/// the split of `benches/peers/recommend_quality.py ml`.
+fn movielens_positives_split() -> (Interactions, Interactions) {
+    let mut b = InteractionsBuilder::new();
+    for (u, i, r) in ratings() {
+        if r >= 4.0 {
+            b.push(&u, &i, 1.0).unwrap();
+        }
+    }
+    let data = b.build(Duplicates::Max).unwrap().matrix;
+    split_per_user(&data, 0.2, 42).unwrap()
+}
+
 fn fixture(model: &str) -> f64 {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/surprise_ml_5fold.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -32,14 +45,7 @@ fn fixture(model: &str) -> f64 {
 #[test]
 #[ignore = "needs SHOPML_DATA"]
 fn movielens_implicit_models_beat_popularity() {
-    let mut b = InteractionsBuilder::new();
-    for (u, i, r) in ratings() {
-        if r >= 4.0 {
-            b.push(&u, &i, 1.0).unwrap();
-        }
-    }
-    let data = b.build(Duplicates::Max).unwrap().matrix;
-    let (train, test) = split_per_user(&data, 0.2, 42).unwrap();
+    let (train, test) = movielens_positives_split();
     let pop = evaluate(&Popularity::params().fit(&train).unwrap(), &train, &test, 10).unwrap();
     let als = evaluate(
         &ImplicitAls::params().n_factors(32).iterations(10).alpha(9.0).regularization(0.05).fit(&train).unwrap(),
@@ -131,14 +137,7 @@ fn movielens_bpr_matches_implicit_over_seeds() {
         xs.iter().sum::<f64>() / xs.len() as f64
     };
     let seeds = v["seeds"].as_u64().unwrap();
-    let mut b = InteractionsBuilder::new();
-    for (u, i, r) in ratings() {
-        if r >= 4.0 {
-            b.push(&u, &i, 1.0).unwrap();
-        }
-    }
-    let data = b.build(Duplicates::Max).unwrap().matrix;
-    let (train, test) = split_per_user(&data, 0.2, 42).unwrap();
+    let (train, test) = movielens_positives_split();
     let (mut p, mut n) = (0.0, 0.0);
     for seed in 0..seeds {
         let m = Bpr::params()
