@@ -4,7 +4,7 @@
 //! this one (`Error::Core(shopml_core::Error)`), so that a caller can match on
 //! the common cases (bad parameter, non-finite input, unknown id, …) in one
 //! place whatever model raised them. [`AsCoreError`] gives generic code (such
-//! as the [conformance kit](crate::conformance)) access to that wrapped value.
+//! as the conformance kit, `conformance` under the `testing` feature) access to that wrapped value.
 
 use std::path::PathBuf;
 

@@ -23,12 +23,16 @@
 //!
 //! ## Feature flags
 //!
+//! - `testing`: the conformance kit (`conformance`) and the test-data
+//!   locator (`testdata`), for the workspace's own tests; not part of the
+//!   library a service links.
 //! - `lapack`: route [`linalg`] through `ndarray-linalg`. It needs exactly one
 //!   backend: `openblas-system`, `openblas-static`, `netlib-system`,
 //!   `netlib-static`, `intel-mkl-system` or `intel-mkl-static` (each implies
 //!   `lapack`).
 #![cfg_attr(not(test), warn(missing_docs))]
 
+#[cfg(feature = "testing")]
 pub mod conformance;
 pub mod error;
 pub mod ids;
@@ -37,6 +41,7 @@ pub mod metrics;
 pub mod select;
 pub mod series;
 pub mod sparse;
+#[cfg(feature = "testing")]
 pub mod testdata;
 pub mod time;
 pub mod traits;
