@@ -13,9 +13,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use shopml_core::metrics::forecast::{mase, smape};
 use shopml_core::{Fit, Forecast, TimeSeries};
-use shopml_forecast::baseline::Baseline;
+use shopml_forecast::baseline::BaselineParams;
 use shopml_forecast::ets::AutoEts;
-use shopml_forecast::seasonal::Naive2;
+use shopml_forecast::seasonal::Naive2Params;
 use shopml_forecast::theta::Theta;
 
 struct Series {
@@ -48,7 +48,7 @@ type Runner = fn(&Series) -> (Vec<f64>, bool);
 
 fn fallback(s: &Series) -> Vec<f64> {
     let ts = TimeSeries::new(s.train.clone(), 1).expect("series");
-    Baseline::naive().fit(&ts).expect("naive").forecast(s.h, &[]).expect("forecast").point
+    BaselineParams::naive().fit(&ts).expect("naive").forecast(s.h, &[]).expect("forecast").point
 }
 
 fn run_ets(s: &Series) -> (Vec<f64>, bool) {
@@ -69,7 +69,7 @@ fn run_theta(s: &Series) -> (Vec<f64>, bool) {
 
 fn run_naive2(s: &Series) -> (Vec<f64>, bool) {
     let ts = TimeSeries::new(s.train.clone(), s.m).expect("series");
-    (Naive2.fit(&ts).expect("naive2").forecast(s.h, &[]).expect("forecast").point, false)
+    (Naive2Params.fit(&ts).expect("naive2").forecast(s.h, &[]).expect("forecast").point, false)
 }
 
 fn main() {

@@ -17,9 +17,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use shopml_core::{Forecast, TimeSeries};
 use shopml_forecast::backtest::{Backtest, overall};
-use shopml_forecast::baseline::Baseline;
+use shopml_forecast::baseline::BaselineParams;
 use shopml_forecast::ets::AutoEts;
-use shopml_forecast::intermittent::Intermittent;
+use shopml_forecast::intermittent::IntermittentParams;
 use shopml_forecast::inventory::{self, AbcXyz};
 use shopml_forecast::model::ModelSpec;
 use shopml_forecast::theta::Theta;
@@ -109,13 +109,13 @@ fn main() {
 
     let bt = Backtest { horizon: 4, step: 2, n_windows: 6 };
     let models = [
-        ("AutoETS", ModelSpec::AutoEts(AutoEts::params())),
-        ("Theta", ModelSpec::Theta(Theta::params())),
-        ("Naive", ModelSpec::Baseline(Baseline::naive())),
-        ("MovingAverage(4)", ModelSpec::Baseline(Baseline::moving_average(4))),
-        ("SBA", ModelSpec::Intermittent(Intermittent::sba(0.1))),
-        ("TSB", ModelSpec::Intermittent(Intermittent::tsb(0.1, 0.1))),
-        ("ADIDA", ModelSpec::Intermittent(Intermittent::adida())),
+        ("AutoETS", ModelSpec::AutoEtsParams(AutoEts::params())),
+        ("Theta", ModelSpec::ThetaParams(Theta::params())),
+        ("Naive", ModelSpec::BaselineParams(BaselineParams::naive())),
+        ("MovingAverage(4)", ModelSpec::BaselineParams(BaselineParams::moving_average(4))),
+        ("SBA", ModelSpec::IntermittentParams(IntermittentParams::sba(0.1))),
+        ("TSB", ModelSpec::IntermittentParams(IntermittentParams::tsb(0.1, 0.1))),
+        ("ADIDA", ModelSpec::IntermittentParams(IntermittentParams::adida())),
     ];
     println!("\n| model | MAE | RMSE | sMAPE | MASE | bias | seconds |\n|---|---|---|---|---|---|---|");
     for (name, spec) in &models {
@@ -140,7 +140,7 @@ fn main() {
     let (lead, lead_sd, csl) = (2.0, 0.5, 0.95);
     let rop_at = |y: &[f64]| -> f64 {
         let ts = TimeSeries::new(y.to_vec(), 1).expect("series");
-        let spec = ModelSpec::AutoEts(AutoEts::params());
+        let spec = ModelSpec::AutoEtsParams(AutoEts::params());
         let model = spec.fit(&ts).expect("fit");
         let f = model.forecast(2, &[]).expect("forecast").point;
         let mean = (f.iter().sum::<f64>() / 2.0).max(0.0);

@@ -34,32 +34,32 @@ pub enum BaselineMethod {
 ///
 /// ```
 /// use shopml_core::{Fit, Forecast, TimeSeries};
-/// use shopml_forecast::baseline::Baseline;
+/// use shopml_forecast::baseline::BaselineParams;
 /// let y = TimeSeries::new(vec![1.0, 2.0, 4.0], 1).unwrap();
-/// let f = Baseline::drift().fit(&y).unwrap().forecast(2, &[]).unwrap();
+/// let f = BaselineParams::drift().fit(&y).unwrap().forecast(2, &[]).unwrap();
 /// assert_eq!(f.point, vec![5.5, 7.0]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Baseline {
+pub struct BaselineParams {
     method: BaselineMethod,
 }
 
-impl Baseline {
+impl BaselineParams {
     /// The naive (random walk) forecast.
     pub fn naive() -> Self {
-        Baseline { method: BaselineMethod::Naive }
+        BaselineParams { method: BaselineMethod::Naive }
     }
     /// The seasonal naive forecast (uses the series' season length).
     pub fn seasonal_naive() -> Self {
-        Baseline { method: BaselineMethod::SeasonalNaive }
+        BaselineParams { method: BaselineMethod::SeasonalNaive }
     }
     /// The random walk with drift.
     pub fn drift() -> Self {
-        Baseline { method: BaselineMethod::Drift }
+        BaselineParams { method: BaselineMethod::Drift }
     }
     /// The moving average of the last `window` observations.
     pub fn moving_average(window: usize) -> Self {
-        Baseline { method: BaselineMethod::MovingAverage { window } }
+        BaselineParams { method: BaselineMethod::MovingAverage { window } }
     }
     /// The method.
     pub fn method(&self) -> BaselineMethod {
@@ -67,7 +67,7 @@ impl Baseline {
     }
 }
 
-impl Params for Baseline {
+impl Params for BaselineParams {
     fn check(&self) -> shopml_core::Result<()> {
         if let BaselineMethod::MovingAverage { window } = self.method {
             shopml_core::validate::param::at_least("window", window, 1)?;
@@ -78,7 +78,7 @@ impl Params for Baseline {
 
 /// A fitted benchmark forecast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BaselineModel {
+pub struct Baseline {
     /// The method.
     pub method: BaselineMethod,
     /// The trailing observations the forecast repeats (last value, last
@@ -101,10 +101,10 @@ fn rms(v: impl Iterator<Item = f64>) -> f64 {
     if c == 0 { 0.0 } else { (s / c as f64).sqrt() }
 }
 
-impl Fit<TimeSeries> for Baseline {
-    type Model = BaselineModel;
+impl Fit<TimeSeries> for BaselineParams {
+    type Model = Baseline;
     type Error = ForecastError;
-    fn fit(&self, series: &TimeSeries) -> Result<BaselineModel> {
+    fn fit(&self, series: &TimeSeries) -> Result<Baseline> {
         self.check()?;
         check_series("baseline", series, false)?;
         let y = series.values();
@@ -136,11 +136,11 @@ impl Fit<TimeSeries> for Baseline {
                 (w.to_vec(), 0.0, sd)
             }
         };
-        Ok(BaselineModel { method: self.method, tail, slope, sigma, n_obs: n })
+        Ok(Baseline { method: self.method, tail, slope, sigma, n_obs: n })
     }
 }
 
-impl BaselineModel {
+impl Baseline {
     /// Point forecasts.
     pub fn point(&self, horizon: usize) -> Vec<f64> {
         match self.method {
@@ -170,7 +170,7 @@ impl BaselineModel {
     }
 }
 
-impl Forecast for BaselineModel {
+impl Forecast for Baseline {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
         if horizon == 0 {

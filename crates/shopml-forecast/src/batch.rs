@@ -5,7 +5,7 @@
 //! and trailing NaN dropped), then fitted with the requested model. When that
 //! fails — too short, non-positive data for a multiplicative model, a
 //! diverging fit, non-finite forecasts — the series falls back along
-//! `model → Theta → seasonal naive → naive → zero`, and the outcome records
+//! `model → ThetaParams → seasonal naive → naive → zero`, and the outcome records
 //! which model produced the forecast and why. Series with no demand at all
 //! forecast zero. Forecasts are always finite. Work is spread over series
 //! with rayon; results do not depend on the thread count.
@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Forecast, ForecastResult, Interval, TimeSeries, check_levels};
 
-use crate::baseline::Baseline;
+use crate::baseline::BaselineParams;
 use crate::conformal::conformal_forecast;
 use crate::error::Result;
 use crate::model::ModelSpec;
@@ -193,9 +193,9 @@ impl BatchForecaster {
         }
         let chain = [
             self.model.clone(),
-            ModelSpec::Theta(Theta::params()),
-            ModelSpec::Baseline(Baseline::seasonal_naive()),
-            ModelSpec::Baseline(Baseline::naive()),
+            ModelSpec::ThetaParams(Theta::params()),
+            ModelSpec::BaselineParams(BaselineParams::seasonal_naive()),
+            ModelSpec::BaselineParams(BaselineParams::naive()),
         ];
         let mut reasons = Vec::new();
         for (k, spec) in chain.iter().enumerate() {

@@ -29,9 +29,9 @@ use crate::model::ModelSpec;
 ///
 /// ```
 /// use shopml_core::TimeSeries;
-/// use shopml_forecast::{baseline::Baseline, conformal::conformal_forecast, model::ModelSpec};
+/// use shopml_forecast::{baseline::BaselineParams, conformal::conformal_forecast, model::ModelSpec};
 /// let y = TimeSeries::new((0..40).map(|t| (t % 5) as f64 + 10.0).collect(), 1).unwrap();
-/// let f = conformal_forecast(&ModelSpec::Baseline(Baseline::naive()), &y, 3, &[90.0], 10).unwrap();
+/// let f = conformal_forecast(&ModelSpec::BaselineParams(BaselineParams::naive()), &y, 3, &[90.0], 10).unwrap();
 /// assert!(f.intervals[0].lower[0] <= f.point[0] && f.point[0] <= f.intervals[0].upper[0]);
 /// ```
 pub fn conformal_forecast(

@@ -281,7 +281,7 @@ pub(crate) fn point_forecast(spec: &EtsSpec, c: &EtsCoefficients, st: &EtsState,
 }
 
 /// `−2 log L` (concentrated Gaussian likelihood, up to the constant `n ln 2π + n`
-/// which [`EtsModel::log_likelihood`] adds back).
+/// which [`Ets::log_likelihood`] adds back).
 fn neg2_loglik(n: usize, sse: f64, sum_log: f64, spec: &EtsSpec) -> f64 {
     let n = n as f64;
     let mut v = n * (sse / n).ln();
@@ -381,7 +381,7 @@ pub(crate) fn admissible(spec: &EtsSpec, c: &EtsCoefficients, m: usize) -> bool 
 /// assert_eq!(f.point.len(), 12);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ets {
+pub struct EtsParams {
     spec: EtsSpec,
     alpha: Option<f64>,
     beta: Option<f64>,
@@ -394,14 +394,14 @@ pub struct Ets {
     relative_simplex: bool,
 }
 
-impl Ets {
+impl EtsParams {
     /// An ETS model with the given components; every parameter estimated.
     pub fn params(error: Component, trend: Component, damped: bool, season: Component) -> Self {
-        Ets::from_spec(EtsSpec::new(error, trend, damped, season))
+        EtsParams::from_spec(EtsSpec::new(error, trend, damped, season))
     }
     /// An ETS model from a spec.
     pub fn from_spec(spec: EtsSpec) -> Self {
-        Ets {
+        EtsParams {
             spec,
             alpha: None,
             beta: None,
@@ -446,7 +446,7 @@ impl Ets {
         self
     }
     /// Upper bound of the estimated β (default 0.9999; β ≤ α is enforced
-    /// in any case). [`AutoEts`] sets it to the starting α, as statsforecast does.
+    /// in any case). [`AutoEtsParams`] sets it to the starting α, as statsforecast does.
     pub fn beta_max(mut self, v: f64) -> Self {
         self.beta_max = Some(v);
         self
@@ -473,7 +473,7 @@ impl Ets {
     }
 }
 
-impl Params for Ets {
+impl Params for EtsParams {
     fn check(&self) -> shopml_core::Result<()> {
         use shopml_core::validate::param;
         self.spec.check()?;
@@ -507,7 +507,7 @@ impl Params for Ets {
 
 /// A fitted ETS model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EtsModel {
+pub struct Ets {
     /// Model structure.
     pub spec: EtsSpec,
     /// Season length (1 when non-seasonal).
@@ -725,10 +725,10 @@ pub(crate) fn heuristic_state(y: &[f64], m: usize, spec: &EtsSpec) -> Option<Ets
 const LOWER: [f64; 4] = [1e-4, 1e-4, 1e-4, 0.8];
 const UPPER: [f64; 4] = [0.9999, 0.9999, 0.9999, 0.98];
 
-impl Fit<TimeSeries> for Ets {
-    type Model = EtsModel;
+impl Fit<TimeSeries> for EtsParams {
+    type Model = Ets;
     type Error = ForecastError;
-    fn fit(&self, series: &TimeSeries) -> Result<EtsModel> {
+    fn fit(&self, series: &TimeSeries) -> Result<Ets> {
         self.check()?;
         let spec = self.spec;
         check_series(&spec.name(), series, spec.is_multiplicative())?;
@@ -910,11 +910,11 @@ impl Fit<TimeSeries> for Ets {
         let best = if k > 0 { nelder_mead(&mut objective, &x0, &step, &lo, &hi, 1e-4, self.max_iter).x } else { Vec::new() };
         let mut start = init.clone();
         let coefs = unpack(&best, &mut start);
-        EtsModel::from_run(y, spec, m, coefs, start, k + 1)
+        Ets::from_run(y, spec, m, coefs, start, k + 1)
     }
 }
 
-impl EtsModel {
+impl Ets {
     /// Filters `y` with fixed weights and initial state and builds the model.
     pub(crate) fn from_run(
         y: &[f64],
@@ -939,21 +939,7 @@ impl EtsModel {
         let dof = (n as isize - n_params as isize).max(1) as f64;
         let sigma2 = sse / dof;
         let residuals = y.iter().zip(&fitted).map(|(a, f)| a - f).collect();
-        Ok(EtsModel {
-            spec,
-            season_length: m,
-            coefficients,
-            initial,
-            last,
-            sigma2,
-            log_likelihood,
-            aic,
-            aicc,
-            bic,
-            n_params,
-            fitted,
-            residuals,
-        })
+        Ok(Ets { spec, season_length: m, coefficients, initial, last, sigma2, log_likelihood, aic, aicc, bic, n_params, fitted, residuals })
     }
 
     /// Point forecasts only.
@@ -1065,7 +1051,7 @@ pub(crate) fn residual_intervals(point: &[f64], residuals: &[f64], levels: &[f64
         .collect()
 }
 
-impl Forecast for EtsModel {
+impl Forecast for Ets {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
         let point = self.point(horizon);
@@ -1108,7 +1094,7 @@ pub enum Criterion {
 /// between candidates; see [`statsforecast_search`](AutoEts::statsforecast_search)),
 /// which on M3 forecasts better than the closer likelihood maximum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AutoEts {
+pub struct AutoEtsParams {
     criterion: Criterion,
     damped: Option<bool>,
     allow_multiplicative_trend: bool,
@@ -1118,9 +1104,9 @@ pub struct AutoEts {
     sf_search: bool,
 }
 
-impl Default for AutoEts {
+impl Default for AutoEtsParams {
     fn default() -> Self {
-        AutoEts {
+        AutoEtsParams {
             criterion: Criterion::Aicc,
             damped: None,
             allow_multiplicative_trend: false,
@@ -1132,7 +1118,7 @@ impl Default for AutoEts {
     }
 }
 
-impl AutoEts {
+impl AutoEtsParams {
     /// Default search (AICc, damped and undamped, no multiplicative trend).
     pub fn params() -> Self {
         Self::default()
@@ -1169,7 +1155,7 @@ impl AutoEts {
     }
     /// Search as statsforecast 1.7.8's `ets_f` does (default true): the
     /// starting simplex of every candidate is relative
-    /// ([`Ets::relative_simplex`]), and the weights are bounded by
+    /// ([`EtsParams::relative_simplex`]), and the weights are bounded by
     /// β ≤ the smallest starting α among the trended candidates
     /// fitted so far (in [`candidates`](AutoEts::candidates) order), and
     /// γ ≤ 1 − starting α. The starting α is `1e-4 + 0.2 (0.9999 − 1e-4) / m`
@@ -1227,7 +1213,7 @@ impl AutoEts {
     }
 }
 
-impl Params for AutoEts {
+impl Params for AutoEtsParams {
     fn check(&self) -> shopml_core::Result<()> {
         shopml_core::validate::param::at_least("max_iter", self.max_iter, 1)
     }
@@ -1235,17 +1221,17 @@ impl Params for AutoEts {
 
 /// The model AutoETS selected, with the criterion value of every candidate tried.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AutoEtsModel {
+pub struct AutoEts {
     /// The selected model.
-    pub model: EtsModel,
+    pub model: Ets,
     /// `(candidate, criterion value)`; `+∞` for candidates that could not be fitted.
     pub candidates: Vec<(EtsSpec, f64)>,
 }
 
-impl Fit<TimeSeries> for AutoEts {
-    type Model = AutoEtsModel;
+impl Fit<TimeSeries> for AutoEtsParams {
+    type Model = AutoEts;
     type Error = ForecastError;
-    fn fit(&self, series: &TimeSeries) -> Result<AutoEtsModel> {
+    fn fit(&self, series: &TimeSeries) -> Result<AutoEts> {
         self.check()?;
         check_series("AutoETS", series, false)?;
         let y = series.values();
@@ -1253,17 +1239,17 @@ impl Fit<TimeSeries> for AutoEts {
         if y.iter().all(|&v| v == y[0]) {
             let spec = EtsSpec::new(Component::Additive, Component::None, false, Component::None);
             let single = TimeSeries::new(y.to_vec(), 1)?;
-            let model = Ets::from_spec(spec).alpha(0.9999).initial_state(y[0], 0.0, Vec::new()).fit(&single)?;
-            return Ok(AutoEtsModel { candidates: vec![(spec, model.aicc)], model });
+            let model = EtsParams::from_spec(spec).alpha(0.9999).initial_state(y[0], 0.0, Vec::new()).fit(&single)?;
+            return Ok(AutoEts { candidates: vec![(spec, model.aicc)], model });
         }
         let positive = y.iter().all(|&v| v > 0.0);
-        let mut best: Option<EtsModel> = None;
+        let mut best: Option<Ets> = None;
         let mut best_ic = f64::INFINITY;
         let mut tried = Vec::new();
         // statsforecast's β bound, carried from candidate to candidate.
         let mut beta_cap = UPPER[1];
         for spec in self.candidates(y.len(), m, positive) {
-            let mut ets = Ets::from_spec(spec).max_iter(self.max_iter);
+            let mut ets = EtsParams::from_spec(spec).max_iter(self.max_iter);
             if self.sf_search {
                 ets = ets.relative_simplex(true);
                 let m_eff = if spec.season == Component::None { 1 } else { m };
@@ -1295,7 +1281,7 @@ impl Fit<TimeSeries> for AutoEts {
             tried.push((spec, ic));
         }
         match best {
-            Some(model) => Ok(AutoEtsModel { model, candidates: tried }),
+            Some(model) => Ok(AutoEts { model, candidates: tried }),
             None => Err(ForecastError::NoModel {
                 reason: format!("none of {} ETS candidates could be fitted to {} observations", tried.len(), y.len()),
             }),
@@ -1303,8 +1289,22 @@ impl Fit<TimeSeries> for AutoEts {
     }
 }
 
-impl Forecast for AutoEtsModel {
+impl Forecast for AutoEts {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         self.model.forecast(horizon, levels)
+    }
+}
+
+impl Ets {
+    /// The parameters that fit this model, at their defaults; see [`EtsParams`].
+    pub fn params(error: Component, trend: Component, damped: bool, season: Component) -> EtsParams {
+        EtsParams::params(error, trend, damped, season)
+    }
+}
+
+impl AutoEts {
+    /// The parameters that fit this model, at their defaults; see [`AutoEtsParams`].
+    pub fn params() -> AutoEtsParams {
+        AutoEtsParams::params()
     }
 }

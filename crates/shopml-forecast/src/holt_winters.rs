@@ -15,26 +15,26 @@
 //!
 //! (⊕/⊖/⊘ additive or multiplicative by component). This is exactly the
 //! ETS recursion with additive error and β = α β\*, so the fitted model is
-//! an [`EtsModel`]; unfixed weights and initial states
+//! an [`Ets`]; unfixed weights and initial states
 //! are estimated by least squares (the additive-error likelihood).
 
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
-use crate::ets::{Component, Ets, EtsModel};
+use crate::ets::{Component, Ets, EtsParams};
 
 /// Hyper-parameters of a Holt–Winters family method.
 ///
 /// ```
 /// use shopml_core::{Fit, Forecast, TimeSeries};
-/// use shopml_forecast::holt_winters::HoltWinters;
+/// use shopml_forecast::holt_winters::HoltWintersParams;
 /// let y = TimeSeries::new(vec![10.0, 12.0, 13.0, 12.0, 15.0, 16.0, 18.0, 17.0, 19.0, 21.0, 22.0, 24.0], 1).unwrap();
-/// let model = HoltWinters::holt().alpha(0.5).smoothing_trend(0.2).fit(&y).unwrap();
+/// let model = HoltWintersParams::holt().alpha(0.5).smoothing_trend(0.2).fit(&y).unwrap();
 /// assert!(model.forecast(3, &[]).unwrap().point[2] > 24.0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HoltWinters {
+pub struct HoltWintersParams {
     trend: Component,
     damped: bool,
     season: Component,
@@ -45,10 +45,10 @@ pub struct HoltWinters {
     initial: Option<(f64, f64, Vec<f64>)>,
 }
 
-impl HoltWinters {
+impl HoltWintersParams {
     /// A method with the given trend, damping and season.
     pub fn params(trend: Component, damped: bool, season: Component) -> Self {
-        HoltWinters { trend, damped, season, alpha: None, smoothing_trend: None, gamma: None, phi: None, initial: None }
+        HoltWintersParams { trend, damped, season, alpha: None, smoothing_trend: None, gamma: None, phi: None, initial: None }
     }
     /// Simple exponential smoothing (Brown 1959).
     pub fn ses() -> Self {
@@ -97,7 +97,7 @@ impl HoltWinters {
         self
     }
 
-    fn to_ets(&self) -> shopml_core::Result<Ets> {
+    fn to_ets(&self) -> shopml_core::Result<EtsParams> {
         let mut e = Ets::params(Component::Additive, self.trend, self.damped, self.season);
         if let Some(a) = self.alpha {
             e = e.alpha(a);
@@ -119,7 +119,7 @@ impl HoltWinters {
     }
 }
 
-impl Params for HoltWinters {
+impl Params for HoltWintersParams {
     fn check(&self) -> shopml_core::Result<()> {
         use shopml_core::validate::param;
         if let Some(v) = self.smoothing_trend {
@@ -131,29 +131,36 @@ impl Params for HoltWinters {
 
 /// A fitted Holt–Winters family model (an additive-error ETS model).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HoltWintersModel {
+pub struct HoltWinters {
     /// The equivalent state-space model.
-    pub ets: EtsModel,
+    pub ets: Ets,
 }
 
-impl HoltWintersModel {
+impl HoltWinters {
     /// One-step in-sample forecasts.
     pub fn fitted(&self) -> &[f64] {
         &self.ets.fitted
     }
 }
 
-impl Fit<TimeSeries> for HoltWinters {
-    type Model = HoltWintersModel;
+impl Fit<TimeSeries> for HoltWintersParams {
+    type Model = HoltWinters;
     type Error = ForecastError;
-    fn fit(&self, series: &TimeSeries) -> Result<HoltWintersModel> {
+    fn fit(&self, series: &TimeSeries) -> Result<HoltWinters> {
         self.check()?;
-        Ok(HoltWintersModel { ets: self.to_ets()?.fit(series)? })
+        Ok(HoltWinters { ets: self.to_ets()?.fit(series)? })
     }
 }
 
-impl Forecast for HoltWintersModel {
+impl Forecast for HoltWinters {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         self.ets.forecast(horizon, levels)
+    }
+}
+
+impl HoltWinters {
+    /// The parameters that fit this model, at their defaults; see [`HoltWintersParams`].
+    pub fn params(trend: Component, damped: bool, season: Component) -> HoltWintersParams {
+        HoltWintersParams::params(trend, damped, season)
     }
 }

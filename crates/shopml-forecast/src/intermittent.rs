@@ -51,32 +51,32 @@ pub enum IntermittentMethod {
 ///
 /// ```
 /// use shopml_core::{Fit, Forecast, TimeSeries};
-/// use shopml_forecast::intermittent::Intermittent;
+/// use shopml_forecast::intermittent::IntermittentParams;
 /// let y = TimeSeries::new(vec![0.0, 3.0, 0.0, 0.0, 6.0, 0.0, 3.0, 0.0], 1).unwrap();
-/// let f = Intermittent::croston(0.1).fit(&y).unwrap().forecast(2, &[]).unwrap();
+/// let f = IntermittentParams::croston(0.1).fit(&y).unwrap().forecast(2, &[]).unwrap();
 /// assert!(f.point[0] > 0.0 && f.point[0] < 6.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Intermittent {
+pub struct IntermittentParams {
     method: IntermittentMethod,
 }
 
-impl Intermittent {
+impl IntermittentParams {
     /// Croston's classic method (statsforecast's default α = 0.1).
     pub fn croston(alpha: f64) -> Self {
-        Intermittent { method: IntermittentMethod::Croston { alpha } }
+        IntermittentParams { method: IntermittentMethod::Croston { alpha } }
     }
     /// The Syntetos–Boylan approximation.
     pub fn sba(alpha: f64) -> Self {
-        Intermittent { method: IntermittentMethod::Sba { alpha } }
+        IntermittentParams { method: IntermittentMethod::Sba { alpha } }
     }
     /// TSB with the given weights.
     pub fn tsb(alpha_d: f64, alpha_p: f64) -> Self {
-        Intermittent { method: IntermittentMethod::Tsb { alpha_d, alpha_p } }
+        IntermittentParams { method: IntermittentMethod::Tsb { alpha_d, alpha_p } }
     }
     /// ADIDA.
     pub fn adida() -> Self {
-        Intermittent { method: IntermittentMethod::Adida }
+        IntermittentParams { method: IntermittentMethod::Adida }
     }
     /// The method.
     pub fn method(&self) -> IntermittentMethod {
@@ -84,7 +84,7 @@ impl Intermittent {
     }
 }
 
-impl Params for Intermittent {
+impl Params for IntermittentParams {
     fn check(&self) -> shopml_core::Result<()> {
         use shopml_core::validate::param::in_open;
         match self.method {
@@ -100,7 +100,7 @@ impl Params for Intermittent {
 
 /// A fitted intermittent-demand model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IntermittentModel {
+pub struct Intermittent {
     /// The method.
     pub method: IntermittentMethod,
     /// Flat per-period forecast.
@@ -183,10 +183,10 @@ pub(crate) fn ses_fit(y: &[f64]) -> (f64, Vec<f64>) {
     (l, resid)
 }
 
-impl Fit<TimeSeries> for Intermittent {
-    type Model = IntermittentModel;
+impl Fit<TimeSeries> for IntermittentParams {
+    type Model = Intermittent;
     type Error = ForecastError;
-    fn fit(&self, series: &TimeSeries) -> Result<IntermittentModel> {
+    fn fit(&self, series: &TimeSeries) -> Result<Intermittent> {
         self.check()?;
         check_series("intermittent", series, false)?;
         let y = series.values();
@@ -201,7 +201,7 @@ impl Fit<TimeSeries> for Intermittent {
             .into());
         }
         if y.iter().all(|&v| v == 0.0) {
-            return Ok(IntermittentModel { method: self.method, level: 0.0, residuals: vec![0.0; y.len().saturating_sub(1)] });
+            return Ok(Intermittent { method: self.method, level: 0.0, residuals: vec![0.0; y.len().saturating_sub(1)] });
         }
         let path_resid = |path: &[f64], factor: f64| -> (f64, Vec<f64>) {
             let resid = (1..y.len()).filter(|&t| path[t - 1].is_finite()).map(|t| y[t] - factor * path[t - 1]).collect();
@@ -221,11 +221,11 @@ impl Fit<TimeSeries> for Intermittent {
                 (l / k as f64, resid.iter().map(|e| e / k as f64).collect())
             }
         };
-        Ok(IntermittentModel { method: self.method, level: level.max(0.0), residuals })
+        Ok(Intermittent { method: self.method, level: level.max(0.0), residuals })
     }
 }
 
-impl Forecast for IntermittentModel {
+impl Forecast for Intermittent {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
         let point = vec![self.level; horizon];

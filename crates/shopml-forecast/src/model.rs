@@ -4,75 +4,75 @@
 use serde::{Deserialize, Serialize};
 use shopml_core::{Fit, Forecast, ForecastResult, TimeSeries};
 
-use crate::baseline::{Baseline, BaselineModel};
+use crate::baseline::{Baseline, BaselineParams};
 use crate::error::Result;
-use crate::ets::{AutoEts, AutoEtsModel, Ets, EtsModel};
-use crate::holt_winters::{HoltWinters, HoltWintersModel};
-use crate::intermittent::{Intermittent, IntermittentModel};
-use crate::seasonal::{Naive2, Naive2Model};
-use crate::theta::{Theta, ThetaModel};
+use crate::ets::{AutoEts, AutoEtsParams, Ets, EtsParams};
+use crate::holt_winters::{HoltWinters, HoltWintersParams};
+use crate::intermittent::{Intermittent, IntermittentParams};
+use crate::seasonal::{Naive2, Naive2Params};
+use crate::theta::{Theta, ThetaParams};
 
 /// An unfitted forecasting method.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ModelSpec {
     /// Automatic ETS.
-    AutoEts(AutoEts),
+    AutoEtsParams(AutoEtsParams),
     /// One ETS model.
-    Ets(Ets),
+    EtsParams(EtsParams),
     /// A Holt–Winters family method.
-    HoltWinters(HoltWinters),
+    HoltWintersParams(HoltWintersParams),
     /// Theta.
-    Theta(Theta),
+    ThetaParams(ThetaParams),
     /// Naive, seasonal naive, drift or moving average.
-    Baseline(Baseline),
+    BaselineParams(BaselineParams),
     /// The M4 Naive2 benchmark.
-    Naive2,
+    Naive2Params,
     /// Croston, SBA, TSB or ADIDA.
-    Intermittent(Intermittent),
+    IntermittentParams(IntermittentParams),
 }
 
 /// A fitted model of any kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FittedModel {
     /// Automatic ETS.
-    AutoEts(AutoEtsModel),
+    AutoEtsParams(AutoEts),
     /// One ETS model.
-    Ets(EtsModel),
+    EtsParams(Ets),
     /// Holt–Winters family.
-    HoltWinters(HoltWintersModel),
+    HoltWintersParams(HoltWinters),
     /// Theta.
-    Theta(ThetaModel),
+    ThetaParams(Theta),
     /// Benchmarks.
-    Baseline(BaselineModel),
+    BaselineParams(Baseline),
     /// Naive2.
-    Naive2(Naive2Model),
+    Naive2Params(Naive2),
     /// Intermittent demand.
-    Intermittent(IntermittentModel),
+    IntermittentParams(Intermittent),
 }
 
 impl ModelSpec {
     /// Fits the method to one series.
     pub fn fit(&self, series: &TimeSeries) -> Result<FittedModel> {
         Ok(match self {
-            ModelSpec::AutoEts(p) => FittedModel::AutoEts(p.fit(series)?),
-            ModelSpec::Ets(p) => FittedModel::Ets(p.fit(series)?),
-            ModelSpec::HoltWinters(p) => FittedModel::HoltWinters(p.fit(series)?),
-            ModelSpec::Theta(p) => FittedModel::Theta(p.fit(series)?),
-            ModelSpec::Baseline(p) => FittedModel::Baseline(p.fit(series)?),
-            ModelSpec::Naive2 => FittedModel::Naive2(Naive2.fit(series)?),
-            ModelSpec::Intermittent(p) => FittedModel::Intermittent(p.fit(series)?),
+            ModelSpec::AutoEtsParams(p) => FittedModel::AutoEtsParams(p.fit(series)?),
+            ModelSpec::EtsParams(p) => FittedModel::EtsParams(p.fit(series)?),
+            ModelSpec::HoltWintersParams(p) => FittedModel::HoltWintersParams(p.fit(series)?),
+            ModelSpec::ThetaParams(p) => FittedModel::ThetaParams(p.fit(series)?),
+            ModelSpec::BaselineParams(p) => FittedModel::BaselineParams(p.fit(series)?),
+            ModelSpec::Naive2Params => FittedModel::Naive2Params(Naive2Params.fit(series)?),
+            ModelSpec::IntermittentParams(p) => FittedModel::IntermittentParams(p.fit(series)?),
         })
     }
     /// A short name for reports.
     pub fn name(&self) -> String {
         match self {
-            ModelSpec::AutoEts(_) => "AutoETS".into(),
-            ModelSpec::Ets(p) => p.spec().name(),
-            ModelSpec::HoltWinters(_) => "HoltWinters".into(),
-            ModelSpec::Theta(_) => "Theta".into(),
-            ModelSpec::Baseline(b) => format!("{:?}", b.method()),
-            ModelSpec::Naive2 => "Naive2".into(),
-            ModelSpec::Intermittent(i) => format!("{:?}", i.method()),
+            ModelSpec::AutoEtsParams(_) => "AutoETS".into(),
+            ModelSpec::EtsParams(p) => p.spec().name(),
+            ModelSpec::HoltWintersParams(_) => "HoltWinters".into(),
+            ModelSpec::ThetaParams(_) => "Theta".into(),
+            ModelSpec::BaselineParams(b) => format!("{:?}", b.method()),
+            ModelSpec::Naive2Params => "Naive2".into(),
+            ModelSpec::IntermittentParams(i) => format!("{:?}", i.method()),
         }
     }
 }
@@ -81,13 +81,13 @@ impl FittedModel {
     /// A short description of the fitted model (the selected ETS form for AutoETS).
     pub fn describe(&self) -> String {
         match self {
-            FittedModel::AutoEts(m) => m.model.spec.name(),
-            FittedModel::Ets(m) => m.spec.name(),
-            FittedModel::HoltWinters(m) => format!("HoltWinters {}", m.ets.spec.name()),
-            FittedModel::Theta(_) => "Theta".into(),
-            FittedModel::Baseline(m) => format!("{:?}", m.method),
-            FittedModel::Naive2(_) => "Naive2".into(),
-            FittedModel::Intermittent(m) => format!("{:?}", m.method),
+            FittedModel::AutoEtsParams(m) => m.model.spec.name(),
+            FittedModel::EtsParams(m) => m.spec.name(),
+            FittedModel::HoltWintersParams(m) => format!("HoltWinters {}", m.ets.spec.name()),
+            FittedModel::ThetaParams(_) => "Theta".into(),
+            FittedModel::BaselineParams(m) => format!("{:?}", m.method),
+            FittedModel::Naive2Params(_) => "Naive2".into(),
+            FittedModel::IntermittentParams(m) => format!("{:?}", m.method),
         }
     }
 }
@@ -95,13 +95,13 @@ impl FittedModel {
 impl Forecast for FittedModel {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         match self {
-            FittedModel::AutoEts(m) => m.forecast(horizon, levels),
-            FittedModel::Ets(m) => m.forecast(horizon, levels),
-            FittedModel::HoltWinters(m) => m.forecast(horizon, levels),
-            FittedModel::Theta(m) => m.forecast(horizon, levels),
-            FittedModel::Baseline(m) => m.forecast(horizon, levels),
-            FittedModel::Naive2(m) => m.forecast(horizon, levels),
-            FittedModel::Intermittent(m) => m.forecast(horizon, levels),
+            FittedModel::AutoEtsParams(m) => m.forecast(horizon, levels),
+            FittedModel::EtsParams(m) => m.forecast(horizon, levels),
+            FittedModel::HoltWintersParams(m) => m.forecast(horizon, levels),
+            FittedModel::ThetaParams(m) => m.forecast(horizon, levels),
+            FittedModel::BaselineParams(m) => m.forecast(horizon, levels),
+            FittedModel::Naive2Params(m) => m.forecast(horizon, levels),
+            FittedModel::IntermittentParams(m) => m.forecast(horizon, levels),
         }
     }
 }

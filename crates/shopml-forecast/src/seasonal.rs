@@ -100,11 +100,11 @@ impl SeasonalAdjustment {
 /// The M4 "Naive2" benchmark: naive forecast of the seasonally adjusted series
 /// (90 % test, three full cycles required), re-seasonalised.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Naive2;
+pub struct Naive2Params;
 
 /// A fitted Naive2 benchmark.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Naive2Model {
+pub struct Naive2 {
     /// Seasonal adjustment used.
     pub adjustment: SeasonalAdjustment,
     /// Last seasonally adjusted value.
@@ -113,27 +113,27 @@ pub struct Naive2Model {
     pub sigma: f64,
 }
 
-impl Params for Naive2 {
+impl Params for Naive2Params {
     fn check(&self) -> shopml_core::Result<()> {
         Ok(())
     }
 }
 
-impl Fit<TimeSeries> for Naive2 {
-    type Model = Naive2Model;
+impl Fit<TimeSeries> for Naive2Params {
+    type Model = Naive2;
     type Error = ForecastError;
-    fn fit(&self, series: &TimeSeries) -> Result<Naive2Model> {
+    fn fit(&self, series: &TimeSeries) -> Result<Naive2> {
         check_series("Naive2", series, false)?;
         let y = series.values();
         let adjustment = SeasonalAdjustment::detect(y, series.season_length(), 3);
         let a = adjustment.adjust(y);
         let d: Vec<f64> = a.windows(2).map(|w| w[1] - w[0]).collect();
         let sigma = if d.is_empty() { 0.0 } else { (d.iter().map(|v| v * v).sum::<f64>() / d.len() as f64).sqrt() };
-        Ok(Naive2Model { last: a[a.len() - 1], adjustment, sigma })
+        Ok(Naive2 { last: a[a.len() - 1], adjustment, sigma })
     }
 }
 
-impl Forecast for Naive2Model {
+impl Forecast for Naive2 {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
         let mut point = vec![self.last; horizon];

@@ -31,18 +31,18 @@ use crate::seasonal::SeasonalAdjustment;
 /// assert!(f.point[4] > f.point[0]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Theta {
+pub struct ThetaParams {
     theta: f64,
     deseasonalize: bool,
 }
 
-impl Default for Theta {
+impl Default for ThetaParams {
     fn default() -> Self {
-        Theta { theta: 2.0, deseasonalize: true }
+        ThetaParams { theta: 2.0, deseasonalize: true }
     }
 }
 
-impl Theta {
+impl ThetaParams {
     /// The classic method (θ = 2, seasonal test on).
     pub fn params() -> Self {
         Self::default()
@@ -59,7 +59,7 @@ impl Theta {
     }
 }
 
-impl Params for Theta {
+impl Params for ThetaParams {
     fn check(&self) -> shopml_core::Result<()> {
         if !(self.theta.is_finite() && self.theta >= 1.0) {
             return Err(shopml_core::Error::param("theta", format!("must be a finite number >= 1, got {}", self.theta)));
@@ -70,7 +70,7 @@ impl Params for Theta {
 
 /// A fitted Theta model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ThetaModel {
+pub struct Theta {
     /// θ.
     pub theta: f64,
     /// SES weight.
@@ -118,10 +118,10 @@ fn stm_run(y: &[f64], alpha: f64, l0: f64, a: f64, b: f64, theta: f64, mut resid
     (sse, level)
 }
 
-impl Fit<TimeSeries> for Theta {
-    type Model = ThetaModel;
+impl Fit<TimeSeries> for ThetaParams {
+    type Model = Theta;
     type Error = ForecastError;
-    fn fit(&self, series: &TimeSeries) -> Result<ThetaModel> {
+    fn fit(&self, series: &TimeSeries) -> Result<Theta> {
         self.check()?;
         check_series("Theta", series, false)?;
         let raw = series.values();
@@ -151,11 +151,11 @@ impl Fit<TimeSeries> for Theta {
         let mut residuals = Vec::with_capacity(n);
         let (_, level) = stm_run(&y, alpha, l0, a, b, theta, Some(&mut residuals));
         let sigma2 = residuals.iter().map(|e| e * e).sum::<f64>() / nf;
-        Ok(ThetaModel { theta, alpha, initial_level: l0, intercept: a, slope: b, level, n_obs: n, sigma2, adjustment, residuals })
+        Ok(Theta { theta, alpha, initial_level: l0, intercept: a, slope: b, level, n_obs: n, sigma2, adjustment, residuals })
     }
 }
 
-impl ThetaModel {
+impl Theta {
     fn adjusted_point(&self, horizon: usize) -> Vec<f64> {
         // Forecasts continue the recursion with y replaced by its forecast.
         let k = 1.0 - 1.0 / self.theta;
@@ -173,7 +173,7 @@ impl ThetaModel {
     }
 }
 
-impl Forecast for ThetaModel {
+impl Forecast for Theta {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
         let mut point = self.adjusted_point(horizon);
@@ -185,5 +185,12 @@ impl Forecast for ThetaModel {
             self.adjustment.reseasonalize(&mut iv.upper);
         }
         Ok(ForecastResult { point, intervals })
+    }
+}
+
+impl Theta {
+    /// The parameters that fit this model, at their defaults; see [`ThetaParams`].
+    pub fn params() -> ThetaParams {
+        ThetaParams::params()
     }
 }

@@ -3,16 +3,16 @@
 use ndarray::Array2;
 use shopml_core::{AsCoreError, Error, Fit, Forecast, TimeSeries, conformance};
 use shopml_forecast::backtest::Backtest;
-use shopml_forecast::baseline::Baseline;
+use shopml_forecast::baseline::BaselineParams;
 use shopml_forecast::batch::{BatchForecaster, SeriesBatch, fill_gaps};
 use shopml_forecast::conformal::{conformal_forecast, conformal_quantile};
 use shopml_forecast::ets::{AutoEts, Component, Ets};
-use shopml_forecast::intermittent::Intermittent;
+use shopml_forecast::intermittent::IntermittentParams;
 use shopml_forecast::inventory::{self, Abc, AbcXyz, Xyz};
 use shopml_forecast::model::ModelSpec;
 use shopml_forecast::normal;
 use shopml_forecast::theta::Theta;
-use shopml_forecast::{ForecastError, holt_winters::HoltWinters};
+use shopml_forecast::{ForecastError, holt_winters::HoltWintersParams};
 
 fn seasonal_series(n: usize, noise: u64) -> Vec<f64> {
     // Deterministic pseudo-noise (LCG), trend and a multiplicative yearly cycle.
@@ -72,23 +72,23 @@ fn normal_matches_scipy() {
 #[test]
 fn baselines_hand_computed() {
     let y = TimeSeries::new(vec![1.0, 2.0, 4.0], 1).unwrap();
-    let f = Baseline::naive().fit(&y).unwrap().forecast(2, &[95.0]).unwrap();
+    let f = BaselineParams::naive().fit(&y).unwrap().forecast(2, &[95.0]).unwrap();
     assert_eq!(f.point, vec![4.0, 4.0]);
     // Residuals 1, 2 → σ̂ = √2.5; σ₂ = σ̂√2.
     let half = 1.959963984540054 * 2.5f64.sqrt() * 2f64.sqrt();
     assert!((f.intervals[0].upper[1] - (4.0 + half)).abs() < 1e-12);
-    let d = Baseline::drift().fit(&y).unwrap().forecast(2, &[]).unwrap();
+    let d = BaselineParams::drift().fit(&y).unwrap().forecast(2, &[]).unwrap();
     assert_eq!(d.point, vec![5.5, 7.0]);
     let s = TimeSeries::new(vec![1.0, 2.0, 3.0, 5.0], 2).unwrap();
-    let sn = Baseline::seasonal_naive().fit(&s).unwrap().forecast(3, &[80.0]).unwrap();
+    let sn = BaselineParams::seasonal_naive().fit(&s).unwrap().forecast(3, &[80.0]).unwrap();
     assert_eq!(sn.point, vec![3.0, 5.0, 3.0]);
     // Seasonal residuals 2, 3 → σ̂ = √6.5; h = 3 → k = 1 → σ̂√2.
     let z80 = normal::quantile(0.9).unwrap();
     assert!((sn.intervals[0].upper[2] - (3.0 + z80 * 6.5f64.sqrt() * 2f64.sqrt())).abs() < 1e-12);
-    let ma = Baseline::moving_average(2).fit(&s).unwrap().forecast(1, &[]).unwrap();
+    let ma = BaselineParams::moving_average(2).fit(&s).unwrap().forecast(1, &[]).unwrap();
     assert_eq!(ma.point, vec![4.0]);
-    assert!(matches!(Baseline::moving_average(0).fit(&s), Err(ForecastError::Core(Error::InvalidParameter { name: "window", .. }))));
-    assert!(matches!(Baseline::moving_average(9).fit(&s), Err(ForecastError::TooShort { .. })));
+    assert!(matches!(BaselineParams::moving_average(0).fit(&s), Err(ForecastError::Core(Error::InvalidParameter { name: "window", .. }))));
+    assert!(matches!(BaselineParams::moving_average(9).fit(&s), Err(ForecastError::TooShort { .. })));
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn ets_closed_forms() {
     }
     assert!((m.point(1)[0] - l).abs() < 1e-12);
     // Holt's method with fixed weights reproduces the hand recursion.
-    let hw = HoltWinters::holt().alpha(0.5).smoothing_trend(0.3).initial_state(3.0, 1.0, vec![]).fit(&s).unwrap();
+    let hw = HoltWintersParams::holt().alpha(0.5).smoothing_trend(0.3).initial_state(3.0, 1.0, vec![]).fit(&s).unwrap();
     let (mut l, mut b) = (3.0f64, 1.0f64);
     for &x in &y {
         let nl = 0.5 * x + 0.5 * (l + b);
@@ -183,24 +183,24 @@ fn theta_is_ses_with_half_drift() {
 fn intermittent_hand_computed() {
     let y = TimeSeries::new(vec![0.0, 3.0, 0.0, 0.0, 6.0, 0.0, 3.0, 0.0], 1).unwrap();
     // Croston α = 0.1: sizes 3 → 3.3 → 3.27, intervals 2 → 2.1 → 2.09.
-    let c = Intermittent::croston(0.1).fit(&y).unwrap().forecast(2, &[]).unwrap();
+    let c = IntermittentParams::croston(0.1).fit(&y).unwrap().forecast(2, &[]).unwrap();
     assert!((c.point[0] - 3.27 / 2.09).abs() < 1e-12);
-    let s = Intermittent::sba(0.1).fit(&y).unwrap().forecast(1, &[]).unwrap();
+    let s = IntermittentParams::sba(0.1).fit(&y).unwrap().forecast(1, &[]).unwrap();
     assert!((s.point[0] - 0.95 * 3.27 / 2.09).abs() < 1e-12);
     // TSB: d₀ = 0.5, z₀ = 2 → d = .25, .625, .3125, .65625; z = 2, 2, 2, 3.
-    let t = Intermittent::tsb(0.5, 0.5).fit(&TimeSeries::new(vec![0.0, 2.0, 0.0, 4.0], 1).unwrap()).unwrap();
+    let t = IntermittentParams::tsb(0.5, 0.5).fit(&TimeSeries::new(vec![0.0, 2.0, 0.0, 4.0], 1).unwrap()).unwrap();
     assert!((t.level - 0.65625 * 3.0).abs() < 1e-12);
     // ADIDA: mean interval 2 → buckets of 2 with totals 3,0,6,3 … forecast per period is half a bucket forecast.
-    let a = Intermittent::adida().fit(&y).unwrap();
+    let a = IntermittentParams::adida().fit(&y).unwrap();
     assert!(a.level > 0.0 && a.level < 3.0);
     // No demand: zero forecast; negative demand: typed error.
-    let z = Intermittent::croston(0.1).fit(&TimeSeries::new(vec![0.0; 6], 1).unwrap()).unwrap().forecast(3, &[90.0]).unwrap();
+    let z = IntermittentParams::croston(0.1).fit(&TimeSeries::new(vec![0.0; 6], 1).unwrap()).unwrap().forecast(3, &[90.0]).unwrap();
     assert_eq!(z.point, vec![0.0; 3]);
     assert!(matches!(
-        Intermittent::tsb(0.1, 0.1).fit(&TimeSeries::new(vec![1.0, -1.0], 1).unwrap()),
+        IntermittentParams::tsb(0.1, 0.1).fit(&TimeSeries::new(vec![1.0, -1.0], 1).unwrap()),
         Err(ForecastError::Core(Error::InvalidValue { row: 1, .. }))
     ));
-    assert!(matches!(Intermittent::croston(1.5).fit(&y), Err(ForecastError::Core(Error::InvalidParameter { name: "alpha", .. }))));
+    assert!(matches!(IntermittentParams::croston(1.5).fit(&y), Err(ForecastError::Core(Error::InvalidParameter { name: "alpha", .. }))));
 }
 
 #[test]
@@ -238,13 +238,13 @@ fn backtest_and_conformal() {
     let bt = Backtest { horizon: 3, step: 2, n_windows: 3 };
     assert_eq!(bt.origins(20).unwrap(), vec![13, 15, 17]);
     // Naive on y = t: errors −1, −2, −3 in every window.
-    let r = bt.run(&ModelSpec::Baseline(Baseline::naive()), &s).unwrap();
+    let r = bt.run(&ModelSpec::BaselineParams(BaselineParams::naive()), &s).unwrap();
     assert!((r.accuracy.mae - 2.0).abs() < 1e-12 && (r.accuracy.bias + 2.0).abs() < 1e-12);
     assert!(matches!(Backtest { horizon: 10, step: 5, n_windows: 3 }.origins(20), Err(ForecastError::TooShort { .. })));
     assert_eq!(conformal_quantile(&[1.0, 2.0, 3.0, 4.0], 0.5), 3.0);
     assert_eq!(conformal_quantile(&[1.0, 2.0, 3.0, 4.0], 0.9), 4.0);
     // Conformal naive on y = t: the h-step error is exactly h at every origin.
-    let c = conformal_forecast(&ModelSpec::Baseline(Baseline::naive()), &s, 3, &[90.0], 8).unwrap();
+    let c = conformal_forecast(&ModelSpec::BaselineParams(BaselineParams::naive()), &s, 3, &[90.0], 8).unwrap();
     assert_eq!(c.intervals[0].upper, vec![20.0, 21.0, 22.0]);
 }
 
@@ -257,7 +257,7 @@ fn batch_never_aborts() {
     negative[3] = -5.0;
     let series = vec![seasonal_series(60, 9), vec![1.0, 2.0], vec![4.0; 30], gappy, vec![0.0; 24], negative, vec![f64::NAN; 5], vec![]];
     let batch = SeriesBatch::from_series(&series, 12).unwrap();
-    let spec = ModelSpec::Ets(Ets::params(Component::Multiplicative, Component::Additive, true, Component::Multiplicative));
+    let spec = ModelSpec::EtsParams(Ets::params(Component::Multiplicative, Component::Additive, true, Component::Multiplicative));
     let out = BatchForecaster::new(spec, 6, vec![90.0]).run(&batch).unwrap();
     assert_eq!(out.len(), series.len());
     for o in &out {
@@ -275,7 +275,7 @@ fn batch_never_aborts() {
 }
 
 fn as_series_fit(x: &Array2<f64>) -> Result<shopml_forecast::model::FittedModel, ForecastError> {
-    let fit = || ModelSpec::AutoEts(AutoEts::params()).fit(&TimeSeries::new(x.column(0).to_vec(), 1)?);
+    let fit = || ModelSpec::AutoEtsParams(AutoEts::params()).fit(&TimeSeries::new(x.column(0).to_vec(), 1)?);
     fit().map_err(|e| match e {
         // A series is one column: name it, as the matrix-shaped kit expects.
         ForecastError::Core(Error::NonFinite { what, row, column: None, value }) => {
@@ -297,12 +297,12 @@ fn conformance() {
         AutoEts::params().fit(y).unwrap();
     });
     let specs = [
-        ModelSpec::AutoEts(AutoEts::params()),
-        ModelSpec::Theta(Theta::params()),
-        ModelSpec::Baseline(Baseline::drift()),
-        ModelSpec::Intermittent(Intermittent::adida()),
-        ModelSpec::HoltWinters(HoltWinters::multiplicative()),
-        ModelSpec::Naive2,
+        ModelSpec::AutoEtsParams(AutoEts::params()),
+        ModelSpec::ThetaParams(Theta::params()),
+        ModelSpec::BaselineParams(BaselineParams::drift()),
+        ModelSpec::IntermittentParams(IntermittentParams::adida()),
+        ModelSpec::HoltWintersParams(HoltWintersParams::multiplicative()),
+        ModelSpec::Naive2Params,
     ];
     for spec in &specs {
         let model = spec.fit(&y).unwrap();
@@ -311,7 +311,7 @@ fn conformance() {
     }
     let batch = SeriesBatch::from_series(&(0..6).map(|k| seasonal_series(48, k)).collect::<Vec<_>>(), 12).unwrap();
     conformance::check_thread_count_independence(|| {
-        BatchForecaster::new(ModelSpec::AutoEts(AutoEts::params()), 6, vec![95.0]).run(&batch).unwrap()
+        BatchForecaster::new(ModelSpec::AutoEtsParams(AutoEts::params()), 6, vec![95.0]).run(&batch).unwrap()
     });
     let e = ForecastError::from(Error::empty("x"));
     assert!(e.as_core().is_some());

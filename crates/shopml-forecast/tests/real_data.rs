@@ -4,7 +4,7 @@ use shopml_core::metrics::forecast::smape;
 use shopml_core::testdata::data_path;
 use shopml_core::{Fit, Forecast, TimeSeries};
 use shopml_forecast::ets::AutoEts;
-use shopml_forecast::seasonal::Naive2;
+use shopml_forecast::seasonal::Naive2Params;
 use shopml_forecast::theta::Theta;
 
 /// On the 174 M3 "Other" series (last 8 points held out), AutoETS and Theta
@@ -23,7 +23,7 @@ fn m3_other_beats_naive2() {
         let ts = TimeSeries::new(train.to_vec(), 1).unwrap();
         let fe = AutoEts::params().fit(&ts).unwrap().forecast(h, &[95.0]).unwrap();
         let ft = Theta::params().fit(&ts).unwrap().forecast(h, &[]).unwrap();
-        let fn2 = Naive2.fit(&ts).unwrap().forecast(h, &[]).unwrap();
+        let fn2 = Naive2Params.fit(&ts).unwrap().forecast(h, &[]).unwrap();
         assert!(fe.point.iter().chain(&fe.intervals[0].lower).chain(&fe.intervals[0].upper).all(|x| x.is_finite()));
         ets += smape(test, &fe.point).unwrap();
         theta += smape(test, &ft.point).unwrap();

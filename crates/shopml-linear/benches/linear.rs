@@ -5,7 +5,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::{Array1, Array2};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{Lasso, LinearRegression, LogisticData, LogisticRegression, LogisticSolver, OlsSolver, Ridge, enet_path};
+use shopml_linear::{Lasso, LinearRegressionParams, LogisticData, LogisticRegression, LogisticSolver, OlsSolver, RidgeParams, enet_path};
 
 fn data(n: usize, p: usize) -> (Array2<f64>, Array1<f64>, Array1<f64>) {
     let mut s: u64 = 7;
@@ -26,10 +26,12 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("linear_50k_x_30");
     g.sample_size(10).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_millis(500));
     g.bench_function("ols_normal_equations", |b| {
-        b.iter(|| LinearRegression::params().solver(OlsSolver::NormalEquations).compute_inference(false).fit(&d).unwrap())
+        b.iter(|| LinearRegressionParams::default().solver(OlsSolver::NormalEquations).compute_inference(false).fit(&d).unwrap())
     });
-    g.bench_function("ols_qr", |b| b.iter(|| LinearRegression::params().solver(OlsSolver::Qr).compute_inference(false).fit(&d).unwrap()));
-    g.bench_function("ridge", |b| b.iter(|| Ridge::params().alpha(1.0).fit(&d).unwrap()));
+    g.bench_function("ols_qr", |b| {
+        b.iter(|| LinearRegressionParams::default().solver(OlsSolver::Qr).compute_inference(false).fit(&d).unwrap())
+    });
+    g.bench_function("ridge", |b| b.iter(|| RidgeParams::default().alpha(1.0).fit(&d).unwrap()));
     g.bench_function("lasso_path_100", |b| b.iter(|| enet_path(&d, &Lasso::params(), None, 100, 1e-3).unwrap()));
     let ld = LogisticData::new(x.view(), yb.view());
     g.bench_function("logistic_lbfgs", |b| b.iter(|| LogisticRegression::params().solver(LogisticSolver::Lbfgs).fit(&ld).unwrap()));

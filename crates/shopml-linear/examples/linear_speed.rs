@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use ndarray::{Array1, Array2};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{Lasso, LinearRegression, LogisticData, LogisticRegression, LogisticSolver, OlsSolver, Ridge, enet_path};
+use shopml_linear::{Lasso, LinearRegressionParams, LogisticData, LogisticRegression, LogisticSolver, OlsSolver, RidgeParams, enet_path};
 
 fn write_f64(path: &std::path::Path, v: &[f64]) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
@@ -52,16 +52,19 @@ fn main() {
     let t0 = Instant::now();
     let (coef, intercept, extra): (Vec<f64>, f64, String) = match task {
         "ols" => {
-            let m =
-                LinearRegression::params().solver(OlsSolver::Auto).compute_inference(false).fit(&Dataset::new(x.view(), y.view())).unwrap();
+            let m = LinearRegressionParams::default()
+                .solver(OlsSolver::Auto)
+                .compute_inference(false)
+                .fit(&Dataset::new(x.view(), y.view()))
+                .unwrap();
             (m.coefficients().to_vec(), m.intercept(), String::new())
         }
         "ols_inference" => {
-            let m = LinearRegression::params().fit(&Dataset::new(x.view(), y.view())).unwrap();
+            let m = LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.view())).unwrap();
             (m.coefficients().to_vec(), m.intercept(), String::new())
         }
         "ridge" => {
-            let m = Ridge::params().alpha(1.0).fit(&Dataset::new(x.view(), y.view())).unwrap();
+            let m = RidgeParams::default().alpha(1.0).fit(&Dataset::new(x.view(), y.view())).unwrap();
             (m.coefficients().to_vec(), m.intercept(), String::new())
         }
         "logit" | "logit_lbfgs" => {

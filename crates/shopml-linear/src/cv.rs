@@ -10,9 +10,9 @@ use ndarray::{Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
 use shopml_core::{Dataset, Fit, metrics, validate};
 
-use crate::enet::{ElasticNet, enet_path};
+use crate::enet::{ElasticNetParams, enet_path};
 use crate::error::{LinearError, Result};
-use crate::logistic::{LogisticData, LogisticModel, LogisticRegression};
+use crate::logistic::{LogisticData, LogisticRegression, LogisticRegressionParams};
 use crate::model::LinearModel;
 use crate::ridge::ridge_path;
 
@@ -145,7 +145,7 @@ pub fn ridge_cv(data: &Dataset<'_>, alphas: &[f64], fit_intercept: bool, folds: 
         }
     }
     let res = summarise(alphas.to_vec(), scores);
-    let model = crate::ridge::Ridge::params().alpha(res.best).fit_intercept(fit_intercept).fit(data)?;
+    let model = crate::ridge::RidgeParams::default().alpha(res.best).fit_intercept(fit_intercept).fit(data)?;
     Ok((res, model))
 }
 
@@ -153,7 +153,7 @@ pub fn ridge_cv(data: &Dataset<'_>, alphas: &[f64], fit_intercept: bool, folds: 
 /// computed on all the data); each fold runs one warm-started [`enet_path`].
 pub fn enet_cv(
     data: &Dataset<'_>,
-    params: &ElasticNet,
+    params: &ElasticNetParams,
     alphas: Option<&[f64]>,
     n_alphas: usize,
     eps: f64,
@@ -184,7 +184,12 @@ pub fn enet_cv(
 
 /// Logistic regression over a grid of `C` values, warm-starting each fold's
 /// fits along the grid; scored by held-out log-loss.
-pub fn logistic_cv(data: &LogisticData<'_>, params: &LogisticRegression, cs: &[f64], folds: &KFold) -> Result<(CvResult, LogisticModel)> {
+pub fn logistic_cv(
+    data: &LogisticData<'_>,
+    params: &LogisticRegressionParams,
+    cs: &[f64],
+    folds: &KFold,
+) -> Result<(CvResult, LogisticRegression)> {
     check_grid("Cs", cs)?;
     let splits = folds.splits(data.records.nrows())?;
     let mut scores = Array2::<f64>::zeros((splits.len(), cs.len()));
@@ -198,7 +203,7 @@ pub fn logistic_cv(data: &LogisticData<'_>, params: &LogisticRegression, cs: &[f
         let tr = subset(data.records, data.targets, data.weights, train);
         let te = subset(data.records, data.targets, data.weights, test);
         let trd = LogisticData { records: tr.x.view(), targets: tr.y.view(), weights: tr.w.as_ref().map(|w| w.view()) };
-        let mut prev: Option<LogisticModel> = None;
+        let mut prev: Option<LogisticRegression> = None;
         for (ci, &c) in cs.iter().enumerate() {
             let warm = prev.as_ref().filter(|m| m.classes() == all_classes.as_slice());
             let m = params.clone().c(c).warm_start_from(warm).fit(&trd)?;

@@ -44,7 +44,7 @@ pub enum Precompute {
 /// assert_eq!(m.coefficients()[1], 0.0); // the weak column is dropped
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ElasticNet {
+pub struct ElasticNetParams {
     alpha: f64,
     l1_ratio: f64,
     fit_intercept: bool,
@@ -56,9 +56,9 @@ pub struct ElasticNet {
     warm_start: Option<Array1<f64>>,
 }
 
-impl Default for ElasticNet {
+impl Default for ElasticNetParams {
     fn default() -> Self {
-        ElasticNet {
+        ElasticNetParams {
             alpha: 1.0,
             l1_ratio: 0.5,
             fit_intercept: true,
@@ -72,19 +72,19 @@ impl Default for ElasticNet {
     }
 }
 
-/// The lasso (Tibshirani 1996): [`ElasticNet`] with `l1_ratio = 1`.
+/// The lasso (Tibshirani 1996): [`ElasticNetParams`] with `l1_ratio = 1`.
 #[derive(Debug, Clone, Copy)]
 pub struct Lasso;
 
 impl Lasso {
     /// Elastic-net parameters with `l1_ratio = 1` and `alpha = 1`.
     #[allow(clippy::new_ret_no_self)]
-    pub fn params() -> ElasticNet {
-        ElasticNet { l1_ratio: 1.0, ..ElasticNet::default() }
+    pub fn params() -> ElasticNetParams {
+        ElasticNetParams { l1_ratio: 1.0, ..ElasticNetParams::default() }
     }
 }
 
-impl ElasticNet {
+impl ElasticNetParams {
     /// Default parameters: `alpha = 1`, `l1_ratio = 0.5`, intercept, `tol = 1e-4`, 1000 sweeps.
     pub fn params() -> Self {
         Self::default()
@@ -136,7 +136,7 @@ impl ElasticNet {
     }
 }
 
-impl Params for ElasticNet {
+impl Params for ElasticNetParams {
     fn check(&self) -> shopml_core::Result<()> {
         validate::param::non_negative("alpha", self.alpha)?;
         validate::param::in_closed("l1_ratio", self.l1_ratio, 0.0, 1.0)?;
@@ -338,7 +338,7 @@ fn finish(c: &Centring, beta: &Array1<f64>, n_iter: usize, gap: f64, converged: 
     }
 }
 
-impl<'a> Fit<Dataset<'a>> for ElasticNet {
+impl<'a> Fit<Dataset<'a>> for ElasticNetParams {
     type Model = LinearModel;
     type Error = LinearError;
     fn fit(&self, data: &Dataset<'a>) -> Result<LinearModel> {
@@ -401,7 +401,7 @@ fn alpha_grid(alpha_max: f64, n_alphas: usize, eps: f64) -> Vec<f64> {
 /// matrix (or the centred copy) once. `alphas = None` generates `n_alphas`
 /// values from `α_max` to `eps · α_max` (scikit-learn's `enet_path` grid);
 /// the `alpha` and `warm_start` of `params` are ignored.
-pub fn enet_path(data: &Dataset<'_>, params: &ElasticNet, alphas: Option<&[f64]>, n_alphas: usize, eps: f64) -> Result<EnetPath> {
+pub fn enet_path(data: &Dataset<'_>, params: &ElasticNetParams, alphas: Option<&[f64]>, n_alphas: usize, eps: f64) -> Result<EnetPath> {
     params.check()?;
     check_dataset(data)?;
     let prob = Problem::build(data, params.fit_intercept, params.standardize, params.precompute);

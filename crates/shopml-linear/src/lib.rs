@@ -8,12 +8,12 @@
 //! ```
 //! use ndarray::array;
 //! use shopml_core::{Dataset, Fit, Predict};
-//! use shopml_linear::LinearRegression;
+//! use shopml_linear::LinearRegressionParams;
 //!
 //! // log units = 5 − 2 · log price (+ noise-free here)
 //! let x = array![[0.0], [0.5], [1.0], [1.5], [2.0]];
 //! let y = array![5.1, 3.9, 3.0, 2.1, 0.9];
-//! let model = LinearRegression::params().fit(&Dataset::new(x.view(), y.view())).unwrap();
+//! let model = LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.view())).unwrap();
 //! let inf = model.inference().unwrap();
 //! assert!((model.coefficients()[0] + 2.0).abs() < 0.1);
 //! assert!(inf.p_values[1] < 0.01); // the price slope is significant
@@ -39,11 +39,11 @@ mod prep;
 pub mod ridge;
 
 pub use cv::{CvResult, KFold, enet_cv, logistic_cv, ridge_cv};
-pub use enet::{ElasticNet, EnetPath, Lasso, Precompute, enet_path};
+pub use enet::{ElasticNetParams, EnetPath, Lasso, Precompute, enet_path};
 pub use error::{LinearError, Result};
 pub use inference::{CovType, Inference, LeastSquaresFit, Statistic};
-pub use logistic::{ClassWeight, LogisticData, LogisticModel, LogisticRegression, LogisticSolver, Penalty};
+pub use logistic::{ClassWeight, LogisticData, LogisticRegression, LogisticRegressionParams, LogisticSolver, Penalty};
 pub use model::LinearModel;
-pub use ols::{LinearRegression, OlsSolver};
-pub use poisson::{PoissonModel, PoissonRegression, PoissonSolver};
-pub use ridge::{Ridge, ridge_path};
+pub use ols::{LinearRegressionParams, OlsSolver};
+pub use poisson::{PoissonRegression, PoissonRegressionParams, PoissonSolver};
+pub use ridge::{RidgeParams, ridge_path};

@@ -18,7 +18,7 @@ pub enum Penalty {
     /// `‖β‖₁`.
     L1,
     /// `ρ‖β‖₁ + (1 − ρ)/2 ‖β‖²` with `ρ = l1_ratio`.
-    ElasticNet {
+    ElasticNetParams {
         /// Share of the L1 term, in `[0, 1]`.
         l1_ratio: f64,
     },
@@ -72,7 +72,7 @@ pub enum ClassWeight {
 /// ```
 /// use ndarray::array;
 /// use shopml_core::{Fit, Predict};
-/// use shopml_linear::{LogisticRegression, LogisticData};
+/// use shopml_linear::{LogisticData, LogisticRegression};
 /// let x = array![[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]];
 /// let y = array![0.0, 0.0, 1.0, 0.0, 1.0, 1.0];
 /// let m = LogisticRegression::params().c(10.0).fit(&LogisticData::new(x.view(), y.view())).unwrap();
@@ -81,7 +81,7 @@ pub enum ClassWeight {
 /// assert_eq!(m.predict(&x).unwrap()[5], 1.0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LogisticRegression {
+pub struct LogisticRegressionParams {
     c: f64,
     penalty: Penalty,
     fit_intercept: bool,
@@ -94,9 +94,9 @@ pub struct LogisticRegression {
     warm_start: Option<(Array2<f64>, Array1<f64>)>,
 }
 
-impl Default for LogisticRegression {
+impl Default for LogisticRegressionParams {
     fn default() -> Self {
-        LogisticRegression {
+        LogisticRegressionParams {
             c: 1.0,
             penalty: Penalty::L2,
             fit_intercept: true,
@@ -111,7 +111,7 @@ impl Default for LogisticRegression {
     }
 }
 
-impl LogisticRegression {
+impl LogisticRegressionParams {
     /// Defaults: `C = 1`, L2, intercept, `tol = 1e-4`, at most 500 iterations.
     pub fn params() -> Self {
         Self::default()
@@ -163,7 +163,7 @@ impl LogisticRegression {
         self
     }
     /// Start from a previous model's coefficients (same classes and features).
-    pub fn warm_start_from(mut self, model: Option<&LogisticModel>) -> Self {
+    pub fn warm_start_from(mut self, model: Option<&LogisticRegression>) -> Self {
         self.warm_start = model.map(|m| (m.coefficients.clone(), m.intercepts.clone()));
         self
     }
@@ -172,15 +172,15 @@ impl LogisticRegression {
         match self.penalty {
             Penalty::L2 => 0.0,
             Penalty::L1 => 1.0,
-            Penalty::ElasticNet { l1_ratio } => l1_ratio,
+            Penalty::ElasticNetParams { l1_ratio } => l1_ratio,
         }
     }
 }
 
-impl Params for LogisticRegression {
+impl Params for LogisticRegressionParams {
     fn check(&self) -> shopml_core::Result<()> {
         validate::param::positive("C", self.c)?;
-        if let Penalty::ElasticNet { l1_ratio } = self.penalty {
+        if let Penalty::ElasticNetParams { l1_ratio } = self.penalty {
             validate::param::in_closed("l1_ratio", l1_ratio, 0.0, 1.0)?;
         }
         validate::param::at_least("max_iter", self.max_iter, 1)?;
@@ -229,7 +229,7 @@ impl<'a> From<shopml_core::Dataset<'a>> for LogisticData<'a> {
 
 /// A fitted logistic regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LogisticModel {
+pub struct LogisticRegression {
     classes: Vec<f64>,
     /// One row for binary models (the positive class `classes[1]`), one per class otherwise.
     coefficients: Array2<f64>,
@@ -243,7 +243,7 @@ pub struct LogisticModel {
     fit_intercept: bool,
 }
 
-impl LogisticModel {
+impl LogisticRegression {
     /// Sorted class labels.
     pub fn classes(&self) -> &[f64] {
         &self.classes
@@ -348,7 +348,7 @@ impl LogisticModel {
     }
 }
 
-impl Predict<Array2<f64>> for LogisticModel {
+impl Predict<Array2<f64>> for LogisticRegression {
     type Output = Array1<f64>;
     type Error = LinearError;
     fn predict(&self, input: &Array2<f64>) -> Result<Array1<f64>> {
@@ -356,7 +356,7 @@ impl Predict<Array2<f64>> for LogisticModel {
     }
 }
 
-impl<'a> Predict<ArrayView2<'a, f64>> for LogisticModel {
+impl<'a> Predict<ArrayView2<'a, f64>> for LogisticRegression {
     type Output = Array1<f64>;
     type Error = LinearError;
     fn predict(&self, input: &ArrayView2<'a, f64>) -> Result<Array1<f64>> {
@@ -431,11 +431,11 @@ fn row_weights(data: &LogisticData<'_>, classes: &[f64], idx: &[usize], cw: &Cla
     Array1::from_shape_fn(n, |i| data.weights.map_or(1.0, |w| w[i]) * class_w[idx[i]])
 }
 
-impl<'a> Fit<LogisticData<'a>> for LogisticRegression {
-    type Model = LogisticModel;
+impl<'a> Fit<LogisticData<'a>> for LogisticRegressionParams {
+    type Model = LogisticRegression;
     type Error = LinearError;
 
-    fn fit(&self, data: &LogisticData<'a>) -> Result<LogisticModel> {
+    fn fit(&self, data: &LogisticData<'a>) -> Result<LogisticRegression> {
         self.check()?;
         let (classes, idx) = encode_classes(data)?;
         let s = row_weights(data, &classes, &idx, &self.class_weight);
@@ -528,7 +528,7 @@ impl<'a> Fit<LogisticData<'a>> for LogisticRegression {
                 shopml_core::Error::NotConverged { what: "logistic regression".into(), iterations: n_iter, last_change: f64::NAN }.into()
             );
         }
-        Ok(LogisticModel {
+        Ok(LogisticRegression {
             classes,
             coefficients,
             intercepts,
@@ -639,4 +639,11 @@ pub(crate) fn newton_family(
     }
     let gmax = g.iter().fold(0.0f64, |a, v| a.max(v.abs()));
     Ok((f, max_iter, gmax <= tol))
+}
+
+impl LogisticRegression {
+    /// The parameters that fit this model, at their defaults; see [`LogisticRegressionParams`].
+    pub fn params() -> LogisticRegressionParams {
+        LogisticRegressionParams::params()
+    }
 }

@@ -38,27 +38,27 @@ pub enum OlsSolver {
 /// ```
 /// use ndarray::array;
 /// use shopml_core::{Dataset, Fit, Predict};
-/// use shopml_linear::LinearRegression;
+/// use shopml_linear::LinearRegressionParams;
 /// let x = array![[1.0], [2.0], [3.0], [4.0]];
 /// let y = array![3.0, 5.0, 7.0, 9.0];
-/// let m = LinearRegression::params().fit(&Dataset::new(x.view(), y.view())).unwrap();
+/// let m = LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.view())).unwrap();
 /// assert!((m.coefficients()[0] - 2.0).abs() < 1e-12 && (m.intercept() - 1.0).abs() < 1e-12);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LinearRegression {
+pub struct LinearRegressionParams {
     fit_intercept: bool,
     solver: OlsSolver,
     cov_type: CovType,
     compute_inference: bool,
 }
 
-impl Default for LinearRegression {
+impl Default for LinearRegressionParams {
     fn default() -> Self {
-        LinearRegression { fit_intercept: true, solver: OlsSolver::Auto, cov_type: CovType::NonRobust, compute_inference: true }
+        LinearRegressionParams { fit_intercept: true, solver: OlsSolver::Auto, cov_type: CovType::NonRobust, compute_inference: true }
     }
 }
 
-impl LinearRegression {
+impl LinearRegressionParams {
     /// Default parameters: intercept, automatic solver, classical inference.
     pub fn params() -> Self {
         Self::default()
@@ -85,7 +85,7 @@ impl LinearRegression {
     }
 }
 
-impl Params for LinearRegression {
+impl Params for LinearRegressionParams {
     fn check(&self) -> shopml_core::Result<()> {
         Ok(())
     }
@@ -298,7 +298,7 @@ pub(crate) fn least_squares_inference(
     }))
 }
 
-impl<'a> Fit<Dataset<'a>> for LinearRegression {
+impl<'a> Fit<Dataset<'a>> for LinearRegressionParams {
     type Model = LinearModel;
     type Error = LinearError;
 

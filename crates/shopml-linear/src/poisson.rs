@@ -29,7 +29,7 @@ pub enum PoissonSolver {
 /// `(1 / (2 Σs)) Σᵢ sᵢ dev(yᵢ, μᵢ) + α/2 ‖β‖²`,  `dev = 2 (y log(y/μ) − y + μ)`.
 ///
 /// With `alpha = 0` it is the maximum-likelihood fit of statsmodels'
-/// `GLM(family=Poisson())`, and [`PoissonModel::inference`] gives its z table.
+/// `GLM(family=Poisson())`, and [`PoissonRegression::inference`] gives its z table.
 ///
 /// ```
 /// use ndarray::array;
@@ -42,7 +42,7 @@ pub enum PoissonSolver {
 /// assert!(m.coefficients()[0] < 0.0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PoissonRegression {
+pub struct PoissonRegressionParams {
     alpha: f64,
     fit_intercept: bool,
     standardize: bool,
@@ -51,13 +51,20 @@ pub struct PoissonRegression {
     tol: f64,
 }
 
-impl Default for PoissonRegression {
+impl Default for PoissonRegressionParams {
     fn default() -> Self {
-        PoissonRegression { alpha: 1.0, fit_intercept: true, standardize: false, solver: PoissonSolver::Auto, max_iter: 500, tol: 1e-8 }
+        PoissonRegressionParams {
+            alpha: 1.0,
+            fit_intercept: true,
+            standardize: false,
+            solver: PoissonSolver::Auto,
+            max_iter: 500,
+            tol: 1e-8,
+        }
     }
 }
 
-impl PoissonRegression {
+impl PoissonRegressionParams {
     /// Defaults: `alpha = 1` (scikit-learn's default), intercept, `tol = 1e-8`.
     pub fn params() -> Self {
         Self::default()
@@ -94,7 +101,7 @@ impl PoissonRegression {
     }
 }
 
-impl Params for PoissonRegression {
+impl Params for PoissonRegressionParams {
     fn check(&self) -> shopml_core::Result<()> {
         validate::param::non_negative("alpha", self.alpha)?;
         validate::param::at_least("max_iter", self.max_iter, 1)?;
@@ -104,7 +111,7 @@ impl Params for PoissonRegression {
 
 /// A fitted Poisson regression.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PoissonModel {
+pub struct PoissonRegression {
     coefficients: Array1<f64>,
     intercept: f64,
     fit_intercept: bool,
@@ -113,7 +120,7 @@ pub struct PoissonModel {
     converged: bool,
 }
 
-impl PoissonModel {
+impl PoissonRegression {
     /// Coefficients on the original scale (log-rate change per unit).
     pub fn coefficients(&self) -> &Array1<f64> {
         &self.coefficients
@@ -226,7 +233,7 @@ fn check(data: &Dataset<'_>) -> Result<()> {
     Ok(())
 }
 
-impl Predict<Array2<f64>> for PoissonModel {
+impl Predict<Array2<f64>> for PoissonRegression {
     type Output = Array1<f64>;
     type Error = LinearError;
     fn predict(&self, input: &Array2<f64>) -> Result<Array1<f64>> {
@@ -234,10 +241,10 @@ impl Predict<Array2<f64>> for PoissonModel {
     }
 }
 
-impl<'a> Fit<Dataset<'a>> for PoissonRegression {
-    type Model = PoissonModel;
+impl<'a> Fit<Dataset<'a>> for PoissonRegressionParams {
+    type Model = PoissonRegression;
     type Error = LinearError;
-    fn fit(&self, data: &Dataset<'a>) -> Result<PoissonModel> {
+    fn fit(&self, data: &Dataset<'a>) -> Result<PoissonRegression> {
         self.check()?;
         check(data)?;
         let x: CowArray<'_, f64, Ix2> = data.records.as_standard_layout();
@@ -297,6 +304,13 @@ impl<'a> Fit<Dataset<'a>> for PoissonRegression {
                 shopml_core::Error::NotConverged { what: "Poisson regression".into(), iterations: n_iter, last_change: f64::NAN }.into()
             );
         }
-        Ok(PoissonModel { coefficients, intercept: be, fit_intercept: fit_b, alpha: self.alpha, n_iter, converged })
+        Ok(PoissonRegression { coefficients, intercept: be, fit_intercept: fit_b, alpha: self.alpha, n_iter, converged })
+    }
+}
+
+impl PoissonRegression {
+    /// The parameters that fit this model, at their defaults; see [`PoissonRegressionParams`].
+    pub fn params() -> PoissonRegressionParams {
+        PoissonRegressionParams::params()
     }
 }

@@ -21,26 +21,26 @@ use crate::prep::{Centring, check_dataset};
 /// ```
 /// use ndarray::array;
 /// use shopml_core::{Dataset, Fit};
-/// use shopml_linear::Ridge;
+/// use shopml_linear::RidgeParams;
 /// let x = array![[0.0], [1.0], [2.0]];
 /// let y = array![0.0, 1.0, 2.0];
 /// // Closed form for one centred column: β = Sxy / (Sxx + α) = 2 / (2 + 1).
-/// let m = Ridge::params().alpha(1.0).fit(&Dataset::new(x.view(), y.view())).unwrap();
+/// let m = RidgeParams::default().alpha(1.0).fit(&Dataset::new(x.view(), y.view())).unwrap();
 /// assert!((m.coefficients()[0] - 2.0 / 3.0).abs() < 1e-12);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ridge {
+pub struct RidgeParams {
     alpha: f64,
     fit_intercept: bool,
 }
 
-impl Default for Ridge {
+impl Default for RidgeParams {
     fn default() -> Self {
-        Ridge { alpha: 1.0, fit_intercept: true }
+        RidgeParams { alpha: 1.0, fit_intercept: true }
     }
 }
 
-impl Ridge {
+impl RidgeParams {
     /// Default parameters: `alpha = 1`, with intercept.
     pub fn params() -> Self {
         Self::default()
@@ -57,13 +57,13 @@ impl Ridge {
     }
 }
 
-impl Params for Ridge {
+impl Params for RidgeParams {
     fn check(&self) -> shopml_core::Result<()> {
         validate::param::non_negative("alpha", self.alpha)
     }
 }
 
-impl<'a> Fit<Dataset<'a>> for Ridge {
+impl<'a> Fit<Dataset<'a>> for RidgeParams {
     type Model = LinearModel;
     type Error = LinearError;
     fn fit(&self, data: &Dataset<'a>) -> Result<LinearModel> {

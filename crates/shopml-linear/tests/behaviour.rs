@@ -37,7 +37,7 @@ fn simple_regression_matches_textbook_formulas() {
     let hc1_slope = (n / (n - 2.0) * x.column(0).iter().zip(&e).map(|(a, r)| (a - xb).powi(2) * r * r).sum::<f64>() / (sxx * sxx)).sqrt();
     for solver in [OlsSolver::Qr, OlsSolver::NormalEquations] {
         let data = Dataset::new(x.view(), y.view());
-        let m = LinearRegression::params().solver(solver).fit(&data).unwrap();
+        let m = LinearRegressionParams::default().solver(solver).fit(&data).unwrap();
         assert!((m.coefficients()[0] - slope).abs() < 1e-12 && (m.intercept() - icpt).abs() < 1e-12);
         let inf = m.inference().unwrap();
         assert_eq!(inf.names, vec!["const", "x0"]);
@@ -49,7 +49,7 @@ fn simple_regression_matches_textbook_formulas() {
         assert!((ls.f_statistic - inf.statistics[1].powi(2)).abs() < 1e-8 * ls.f_statistic);
         // CI = estimate ± t₀.₉₇₅(4) · se, t₀.₉₇₅(4) = 2.776445105197793 (tables).
         assert!((inf.conf_high[1] - (slope + 2.776_445_105_197_793 * se_slope)).abs() < 1e-9);
-        let m = LinearRegression::params().solver(solver).cov_type(CovType::Hc1).fit(&data).unwrap();
+        let m = LinearRegressionParams::default().solver(solver).cov_type(CovType::Hc1).fit(&data).unwrap();
         assert!((m.inference().unwrap().std_errors[1] - hc1_slope).abs() < 1e-12);
     }
 }
@@ -61,8 +61,8 @@ fn weights_equal_repeated_rows() {
     let rows: Vec<usize> = (0..40).flat_map(|i| std::iter::repeat_n(i, i % 3)).collect();
     let xr = x.select(ndarray::Axis(0), &rows);
     let yr = y.select(ndarray::Axis(0), &rows);
-    let a = LinearRegression::params().fit(&Dataset::new(x.view(), y.view()).with_weights(w.view())).unwrap();
-    let b = LinearRegression::params().fit(&Dataset::new(xr.view(), yr.view())).unwrap();
+    let a = LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.view()).with_weights(w.view())).unwrap();
+    let b = LinearRegressionParams::default().fit(&Dataset::new(xr.view(), yr.view())).unwrap();
     for j in 0..3 {
         assert!((a.coefficients()[j] - b.coefficients()[j]).abs() < 1e-10);
     }
@@ -86,9 +86,9 @@ fn collinear_and_constant_columns_give_finite_minimum_norm_answers() {
         2 => 7.0,
         _ => x[[i, 1]],
     });
-    let single = LinearRegression::params().fit(&Dataset::new(x.view(), y.view())).unwrap();
+    let single = LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.view())).unwrap();
     for solver in [OlsSolver::Qr, OlsSolver::NormalEquations, OlsSolver::Auto] {
-        let m = LinearRegression::params().solver(solver).fit(&Dataset::new(xd.view(), y.view())).unwrap();
+        let m = LinearRegressionParams::default().solver(solver).fit(&Dataset::new(xd.view(), y.view())).unwrap();
         let c = m.coefficients();
         assert!(c.iter().all(|v| v.is_finite()));
         assert_eq!(m.rank(), Some(2));
@@ -101,7 +101,9 @@ fn collinear_and_constant_columns_give_finite_minimum_norm_answers() {
         assert!(p.iter().zip(q.iter()).all(|(a, b)| (a - b).abs() < 1e-8));
     }
     // Penalised and GLM fits stay finite on the same design.
-    assert!(Ridge::params().alpha(0.0).fit(&Dataset::new(xd.view(), y.view())).unwrap().coefficients().iter().all(|v| v.is_finite()));
+    assert!(
+        RidgeParams::default().alpha(0.0).fit(&Dataset::new(xd.view(), y.view())).unwrap().coefficients().iter().all(|v| v.is_finite())
+    );
     let m = Lasso::params().alpha(0.01).fit(&Dataset::new(xd.view(), y.view())).unwrap();
     assert!(m.coefficients().iter().all(|v| v.is_finite()) && m.coefficients()[2] == 0.0);
     let yb = y.mapv(|v| f64::from(u8::from(v > 0.3)));
@@ -117,13 +119,13 @@ fn ridge_path_equals_individual_fits() {
     let alphas = [0.0, 0.1, 1.0, 10.0, 1000.0];
     let path = ridge_path(&data, &alphas, true).unwrap();
     for (a, m) in alphas.iter().zip(&path) {
-        let f = Ridge::params().alpha(*a).fit(&data).unwrap();
+        let f = RidgeParams::default().alpha(*a).fit(&data).unwrap();
         for j in 0..5 {
             assert!((m.coefficients()[j] - f.coefficients()[j]).abs() < 1e-9, "alpha {a}");
         }
         assert!((m.intercept() - f.intercept()).abs() < 1e-9);
     }
-    let err = Ridge::params().alpha(-1.0).fit(&data).unwrap_err();
+    let err = RidgeParams::default().alpha(-1.0).fit(&data).unwrap_err();
     assert!(matches!(err.as_core(), Some(Error::InvalidParameter { name: "alpha", .. })));
 }
 
@@ -143,8 +145,13 @@ fn lasso_on_orthogonal_design_soft_thresholds() {
             assert!((m.intercept() - y.mean().unwrap()).abs() < 1e-12);
             assert_eq!(m.converged(), Some(true));
             // Elastic net on the same design: S(c, αρ) / (1 + α(1 − ρ)).
-            let e =
-                ElasticNet::params().alpha(alpha).l1_ratio(0.3).tol(1e-14).precompute(pre).fit(&Dataset::new(x.view(), y.view())).unwrap();
+            let e = ElasticNetParams::default()
+                .alpha(alpha)
+                .l1_ratio(0.3)
+                .tol(1e-14)
+                .precompute(pre)
+                .fit(&Dataset::new(x.view(), y.view()))
+                .unwrap();
             assert!((e.coefficients()[0] - soft(c0, 0.3 * alpha) / (1.0 + 0.7 * alpha)).abs() < 1e-12);
         }
         // Positivity clips the negative correlation to zero.
@@ -261,7 +268,7 @@ fn multinomial_probabilities_and_warm_start() {
     let warm = LogisticRegression::params().tol(1e-10).warm_start_from(Some(&m)).fit(&data).unwrap();
     assert!(warm.n_iter() <= 2, "warm start from the optimum took {} iterations", warm.n_iter());
     // Elastic net shrinks some coefficients to exactly zero.
-    let en = LogisticRegression::params().c(0.05).penalty(Penalty::ElasticNet { l1_ratio: 0.9 }).tol(1e-8).fit(&data).unwrap();
+    let en = LogisticRegression::params().c(0.05).penalty(Penalty::ElasticNetParams { l1_ratio: 0.9 }).tol(1e-8).fit(&data).unwrap();
     assert!(en.coefficients().iter().any(|&v| v == 0.0));
 }
 
@@ -296,7 +303,7 @@ fn kfold_partitions_rows_and_cv_refits_best() {
     let data = Dataset::new(x.view(), y.view());
     let (res, model) = ridge_cv(&data, &[1e-3, 1.0, 1e4], true, &KFold::new(5, 1)).unwrap();
     assert_eq!(res.best, 1e-3); // nearly noise-free data: least shrinkage wins
-    assert!((model.coefficients()[0] - Ridge::params().alpha(1e-3).fit(&data).unwrap().coefficients()[0]).abs() < 1e-12);
+    assert!((model.coefficients()[0] - RidgeParams::default().alpha(1e-3).fit(&data).unwrap().coefficients()[0]).abs() < 1e-12);
     let (res, _) = enet_cv(&data, &Lasso::params(), None, 10, 1e-3, &KFold::new(3, 1)).unwrap();
     assert_eq!(res.grid.len(), 10);
     assert_eq!(res.best_index, 9);
@@ -314,21 +321,21 @@ fn conformance_kit() {
     let yb = y.mapv(|v| f64::from(u8::from(v > 0.3)));
     let yc = y.mapv(|v| (v + 4.0).max(0.0).round());
     conformance::assert_send_sync::<LinearModel>();
-    conformance::assert_send_sync::<LogisticModel>();
-    conformance::assert_send_sync::<PoissonModel>();
+    conformance::assert_send_sync::<LogisticRegression>();
+    conformance::assert_send_sync::<PoissonRegression>();
     let n = x.nrows();
-    let ols = |x: &Array2<f64>| LinearRegression::params().fit(&Dataset::new(x.view(), y.slice(ndarray::s![..x.nrows()])));
+    let ols = |x: &Array2<f64>| LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.slice(ndarray::s![..x.nrows()])));
     conformance::check_rejects_non_finite(&x, ols);
-    conformance::check_rejects_empty(3, |x| LinearRegression::params().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
-    conformance::check_rejects_empty(3, |x| Ridge::params().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
+    conformance::check_rejects_empty(3, |x| LinearRegressionParams::default().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
+    conformance::check_rejects_empty(3, |x| RidgeParams::default().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
     conformance::check_rejects_empty(3, |x| Lasso::params().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
     conformance::check_rejects_empty(3, |x| LogisticRegression::params().fit(&LogisticData::new(x.view(), Array1::zeros(0).view())));
     conformance::check_rejects_empty(3, |x| PoissonRegression::params().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
-    conformance::check_rejects_non_finite(&x, |x| Ridge::params().fit(&Dataset::new(x.view(), y.view())));
+    conformance::check_rejects_non_finite(&x, |x| RidgeParams::default().fit(&Dataset::new(x.view(), y.view())));
     conformance::check_rejects_non_finite(&x, |x| Lasso::params().alpha(0.01).fit(&Dataset::new(x.view(), y.view())));
     conformance::check_rejects_non_finite(&x, |x| LogisticRegression::params().fit(&LogisticData::new(x.view(), yb.view())));
     conformance::check_rejects_non_finite(&x, |x| PoissonRegression::params().fit(&Dataset::new(x.view(), yc.view())));
-    let lin = LinearRegression::params().fit(&Dataset::new(x.view(), y.view())).unwrap();
+    let lin = LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.view())).unwrap();
     let las = Lasso::params().alpha(0.01).fit(&Dataset::new(x.view(), y.view())).unwrap();
     let log = LogisticRegression::params().fit(&LogisticData::new(x.view(), yb.view())).unwrap();
     let poi = PoissonRegression::params().fit(&Dataset::new(x.view(), yc.view())).unwrap();
@@ -343,7 +350,7 @@ fn conformance_kit() {
     let (xb, ybig) = synthetic(40_000, 3, 8);
     let ybb = ybig.mapv(|v| f64::from(u8::from(v > 0.3)));
     conformance::check_thread_count_independence(|| {
-        LinearRegression::params().solver(OlsSolver::NormalEquations).fit(&Dataset::new(xb.view(), ybig.view())).unwrap()
+        LinearRegressionParams::default().solver(OlsSolver::NormalEquations).fit(&Dataset::new(xb.view(), ybig.view())).unwrap()
     });
     conformance::check_thread_count_independence(|| Lasso::params().alpha(0.01).fit(&Dataset::new(xb.view(), ybig.view())).unwrap());
     conformance::check_thread_count_independence(|| {

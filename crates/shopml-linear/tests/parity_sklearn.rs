@@ -6,7 +6,9 @@ mod common;
 use common::{fixture, max_rel, shoppers, vec_f64};
 use ndarray::{Array1, Axis};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{ClassWeight, ElasticNet, Lasso, LinearRegression, LogisticData, LogisticRegression, LogisticSolver, Ridge};
+use shopml_linear::{
+    ClassWeight, ElasticNetParams, Lasso, LinearRegressionParams, LogisticData, LogisticRegression, LogisticSolver, RidgeParams,
+};
 
 fn check(what: &str, coef: &[f64], intercept: f64, fx: &serde_json::Value, tol: f64) {
     let want = vec_f64(&fx["coef"]);
@@ -24,16 +26,16 @@ fn least_squares_family_matches_sklearn() {
     let names: Vec<String> = fx["columns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
     assert_eq!(d.names, names);
     let data = Dataset::new(d.x.view(), d.y.view());
-    let m = LinearRegression::params().fit(&data).unwrap();
+    let m = LinearRegressionParams::default().fit(&data).unwrap();
     check("LinearRegression", m.coefficients().as_slice().unwrap(), m.intercept(), &fx["linreg"], 1e-6);
     let w = Array1::from_shape_fn(d.x.nrows(), |i| 1.0 + (i % 3) as f64);
-    let m = LinearRegression::params().fit(&data.with_weights(w.view())).unwrap();
+    let m = LinearRegressionParams::default().fit(&data.with_weights(w.view())).unwrap();
     check("weighted LinearRegression", m.coefficients().as_slice().unwrap(), m.intercept(), &fx["linreg_weighted"], 1e-6);
-    let m = Ridge::params().alpha(10.0).fit(&data).unwrap();
+    let m = RidgeParams::default().alpha(10.0).fit(&data).unwrap();
     check("Ridge", m.coefficients().as_slice().unwrap(), m.intercept(), &fx["ridge"], 1e-6);
     let m = Lasso::params().alpha(1e-3).tol(1e-12).max_iter(100_000).fit(&data).unwrap();
     check("Lasso", m.coefficients().as_slice().unwrap(), m.intercept(), &fx["lasso"], 1e-6);
-    let m = ElasticNet::params().alpha(2e-3).l1_ratio(0.5).tol(1e-12).max_iter(100_000).fit(&data).unwrap();
+    let m = ElasticNetParams::default().alpha(2e-3).l1_ratio(0.5).tol(1e-12).max_iter(100_000).fit(&data).unwrap();
     check("ElasticNet", m.coefficients().as_slice().unwrap(), m.intercept(), &fx["enet"], 1e-6);
 }
 

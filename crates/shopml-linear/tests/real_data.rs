@@ -6,7 +6,7 @@ mod common;
 use common::{fixture, max_rel, vec_f64};
 use ndarray::{Array1, Array2};
 use shopml_core::{Dataset, Fit, testdata};
-use shopml_linear::{CovType, LinearRegression, OlsSolver};
+use shopml_linear::{CovType, LinearRegressionParams, OlsSolver};
 
 /// logmove ~ const + log(own price) + deal + feat + brand dummies + store dummies.
 fn orange_juice() -> (Array2<f64>, Array1<f64>, Vec<String>) {
@@ -53,7 +53,7 @@ fn orange_juice_ols_matches_statsmodels() {
     assert_eq!(want_names[1..], names[..]);
     let data = Dataset::new(x.view(), y.view());
     for solver in [OlsSolver::Qr, OlsSolver::NormalEquations] {
-        let m = LinearRegression::params().solver(solver).fit(&data).unwrap();
+        let m = LinearRegressionParams::default().solver(solver).fit(&data).unwrap();
         let inf = m.inference().unwrap().clone().with_feature_names(&names).unwrap();
         let r = max_rel(&inf.params, &vec_f64(&fx["params"]));
         assert!(r < 1e-6, "{solver:?}: params rel {r:e}");
@@ -78,7 +78,7 @@ fn orange_juice_ols_matches_statsmodels() {
         assert!(max_rel(&inf.conf_low, &lows) < 1e-6);
         assert!(inf.summary().contains("lprice"));
     }
-    let m = LinearRegression::params().cov_type(CovType::Hc1).fit(&data).unwrap();
+    let m = LinearRegressionParams::default().cov_type(CovType::Hc1).fit(&data).unwrap();
     let inf = m.inference().unwrap();
     let r = max_rel(&inf.std_errors, &vec_f64(&fx["bse_hc1"]));
     assert!(r < 1e-6, "HC1 bse rel {r:e}");

@@ -3,7 +3,7 @@
 //! fit on the same matrix read as ratings (quick settings).
 use criterion::{Criterion, criterion_group, criterion_main};
 use shopml_core::{Duplicates, Fit, Interactions, Triple};
-use shopml_recommend::{Bpr, ExplicitAls, ImplicitAls, KnnBaseline, Request, recommend_batch};
+use shopml_recommend::{Bpr, ExplicitAlsParams, ImplicitAls, KnnBaseline, Request, recommend_batch};
 
 fn data() -> Interactions {
     let (nu, ni) = (2000u32, 500u32);
@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("recommend_batch_2000_top10", |b| b.iter(|| recommend_batch(&m, Some(&d), &users, &Request::top(10)).unwrap()));
     // Counts 1..5 as ratings.
     let r = d.map_values(|v| v.min(5.0)).unwrap();
-    g.bench_function("explicit_als_1_iter_20f", |b| b.iter(|| ExplicitAls::params().iterations(1).fit(&r).unwrap()));
+    g.bench_function("explicit_als_1_iter_20f", |b| b.iter(|| ExplicitAlsParams::default().iterations(1).fit(&r).unwrap()));
     g.bench_function("knn_baseline_fit", |b| b.iter(|| KnnBaseline::params().fit(&r).unwrap()));
     g.finish();
 }

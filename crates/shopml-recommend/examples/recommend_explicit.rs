@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use shopml_core::{Duplicates, Fit, Interactions, InteractionsBuilder};
 use shopml_recommend::eval::{RatingModel, evaluate_ratings, k_fold};
-use shopml_recommend::{Baseline, BiasedMf, ExplicitAls, KnnBaseline};
+use shopml_recommend::{Baseline, BiasedMf, BiasedMfParams, ExplicitAlsParams, KnnBaseline};
 
 fn write(path: &str, m: &Interactions) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
@@ -62,16 +62,16 @@ fn main() {
         for _ in 0..3 {
             run("biased MF (SGD)", &folds, |d| BiasedMf::params().seed(0).fit(d).expect("fit"));
         }
-        run("SVD++ (SGD)", &folds, |d| BiasedMf::svdpp().seed(0).fit(d).expect("fit"));
+        run("SVD++ (SGD)", &folds, |d| BiasedMfParams::svdpp().seed(0).fit(d).expect("fit"));
         return;
     }
     run("baseline (ALS)", &folds, |d| Baseline::params().fit(d).expect("fit"));
     run("biased MF (SGD)", &folds, |d| BiasedMf::params().seed(0).fit(d).expect("fit"));
     run("biased MF (SGD; no shuffle)", &folds, |d| BiasedMf::params().shuffle(false).seed(0).fit(d).expect("fit"));
-    run("SVD++ (SGD)", &folds, |d| BiasedMf::svdpp().seed(0).fit(d).expect("fit"));
-    run("biased MF (ALS-WR; 20f; λ 0.1; 15 it)", &folds, |d| ExplicitAls::params().seed(0).fit(d).expect("fit"));
+    run("SVD++ (SGD)", &folds, |d| BiasedMfParams::svdpp().seed(0).fit(d).expect("fit"));
+    run("biased MF (ALS-WR; 20f; λ 0.1; 15 it)", &folds, |d| ExplicitAlsParams::default().seed(0).fit(d).expect("fit"));
     run("biased MF (ALS-WR; 50f; λ 0.05; 15 it)", &folds, |d| {
-        ExplicitAls::params().n_factors(50).regularization(0.05).seed(0).fit(d).expect("fit")
+        ExplicitAlsParams::default().n_factors(50).regularization(0.05).seed(0).fit(d).expect("fit")
     });
     run("kNN-baseline (item; pearson-baseline)", &folds, |d| KnnBaseline::params().fit(d).expect("fit"));
     run("kNN-baseline (user; pearson-baseline)", &folds, |d| KnnBaseline::params().user_based(true).fit(d).expect("fit"));

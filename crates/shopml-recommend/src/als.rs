@@ -60,9 +60,9 @@ impl Confidence {
     }
 }
 
-/// Parameters of implicit ALS (Hu, Koren & Volinsky 2008); fit gives an [`AlsModel`].
+/// Parameters of implicit ALS (Hu, Koren & Volinsky 2008); fit gives an [`ImplicitAls`].
 #[derive(Clone)]
-pub struct ImplicitAls {
+pub struct ImplicitAlsParams {
     /// Latent factors per user and item (default 100).
     pub n_factors: usize,
     /// L2 regularisation λ (default 0.01).
@@ -83,7 +83,7 @@ pub struct ImplicitAls {
     pub observer: Option<Observer>,
 }
 
-impl fmt::Debug for ImplicitAls {
+impl fmt::Debug for ImplicitAlsParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ImplicitAls")
             .field("n_factors", &self.n_factors)
@@ -99,9 +99,9 @@ impl fmt::Debug for ImplicitAls {
     }
 }
 
-impl Default for ImplicitAls {
+impl Default for ImplicitAlsParams {
     fn default() -> Self {
-        ImplicitAls {
+        ImplicitAlsParams {
             n_factors: 100,
             regularization: 0.01,
             alpha: 1.0,
@@ -115,7 +115,7 @@ impl Default for ImplicitAls {
     }
 }
 
-impl ImplicitAls {
+impl ImplicitAlsParams {
     /// Default parameters (those of the `implicit` package, with `c = 1 + α r`).
     pub fn params() -> Self {
         Self::default()
@@ -167,7 +167,7 @@ impl ImplicitAls {
     }
 }
 
-impl Params for ImplicitAls {
+impl Params for ImplicitAlsParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::at_least("n_factors", self.n_factors, 1)?;
         param::non_negative("regularization", self.regularization as f64)?;
@@ -201,7 +201,7 @@ pub(crate) fn check_implicit(data: &Interactions) -> shopml_core::Result<()> {
 
 /// A fitted implicit ALS model: user and item factors; score = `x_uᵀ y_i`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AlsModel {
+pub struct ImplicitAls {
     user_factors: Factors,
     item_factors: Factors,
     regularization: f32,
@@ -344,7 +344,7 @@ fn solve_row_body<const FMA: bool>(x: &mut [f32], pr: RowProblem<'_>, solver: Al
 crate::simd::avx2_dispatch!(fn solve_row(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()>
     => fma: solve_row_body::<true>, base: solve_row_body::<false>);
 
-impl ImplicitAls {
+impl ImplicitAlsParams {
     fn diag(&self, n: usize) -> f32 {
         if self.frequency_scaled { self.regularization * n.max(1) as f32 } else { self.regularization }
     }
@@ -373,10 +373,10 @@ impl ImplicitAls {
     }
 }
 
-impl Fit<Interactions> for ImplicitAls {
-    type Model = AlsModel;
+impl Fit<Interactions> for ImplicitAlsParams {
+    type Model = ImplicitAls;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<AlsModel> {
+    fn fit(&self, data: &Interactions) -> Result<ImplicitAls> {
         self.check()?;
         check_implicit(data)?;
         let start = std::time::Instant::now();
@@ -392,7 +392,7 @@ impl Fit<Interactions> for ImplicitAls {
                 obs(&Progress { iteration: it + 1, total: Some(self.iterations), loss: None, elapsed: start.elapsed() });
             }
         }
-        Ok(AlsModel {
+        Ok(ImplicitAls {
             user_factors: users,
             item_factors: items,
             regularization: self.regularization,
@@ -402,7 +402,7 @@ impl Fit<Interactions> for ImplicitAls {
     }
 }
 
-impl AlsModel {
+impl ImplicitAls {
     /// User factors (`n_users × n_factors`).
     pub fn user_factors(&self) -> &Factors {
         &self.user_factors
@@ -420,7 +420,7 @@ impl AlsModel {
 
     /// Solves the factors of a new (or changed) item from the users who
     /// interacted with it (exact solve, user factors fixed) — the item-side
-    /// half-step of ALS; add it with [`AlsModel::push_item`].
+    /// half-step of ALS; add it with [`ImplicitAls::push_item`].
     pub fn fold_in_item(&self, users: &[u32], values: &[f32]) -> Result<Vec<f32>> {
         self.solve_against(&self.user_factors, users, values, "user")
     }
@@ -463,7 +463,7 @@ impl AlsModel {
     }
 
     /// Adds an item with the given factor row (e.g. from
-    /// [`AlsModel::fold_in_item`]); returns its index.
+    /// [`ImplicitAls::fold_in_item`]); returns its index.
     pub fn push_item(&mut self, factors: &[f32]) -> Result<usize> {
         if let Some(p) = factors.iter().position(|v| !v.is_finite()) {
             return Err(Error::NonFinite { what: "item factors".into(), row: p, column: None, value: factors[p] as f64 }.into());
@@ -471,7 +471,7 @@ impl AlsModel {
         Ok(self.item_factors.push_row(factors)?)
     }
 
-    /// Adds a user with the given factor row (e.g. from [`AlsModel::fold_in`]); returns its index.
+    /// Adds a user with the given factor row (e.g. from [`ImplicitAls::fold_in`]); returns its index.
     pub fn push_user(&mut self, factors: &[f32]) -> Result<usize> {
         if let Some(p) = factors.iter().position(|v| !v.is_finite()) {
             return Err(Error::NonFinite { what: "user factors".into(), row: p, column: None, value: factors[p] as f64 }.into());
@@ -481,9 +481,9 @@ impl AlsModel {
 }
 
 /// Fold-in then push: a new user's (item's) factors are the exact solve
-/// against the fixed item (user) factors, as [`AlsModel::fold_in`]
-/// ([`AlsModel::fold_in_item`]).
-impl crate::serve::Extend for AlsModel {
+/// against the fixed item (user) factors, as [`ImplicitAls::fold_in`]
+/// ([`ImplicitAls::fold_in_item`]).
+impl crate::serve::Extend for ImplicitAls {
     fn add_user(&mut self, items: &[u32], values: &[f32]) -> Result<usize> {
         let x = self.fold_in(items, values)?;
         self.push_user(&x)
@@ -494,7 +494,7 @@ impl crate::serve::Extend for AlsModel {
     }
 }
 
-impl Recommend for AlsModel {
+impl Recommend for ImplicitAls {
     fn n_users(&self) -> usize {
         self.user_factors.n_rows()
     }
@@ -510,28 +510,35 @@ impl Recommend for AlsModel {
     }
 }
 
-impl Scorer for AlsModel {
+impl Scorer for ImplicitAls {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
         self.user_factors.score_block(users, &self.item_factors, out);
         Ok(())
     }
 }
 
-impl FoldIn for AlsModel {
+impl FoldIn for ImplicitAls {
     fn score_history(&self, items: &[u32], values: &[f32]) -> Result<Vec<f32>> {
         let x = self.fold_in(items, values)?;
         Ok((0..self.n_items()).map(|i| dot(&x, self.item_factors.row(i))).collect())
     }
 }
 
-impl SimilarItems for AlsModel {
+impl SimilarItems for ImplicitAls {
     fn similar_items(&self, item: usize, n: usize) -> Result<Vec<Scored>> {
         cosine_neighbours(&self.item_factors, "item", item, n)
     }
 }
 
-impl SimilarUsers for AlsModel {
+impl SimilarUsers for ImplicitAls {
     fn similar_users(&self, user: usize, n: usize) -> Result<Vec<Scored>> {
         cosine_neighbours(&self.user_factors, "user", user, n)
+    }
+}
+
+impl ImplicitAls {
+    /// The parameters that fit this model, at their defaults; see [`ImplicitAlsParams`].
+    pub fn params() -> ImplicitAlsParams {
+        ImplicitAlsParams::params()
     }
 }

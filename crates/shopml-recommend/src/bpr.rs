@@ -37,7 +37,7 @@ use crate::serve::{Scorer, SimilarItems, SimilarUsers};
 
 /// A validation hook: called with the epoch (1-based) and a snapshot of the
 /// model; return `false` to stop training early (that snapshot is returned).
-pub type Validation = Arc<dyn Fn(usize, &BprModel) -> bool + Send + Sync>;
+pub type Validation = Arc<dyn Fn(usize, &Bpr) -> bool + Send + Sync>;
 
 /// How negative items are drawn (never a positive of the user).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -47,7 +47,7 @@ pub enum NegativeSampling {
     Uniform,
     /// Proportionally to item popularity within the stratum: the item of a
     /// random positive pair of the stratum.
-    Popularity,
+    PopularityParams,
 }
 
 /// How an epoch draws its (user, positive) pairs.
@@ -62,9 +62,9 @@ pub enum PairSampling {
     WithReplacement,
 }
 
-/// Parameters of BPR (Rendle et al. 2009); fit gives a [`BprModel`].
+/// Parameters of BPR (Rendle et al. 2009); fit gives a [`Bpr`].
 #[derive(Clone)]
-pub struct Bpr {
+pub struct BprParams {
     /// Latent factors (default 100).
     pub n_factors: usize,
     /// SGD step size (default 0.01).
@@ -86,7 +86,7 @@ pub struct Bpr {
     pub validation: Option<(usize, Validation)>,
 }
 
-impl fmt::Debug for Bpr {
+impl fmt::Debug for BprParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Bpr")
             .field("n_factors", &self.n_factors)
@@ -102,9 +102,9 @@ impl fmt::Debug for Bpr {
     }
 }
 
-impl Default for Bpr {
+impl Default for BprParams {
     fn default() -> Self {
-        Bpr {
+        BprParams {
             n_factors: 100,
             learning_rate: 0.01,
             regularization: 0.01,
@@ -118,7 +118,7 @@ impl Default for Bpr {
     }
 }
 
-impl Bpr {
+impl BprParams {
     /// Default parameters (those of `implicit`'s BPR).
     pub fn params() -> Self {
         Self::default()
@@ -170,7 +170,7 @@ impl Bpr {
     }
 }
 
-impl Params for Bpr {
+impl Params for BprParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::at_least("n_factors", self.n_factors, 1)?;
         param::positive("learning_rate", self.learning_rate as f64)?;
@@ -186,13 +186,13 @@ impl Params for Bpr {
 
 /// A fitted BPR model: score = `x_uᵀ y_i + b_i`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BprModel {
+pub struct Bpr {
     user_factors: Factors,
     item_factors: Factors,
     item_bias: Vec<f32>,
 }
 
-impl BprModel {
+impl Bpr {
     /// User factors.
     pub fn user_factors(&self) -> &Factors {
         &self.user_factors
@@ -326,7 +326,7 @@ fn run_stratum_body(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) {
         for _ in 0..tries {
             let j = match negatives {
                 NegativeSampling::Uniform => rng.below(n_block_items),
-                NegativeSampling::Popularity => st.pairs[rng.below(n_pairs)].1 as usize,
+                NegativeSampling::PopularityParams => st.pairs[rng.below(n_pairs)].1 as usize,
             };
             if j != il as usize && positives.binary_search(&item_of_pos[st.item_offset + j]).is_err() {
                 neg = Some(j);
@@ -350,10 +350,10 @@ fn run_stratum_body(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) {
     }
 }
 
-impl Fit<Interactions> for Bpr {
-    type Model = BprModel;
+impl Fit<Interactions> for BprParams {
+    type Model = Bpr;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<BprModel> {
+    fn fit(&self, data: &Interactions) -> Result<Bpr> {
         self.check()?;
         check_implicit(data)?;
         let (nu, ni) = data.shape();
@@ -502,7 +502,7 @@ impl Fit<Interactions> for Bpr {
     }
 }
 
-fn unpermute(users: &[f32], pos_of_user: &[u32], items: &[f32], bias: &[f32], pos_of_item: &[u32], k: usize) -> Result<BprModel> {
+fn unpermute(users: &[f32], pos_of_user: &[u32], items: &[f32], bias: &[f32], pos_of_item: &[u32], k: usize) -> Result<Bpr> {
     let mut uf = Vec::with_capacity(users.len());
     for &p in pos_of_user {
         uf.extend_from_slice(&users[p as usize * k..(p as usize + 1) * k]);
@@ -521,14 +521,14 @@ fn unpermute(users: &[f32], pos_of_user: &[u32], items: &[f32], bias: &[f32], po
         }
         .into());
     }
-    Ok(BprModel {
+    Ok(Bpr {
         user_factors: Factors::from_vec(pos_of_user.len(), k, uf)?,
         item_factors: Factors::from_vec(pos_of_item.len(), k, itf)?,
         item_bias: b,
     })
 }
 
-impl Recommend for BprModel {
+impl Recommend for Bpr {
     fn n_users(&self) -> usize {
         self.user_factors.n_rows()
     }
@@ -544,7 +544,7 @@ impl Recommend for BprModel {
     }
 }
 
-impl Scorer for BprModel {
+impl Scorer for Bpr {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
         self.user_factors.score_block(users, &self.item_factors, out);
         for row in out.chunks_exact_mut(self.item_bias.len()) {
@@ -556,14 +556,21 @@ impl Scorer for BprModel {
     }
 }
 
-impl SimilarItems for BprModel {
+impl SimilarItems for Bpr {
     fn similar_items(&self, item: usize, n: usize) -> Result<Vec<Scored>> {
         cosine_neighbours(&self.item_factors, "item", item, n)
     }
 }
 
-impl SimilarUsers for BprModel {
+impl SimilarUsers for Bpr {
     fn similar_users(&self, user: usize, n: usize) -> Result<Vec<Scored>> {
         cosine_neighbours(&self.user_factors, "user", user, n)
+    }
+}
+
+impl Bpr {
+    /// The parameters that fit this model, at their defaults; see [`BprParams`].
+    pub fn params() -> BprParams {
+        BprParams::params()
     }
 }

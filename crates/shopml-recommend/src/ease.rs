@@ -16,22 +16,22 @@ use crate::als::check_implicit;
 use crate::error::{RecommendError, Result};
 use crate::serve::{FoldIn, Scorer};
 
-/// Parameters of EASE (Steck 2019); fit gives an [`EaseModel`].
+/// Parameters of EASE (Steck 2019); fit gives an [`Ease`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ease {
+pub struct EaseParams {
     /// L2 regularisation λ (default 500, the paper's order of magnitude).
     pub regularization: f64,
     /// Largest catalogue accepted (default 20,000).
     pub max_items: usize,
 }
 
-impl Default for Ease {
+impl Default for EaseParams {
     fn default() -> Self {
-        Ease { regularization: 500.0, max_items: 20_000 }
+        EaseParams { regularization: 500.0, max_items: 20_000 }
     }
 }
 
-impl Ease {
+impl EaseParams {
     /// Default parameters.
     pub fn params() -> Self {
         Self::default()
@@ -48,7 +48,7 @@ impl Ease {
     }
 }
 
-impl Params for Ease {
+impl Params for EaseParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::positive("regularization", self.regularization)?;
         param::at_least("max_items", self.max_items, 1)
@@ -57,12 +57,12 @@ impl Params for Ease {
 
 /// A fitted EASE model: dense item–item weights; score = `x_u B`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EaseModel {
+pub struct Ease {
     weights: Array2<f32>,
     train: shopml_core::Csr,
 }
 
-impl EaseModel {
+impl Ease {
     /// The item–item weight matrix `B` (zero diagonal).
     pub fn weights(&self) -> &Array2<f32> {
         &self.weights
@@ -79,10 +79,10 @@ impl EaseModel {
     }
 }
 
-impl Fit<Interactions> for Ease {
-    type Model = EaseModel;
+impl Fit<Interactions> for EaseParams {
+    type Model = Ease;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<EaseModel> {
+    fn fit(&self, data: &Interactions) -> Result<Ease> {
         self.check()?;
         check_implicit(data)?;
         let n = data.n_items();
@@ -114,11 +114,11 @@ impl Fit<Interactions> for Ease {
         if weights.iter().any(|v| !v.is_finite()) {
             return Err(Error::Singular { what: "EASE Gram matrix (raise regularization)".into() }.into());
         }
-        Ok(EaseModel { weights, train: data.user_items().clone() })
+        Ok(Ease { weights, train: data.user_items().clone() })
     }
 }
 
-impl Recommend for EaseModel {
+impl Recommend for Ease {
     fn n_users(&self) -> usize {
         self.train.n_rows()
     }
@@ -134,7 +134,7 @@ impl Recommend for EaseModel {
     }
 }
 
-impl Scorer for EaseModel {
+impl Scorer for Ease {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
         for (row, &u) in out.chunks_exact_mut(self.n_items()).zip(users) {
             let (items, vals) = self.train.row(u);
@@ -144,7 +144,7 @@ impl Scorer for EaseModel {
     }
 }
 
-impl FoldIn for EaseModel {
+impl FoldIn for Ease {
     fn score_history(&self, items: &[u32], values: &[f32]) -> Result<Vec<f32>> {
         if items.len() != values.len() {
             return Err(Error::shape("history items vs values", items.len(), values.len()).into());
@@ -155,5 +155,12 @@ impl FoldIn for EaseModel {
         let mut out = vec![0f32; self.n_items()];
         self.score_from(items, values, &mut out);
         Ok(out)
+    }
+}
+
+impl Ease {
+    /// The parameters that fit this model, at their defaults; see [`EaseParams`].
+    pub fn params() -> EaseParams {
+        EaseParams::params()
     }
 }

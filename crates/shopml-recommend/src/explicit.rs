@@ -37,7 +37,7 @@ pub(crate) fn check_pair(user: usize, item: usize, nu: usize, ni: usize) -> shop
 /// (Koren, "Factor in the neighbors", TKDD 2010, §2.1; Surprise's
 /// `BaselineOnly` with `method='als'`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Baseline {
+pub struct BaselineParams {
     /// Regularisation of user biases (default 15).
     pub reg_user: f64,
     /// Regularisation of item biases (default 10).
@@ -46,13 +46,13 @@ pub struct Baseline {
     pub iterations: usize,
 }
 
-impl Default for Baseline {
+impl Default for BaselineParams {
     fn default() -> Self {
-        Baseline { reg_user: 15.0, reg_item: 10.0, iterations: 10 }
+        BaselineParams { reg_user: 15.0, reg_item: 10.0, iterations: 10 }
     }
 }
 
-impl Baseline {
+impl BaselineParams {
     /// Surprise's defaults.
     pub fn params() -> Self {
         Self::default()
@@ -74,7 +74,7 @@ impl Baseline {
     }
 }
 
-impl Params for Baseline {
+impl Params for BaselineParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::non_negative("reg_user", self.reg_user)?;
         param::non_negative("reg_item", self.reg_item)?;
@@ -84,7 +84,7 @@ impl Params for Baseline {
 
 /// Fitted rating baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BaselineModel {
+pub struct Baseline {
     global_mean: f32,
     user_bias: Vec<f32>,
     item_bias: Vec<f32>,
@@ -92,7 +92,7 @@ pub struct BaselineModel {
     max_rating: f32,
 }
 
-impl BaselineModel {
+impl Baseline {
     /// `μ`.
     pub fn global_mean(&self) -> f32 {
         self.global_mean
@@ -107,10 +107,10 @@ impl BaselineModel {
     }
 }
 
-impl Fit<Interactions> for Baseline {
-    type Model = BaselineModel;
+impl Fit<Interactions> for BaselineParams {
+    type Model = Baseline;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<BaselineModel> {
+    fn fit(&self, data: &Interactions) -> Result<Baseline> {
         self.check()?;
         let mu = check_ratings(data)?;
         let ui = data.user_items();
@@ -130,7 +130,7 @@ impl Fit<Interactions> for Baseline {
             }
         }
         let (lo, hi) = range(data);
-        Ok(BaselineModel {
+        Ok(Baseline {
             global_mean: mu as f32,
             user_bias: bu.into_iter().map(|v| v as f32).collect(),
             item_bias: bi.into_iter().map(|v| v as f32).collect(),
@@ -140,14 +140,14 @@ impl Fit<Interactions> for Baseline {
     }
 }
 
-impl RatingModel for BaselineModel {
+impl RatingModel for Baseline {
     fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {
         check_pair(user, item, self.user_bias.len(), self.item_bias.len())?;
         Ok((self.global_mean + self.user_bias[user] + self.item_bias[item]).clamp(self.min_rating, self.max_rating))
     }
 }
 
-impl Recommend for BaselineModel {
+impl Recommend for Baseline {
     fn n_users(&self) -> usize {
         self.user_bias.len()
     }
@@ -159,14 +159,14 @@ impl Recommend for BaselineModel {
     }
 }
 
-impl Scorer for BaselineModel {}
+impl Scorer for Baseline {}
 
 /// Biased matrix factorisation `r̂ = μ + b_u + b_i + p_uᵀ q_i` trained by SGD
 /// (Funk 2006; Koren, Bell & Volinsky, "Matrix factorization techniques for
 /// recommender systems", IEEE Computer 2009) — the model Surprise calls `SVD`,
 /// with its defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BiasedMf {
+pub struct BiasedMfParams {
     /// Latent factors (default 100).
     pub n_factors: usize,
     /// Epochs over all ratings (default 20).
@@ -187,13 +187,13 @@ pub struct BiasedMf {
     pub seed: u64,
     /// SVD++ (Koren 2008): add each user's implicit feedback — which items
     /// they rated — as `|N(u)|^-½ Σ_{j∈N(u)} y_j` to their factors (default
-    /// false). See [`BiasedMf::svdpp`].
+    /// false). See [`BiasedMfParams::svdpp`].
     pub implicit: bool,
 }
 
-impl Default for BiasedMf {
+impl Default for BiasedMfParams {
     fn default() -> Self {
-        BiasedMf {
+        BiasedMfParams {
             n_factors: 100,
             n_epochs: 20,
             learning_rate: 0.005,
@@ -207,7 +207,7 @@ impl Default for BiasedMf {
     }
 }
 
-impl BiasedMf {
+impl BiasedMfParams {
     /// Surprise's `SVD` defaults.
     pub fn params() -> Self {
         Self::default()
@@ -223,10 +223,10 @@ impl BiasedMf {
     /// the user's summed gradient once, after their ratings — `O(|N(u)|·k)`
     /// per user rather than per rating, which is what makes it fast (the
     /// per-rating form recomputes the sum for every rating). The fitted
-    /// model is a [`BiasedMfModel`] whose user factors include the implicit
+    /// model is a [`BiasedMf`] whose user factors include the implicit
     /// term.
     pub fn svdpp() -> Self {
-        BiasedMf { n_factors: 20, learning_rate: 0.007, implicit: true, ..Self::default() }
+        BiasedMfParams { n_factors: 20, learning_rate: 0.007, implicit: true, ..Self::default() }
     }
     /// Sets `implicit` (SVD++).
     pub fn implicit(mut self, v: bool) -> Self {
@@ -270,7 +270,7 @@ impl BiasedMf {
     }
 }
 
-impl Params for BiasedMf {
+impl Params for BiasedMfParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::at_least("n_factors", self.n_factors, 1)?;
         param::at_least("n_epochs", self.n_epochs, 1)?;
@@ -361,7 +361,7 @@ crate::simd::avx2_dispatch!(fn sgd_pass(order: &[Triple], t: &mut Trained, s: St
 
 /// Fitted biased MF model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BiasedMfModel {
+pub struct BiasedMf {
     global_mean: f32,
     user_bias: Vec<f32>,
     item_bias: Vec<f32>,
@@ -371,7 +371,7 @@ pub struct BiasedMfModel {
     max_rating: f32,
 }
 
-impl BiasedMfModel {
+impl BiasedMf {
     /// User factors `p_u`.
     pub fn user_factors(&self) -> &Factors {
         &self.user_factors
@@ -382,10 +382,10 @@ impl BiasedMfModel {
     }
 }
 
-impl Fit<Interactions> for BiasedMf {
-    type Model = BiasedMfModel;
+impl Fit<Interactions> for BiasedMfParams {
+    type Model = BiasedMf;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<BiasedMfModel> {
+    fn fit(&self, data: &Interactions) -> Result<BiasedMf> {
         self.check()?;
         let mu = check_ratings(data)? as f32;
         let k = self.n_factors;
@@ -434,9 +434,9 @@ impl Fit<Interactions> for BiasedMf {
     }
 }
 
-impl BiasedMf {
+impl BiasedMfParams {
     /// Checks the fitted values and wraps them in a model.
-    fn finish(&self, data: &Interactions, mu: f32, t: Trained) -> Result<BiasedMfModel> {
+    fn finish(&self, data: &Interactions, mu: f32, t: Trained) -> Result<BiasedMf> {
         let Trained { pu, qi, bu, bi } = t;
         let diverged = bu.iter().chain(&bi).position(|v| !v.is_finite());
         let diverged = diverged.or_else(|| pu.as_slice().iter().chain(qi.as_slice()).position(|v| !v.is_finite()));
@@ -449,15 +449,7 @@ impl BiasedMf {
             .into());
         }
         let (lo, hi) = range(data);
-        Ok(BiasedMfModel {
-            global_mean: mu,
-            user_bias: bu,
-            item_bias: bi,
-            user_factors: pu,
-            item_factors: qi,
-            min_rating: lo,
-            max_rating: hi,
-        })
+        Ok(BiasedMf { global_mean: mu, user_bias: bu, item_bias: bi, user_factors: pu, item_factors: qi, min_rating: lo, max_rating: hi })
     }
 }
 
@@ -482,7 +474,7 @@ struct Implicit {
     grad: Vec<f32>,
 }
 
-/// One user's SVD++ step (see [`BiasedMf::svdpp`]).
+/// One user's SVD++ step (see [`BiasedMfParams::svdpp`]).
 #[inline(always)]
 fn svdpp_user_body(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Implicit, s: Step) {
     let (items, ratings) = m.row(u);
@@ -523,7 +515,7 @@ fn svdpp_user_body(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Im
 
 crate::simd::avx2_dispatch!(fn svdpp_user(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Implicit, s: Step) => svdpp_user_body);
 
-impl RatingModel for BiasedMfModel {
+impl RatingModel for BiasedMf {
     fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {
         check_pair(user, item, self.user_bias.len(), self.item_bias.len())?;
         let r =
@@ -532,7 +524,7 @@ impl RatingModel for BiasedMfModel {
     }
 }
 
-impl Recommend for BiasedMfModel {
+impl Recommend for BiasedMf {
     fn n_users(&self) -> usize {
         self.user_bias.len()
     }
@@ -544,9 +536,9 @@ impl Recommend for BiasedMfModel {
     }
 }
 
-impl Scorer for BiasedMfModel {}
+impl Scorer for BiasedMf {}
 
-impl BiasedMfModel {
+impl BiasedMf {
     /// `μ`, the mean training rating.
     pub fn global_mean(&self) -> f32 {
         self.global_mean
@@ -567,7 +559,7 @@ impl BiasedMfModel {
 /// `r_ui − μ − b_i` on `(1, q_i)` over the items the user rated, and vice
 /// versa (Zhou, Wilkinson, Schreiber & Pan, "Large-scale parallel
 /// collaborative filtering for the Netflix prize", AAIM 2008; biases as in
-/// Koren, Bell & Volinsky 2009). Fits to a [`BiasedMfModel`], so serving,
+/// Koren, Bell & Volinsky 2009). Fits to a [`BiasedMf`], so serving,
 /// serde and evaluation are those of the SGD model.
 ///
 /// Each ridge system is `(Σ x xᵀ + λ_u I) w = Σ x t` of side
@@ -576,7 +568,7 @@ impl BiasedMfModel {
 /// Rows are solved in parallel; each is independent of the others, so a seed
 /// gives the same model whatever the thread count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExplicitAls {
+pub struct ExplicitAlsParams {
     /// Latent factors (default 20).
     pub n_factors: usize,
     /// Alternating sweeps (users, then items) (default 15).
@@ -591,13 +583,13 @@ pub struct ExplicitAls {
     pub seed: u64,
 }
 
-impl Default for ExplicitAls {
+impl Default for ExplicitAlsParams {
     fn default() -> Self {
-        ExplicitAls { n_factors: 20, iterations: 15, regularization: 0.1, weighted_regularization: true, init_std: 0.1, seed: 0 }
+        ExplicitAlsParams { n_factors: 20, iterations: 15, regularization: 0.1, weighted_regularization: true, init_std: 0.1, seed: 0 }
     }
 }
 
-impl ExplicitAls {
+impl ExplicitAlsParams {
     /// Default parameters.
     pub fn params() -> Self {
         Self::default()
@@ -634,7 +626,7 @@ impl ExplicitAls {
     }
 }
 
-impl Params for ExplicitAls {
+impl Params for ExplicitAlsParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::at_least("n_factors", self.n_factors, 1)?;
         param::at_least("iterations", self.iterations, 1)?;
@@ -643,7 +635,7 @@ impl Params for ExplicitAls {
     }
 }
 
-impl ExplicitAls {
+impl ExplicitAlsParams {
     /// One half-sweep: solves `(bias, factors)` of every row of `m` (users or
     /// items, as a CSR) with the other side fixed.
     fn sweep(
@@ -708,10 +700,10 @@ impl ExplicitAls {
     }
 }
 
-impl Fit<Interactions> for ExplicitAls {
-    type Model = BiasedMfModel;
+impl Fit<Interactions> for ExplicitAlsParams {
+    type Model = BiasedMf;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<BiasedMfModel> {
+    fn fit(&self, data: &Interactions) -> Result<BiasedMf> {
         self.check()?;
         let mu = check_ratings(data)?;
         let k = self.n_factors;
@@ -726,7 +718,7 @@ impl Fit<Interactions> for ExplicitAls {
             self.sweep(&iu, mu, &mut bi, &mut qi, &bu, &pu)?;
         }
         let (lo, hi) = range(data);
-        Ok(BiasedMfModel {
+        Ok(BiasedMf {
             global_mean: mu as f32,
             user_bias: bu,
             item_bias: bi,
@@ -738,10 +730,10 @@ impl Fit<Interactions> for ExplicitAls {
     }
 }
 
-impl BiasedMfModel {
+impl BiasedMf {
     /// Solves the bias and factors `(b_i, q_i)` of a new (or changed) item
     /// from its ratings by `users`, user biases and factors fixed: the ridge
-    /// system of [`ExplicitAls`]'s item half-step, `(Σ x xᵀ + λ_i I) w = Σ x t`
+    /// system of [`ExplicitAlsParams`]'s item half-step, `(Σ x xᵀ + λ_i I) w = Σ x t`
     /// with `x = (1, p_u)`, `t = r_ui − μ − b_u` and `λ_i = λ · n_i` if
     /// `weighted_regularization` else `λ`. Works for models fitted by SGD too.
     pub fn fold_in_item(
@@ -796,7 +788,7 @@ impl BiasedMfModel {
     }
 
     /// Adds an item with bias `bias` and factor row `factors` (e.g. from
-    /// [`BiasedMfModel::fold_in_item`]); returns its index.
+    /// [`BiasedMf::fold_in_item`]); returns its index.
     pub fn push_item(&mut self, bias: f32, factors: &[f32]) -> Result<usize> {
         if let Some(p) = std::iter::once(&bias).chain(factors).position(|v| !v.is_finite()) {
             return Err(Error::NonFinite { what: "item bias and factors".into(), row: p, column: None, value: f64::NAN }.into());
@@ -804,5 +796,19 @@ impl BiasedMfModel {
         let idx = self.item_factors.push_row(factors)?;
         self.item_bias.push(bias);
         Ok(idx)
+    }
+}
+
+impl Baseline {
+    /// The parameters that fit this model, at their defaults; see [`BaselineParams`].
+    pub fn params() -> BaselineParams {
+        BaselineParams::params()
+    }
+}
+
+impl BiasedMf {
+    /// The parameters that fit this model, at their defaults; see [`BiasedMfParams`].
+    pub fn params() -> BiasedMfParams {
+        BiasedMfParams::params()
     }
 }

@@ -44,9 +44,9 @@ pub enum Similarity {
     },
 }
 
-/// Parameters of a neighbourhood model; fit gives a [`KnnModel`].
+/// Parameters of a neighbourhood model; fit gives a [`ItemKnn`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ItemKnn {
+pub struct ItemKnnParams {
     /// Neighbours kept per row (default 20, as `implicit`).
     pub k: usize,
     /// Similarity (default cosine).
@@ -57,13 +57,13 @@ pub struct ItemKnn {
     pub user_based: bool,
 }
 
-impl Default for ItemKnn {
+impl Default for ItemKnnParams {
     fn default() -> Self {
-        ItemKnn { k: 20, similarity: Similarity::Cosine, shrinkage: 0.0, user_based: false }
+        ItemKnnParams { k: 20, similarity: Similarity::Cosine, shrinkage: 0.0, user_based: false }
     }
 }
 
-impl ItemKnn {
+impl ItemKnnParams {
     /// Default parameters: item-based, cosine, 20 neighbours.
     pub fn params() -> Self {
         Self::default()
@@ -90,7 +90,7 @@ impl ItemKnn {
     }
 }
 
-impl Params for ItemKnn {
+impl Params for ItemKnnParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::at_least("k", self.k, 1)?;
         param::non_negative("shrinkage", self.shrinkage as f64)?;
@@ -104,7 +104,7 @@ impl Params for ItemKnn {
 
 /// A fitted neighbourhood model: sparse top-K neighbours and the training matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KnnModel {
+pub struct ItemKnn {
     user_based: bool,
     /// Row = item (or user), columns = its neighbours, values = similarities.
     neighbours: Csr,
@@ -185,7 +185,7 @@ impl MapIndexed for Csr {
 }
 
 /// Top-`k` neighbours of every row of `rows` (rows × coordinates).
-fn neighbours(rows: &Csr, p: &ItemKnn) -> shopml_core::Result<Csr> {
+fn neighbours(rows: &Csr, p: &ItemKnnParams) -> shopml_core::Result<Csr> {
     let cols = rows.transpose();
     let w = weighted(rows, &cols, p.similarity)?;
     let wt = w.transpose();
@@ -249,18 +249,18 @@ fn neighbours(rows: &Csr, p: &ItemKnn) -> shopml_core::Result<Csr> {
     Csr::from_parts(n, n, indptr, idx, val)
 }
 
-impl Fit<Interactions> for ItemKnn {
-    type Model = KnnModel;
+impl Fit<Interactions> for ItemKnnParams {
+    type Model = ItemKnn;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<KnnModel> {
+    fn fit(&self, data: &Interactions) -> Result<ItemKnn> {
         self.check()?;
         check_implicit(data)?;
         let neighbours = if self.user_based { neighbours(data.user_items(), self)? } else { neighbours(&data.item_users(), self)? };
-        Ok(KnnModel { user_based: self.user_based, neighbours, train: data.user_items().clone() })
+        Ok(ItemKnn { user_based: self.user_based, neighbours, train: data.user_items().clone() })
     }
 }
 
-impl KnnModel {
+impl ItemKnn {
     /// The sparse neighbour matrix (rows = items, or users if user-based).
     pub fn neighbours(&self) -> &Csr {
         &self.neighbours
@@ -292,7 +292,7 @@ impl KnnModel {
     }
 }
 
-impl Recommend for KnnModel {
+impl Recommend for ItemKnn {
     fn n_users(&self) -> usize {
         self.train.n_rows()
     }
@@ -309,7 +309,7 @@ impl Recommend for KnnModel {
     }
 }
 
-impl Scorer for KnnModel {
+impl Scorer for ItemKnn {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
         for (row, &u) in out.chunks_exact_mut(self.n_items()).zip(users) {
             self.score_into(u, row);
@@ -318,7 +318,7 @@ impl Scorer for KnnModel {
     }
 }
 
-impl FoldIn for KnnModel {
+impl FoldIn for ItemKnn {
     fn score_history(&self, items: &[u32], values: &[f32]) -> Result<Vec<f32>> {
         if self.user_based {
             return Err(Error::param("user_based", "fold-in needs the item-based model").into());
@@ -341,7 +341,7 @@ fn ranked(row: (&[u32], &[f32]), n: usize) -> Vec<Scored> {
     c
 }
 
-impl SimilarItems for KnnModel {
+impl SimilarItems for ItemKnn {
     fn similar_items(&self, item: usize, n: usize) -> Result<Vec<Scored>> {
         if self.user_based {
             return Err(Error::param("user_based", "similar_items needs the item-based model").into());
@@ -350,11 +350,18 @@ impl SimilarItems for KnnModel {
     }
 }
 
-impl SimilarUsers for KnnModel {
+impl SimilarUsers for ItemKnn {
     fn similar_users(&self, user: usize, n: usize) -> Result<Vec<Scored>> {
         if !self.user_based {
             return Err(Error::param("user_based", "similar_users needs the user-based model").into());
         }
         Ok(ranked(self.neighbours.try_row(user).map_err(|_| Error::IndexOutOfRange { what: "user", index: user, len: self.n_users() })?, n))
+    }
+}
+
+impl ItemKnn {
+    /// The parameters that fit this model, at their defaults; see [`ItemKnnParams`].
+    pub fn params() -> ItemKnnParams {
+        ItemKnnParams::params()
     }
 }

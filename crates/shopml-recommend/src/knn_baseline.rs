@@ -18,12 +18,12 @@ use shopml_core::{Csr, Error, Fit, Interactions, Params, Recommend, validate::pa
 
 use crate::error::{RecommendError, Result};
 use crate::eval::RatingModel;
-use crate::explicit::{Baseline, check_pair, check_ratings, range};
+use crate::explicit::{BaselineParams, check_pair, check_ratings, range};
 use crate::serve::Scorer;
 
-/// Parameters of [`KnnBaselineModel`] (Surprise's `KNNBaseline` defaults).
+/// Parameters of [`KnnBaseline`] (Surprise's `KNNBaseline` defaults).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KnnBaseline {
+pub struct KnnBaselineParams {
     /// Neighbours used per prediction (default 40).
     pub k: usize,
     /// Fewer positive-similarity neighbours than this: predict the baseline (default 1).
@@ -37,24 +37,24 @@ pub struct KnnBaseline {
     /// Keep at most this many (most similar) neighbours per item / user; `None` keeps every positive similarity (exact).
     pub max_neighbours: Option<usize>,
     /// Baseline estimator (default: ALS, Surprise's `bsl_options`).
-    pub baseline: Baseline,
+    pub baseline: BaselineParams,
 }
 
-impl Default for KnnBaseline {
+impl Default for KnnBaselineParams {
     fn default() -> Self {
-        KnnBaseline {
+        KnnBaselineParams {
             k: 40,
             min_k: 1,
             shrinkage: 100.0,
             min_support: 1,
             user_based: false,
             max_neighbours: None,
-            baseline: Baseline::default(),
+            baseline: BaselineParams::default(),
         }
     }
 }
 
-impl KnnBaseline {
+impl KnnBaselineParams {
     /// Surprise's defaults.
     pub fn params() -> Self {
         Self::default()
@@ -90,13 +90,13 @@ impl KnnBaseline {
         self
     }
     /// Sets the baseline estimator.
-    pub fn baseline(mut self, v: Baseline) -> Self {
+    pub fn baseline(mut self, v: BaselineParams) -> Self {
         self.baseline = v;
         self
     }
 }
 
-impl Params for KnnBaseline {
+impl Params for KnnBaselineParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::at_least("k", self.k, 1)?;
         param::non_negative("shrinkage", self.shrinkage)?;
@@ -109,7 +109,7 @@ impl Params for KnnBaseline {
 
 /// Fitted kNN-baseline model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KnnBaselineModel {
+pub struct KnnBaseline {
     user_based: bool,
     global_mean: f32,
     user_bias: Vec<f32>,
@@ -124,7 +124,7 @@ pub struct KnnBaselineModel {
     max_rating: f32,
 }
 
-impl KnnBaselineModel {
+impl KnnBaseline {
     /// The stored positive similarities (items × items, or users × users if user-based).
     pub fn similarities(&self) -> &Csr {
         &self.sims
@@ -141,10 +141,10 @@ impl KnnBaselineModel {
     }
 }
 
-impl Fit<Interactions> for KnnBaseline {
-    type Model = KnnBaselineModel;
+impl Fit<Interactions> for KnnBaselineParams {
+    type Model = KnnBaseline;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<KnnBaselineModel> {
+    fn fit(&self, data: &Interactions) -> Result<KnnBaseline> {
         self.check()?;
         check_ratings(data)?;
         let base = self.baseline.fit(data)?;
@@ -220,7 +220,7 @@ impl Fit<Interactions> for KnnBaseline {
         }
         let sims = Csr::from_parts(n_x, n_x, indptr, idx, val)?;
         let (lo, hi) = range(data);
-        Ok(KnnBaselineModel {
+        Ok(KnnBaseline {
             user_based: self.user_based,
             global_mean: base.global_mean(),
             user_bias: bu.to_vec(),
@@ -235,7 +235,7 @@ impl Fit<Interactions> for KnnBaseline {
     }
 }
 
-impl KnnBaselineModel {
+impl KnnBaseline {
     /// Prediction without index checks or clipping.
     fn raw(&self, user: usize, item: usize, buf: &mut Vec<(f32, f32, u32)>) -> f32 {
         let (x, y) = if self.user_based { (user, item) } else { (item, user) };
@@ -274,14 +274,14 @@ impl KnnBaselineModel {
     }
 }
 
-impl RatingModel for KnnBaselineModel {
+impl RatingModel for KnnBaseline {
     fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {
         check_pair(user, item, self.user_bias.len(), self.item_bias.len())?;
         Ok(self.raw(user, item, &mut Vec::new()).clamp(self.min_rating, self.max_rating))
     }
 }
 
-impl Recommend for KnnBaselineModel {
+impl Recommend for KnnBaseline {
     fn n_users(&self) -> usize {
         self.user_bias.len()
     }
@@ -297,4 +297,11 @@ impl Recommend for KnnBaselineModel {
     }
 }
 
-impl Scorer for KnnBaselineModel {}
+impl Scorer for KnnBaseline {}
+
+impl KnnBaseline {
+    /// The parameters that fit this model, at their defaults; see [`KnnBaselineParams`].
+    pub fn params() -> KnnBaselineParams {
+        KnnBaselineParams::params()
+    }
+}

@@ -6,16 +6,16 @@
 //!
 //! | model | feedback | paper |
 //! |---|---|---|
-//! | [`Popularity`] | implicit | — (the baseline every model must beat; optionally time-decayed) |
-//! | [`ImplicitAls`] | implicit | Hu, Koren & Volinsky 2008; CG solver of Takács et al. 2011 |
-//! | [`Bpr`] | implicit | Rendle et al. 2009 |
-//! | [`ItemKnn`] / user kNN | implicit or explicit | Sarwar et al. 2001 (item-based CF) |
-//! | [`BiasedMf`] | explicit | Koren, Bell & Volinsky 2009 (Funk SVD, Surprise's `SVD`) |
-//! | [`BiasedMf::svdpp`] | explicit | Koren 2008 (SVD++, Surprise's `SVDpp`; trained user by user) |
-//! | [`Ease`] | implicit | Steck 2019 (closed-form item–item, ≤ `max_items`) |
-//! | [`Baseline`] | explicit | Koren 2010 (global mean + biases by ALS) |
-//! | [`ExplicitAls`] | explicit | Zhou et al. 2008 (biased MF by ALS, fits a [`BiasedMfModel`]) |
-//! | [`KnnBaseline`] | explicit | Koren 2010 (kNN on baseline residuals, Surprise's `KNNBaseline`) |
+//! | [`PopularityParams`] | implicit | — (the baseline every model must beat; optionally time-decayed) |
+//! | [`ImplicitAlsParams`] | implicit | Hu, Koren & Volinsky 2008; CG solver of Takács et al. 2011 |
+//! | [`BprParams`] | implicit | Rendle et al. 2009 |
+//! | [`ItemKnnParams`] / user kNN | implicit or explicit | Sarwar et al. 2001 (item-based CF) |
+//! | [`BiasedMfParams`] | explicit | Koren, Bell & Volinsky 2009 (Funk SVD, Surprise's `SVD`) |
+//! | [`BiasedMfParams::svdpp`] | explicit | Koren 2008 (SVD++, Surprise's `SVDpp`; trained user by user) |
+//! | [`EaseParams`] | implicit | Steck 2019 (closed-form item–item, ≤ `max_items`) |
+//! | [`BaselineParams`] | explicit | Koren 2010 (global mean + biases by ALS) |
+//! | [`ExplicitAlsParams`] | explicit | Zhou et al. 2008 (biased MF by ALS, fits a [`BiasedMf`]) |
+//! | [`KnnBaselineParams`] | explicit | Koren 2010 (kNN on baseline residuals, Surprise's `KNNBaseline`) |
 //!
 //! ## Serving and evaluation
 //!
@@ -40,10 +40,10 @@
 //!
 //! ## Not yet here
 //!
-//! [`Extend`] is implemented for [`AlsModel`]; biased MF models take new
-//! items through `BiasedMfModel::fold_in_item` / `push_item`; the kNN models
+//! [`Extend`] is implemented for [`ImplicitAls`]; biased MF models take new
+//! items through `BiasedMf::fold_in_item` / `push_item`; the kNN models
 //! serve new users through [`FoldIn`] but need a refit for new items.
-//! Time-decayed popularity is [`Popularity::fit_timed`].
+//! Time-decayed popularity is [`PopularityParams::fit_timed`].
 //!
 //! ```
 //! use shopml_core::{Duplicates, Fit, InteractionsBuilder};
@@ -77,14 +77,14 @@ mod rng;
 pub mod serve;
 mod simd;
 
-pub use als::{AlsModel, AlsSolver, Confidence, ImplicitAls};
-pub use bpr::{Bpr, BprModel, NegativeSampling, PairSampling};
-pub use ease::{Ease, EaseModel};
+pub use als::{AlsSolver, Confidence, ImplicitAls, ImplicitAlsParams};
+pub use bpr::{Bpr, BprParams, NegativeSampling, PairSampling};
+pub use ease::{Ease, EaseParams};
 pub use error::{RecommendError, Result};
 pub use eval::{RatingModel, evaluate, evaluate_ratings};
-pub use explicit::{Baseline, BaselineModel, BiasedMf, BiasedMfModel, ExplicitAls};
+pub use explicit::{Baseline, BaselineParams, BiasedMf, BiasedMfParams, ExplicitAlsParams};
 pub use factors::Factors;
-pub use knn::{ItemKnn, KnnModel, Similarity};
-pub use knn_baseline::{KnnBaseline, KnnBaselineModel};
-pub use popularity::{Popularity, PopularityModel};
+pub use knn::{ItemKnn, ItemKnnParams, Similarity};
+pub use knn_baseline::{KnnBaseline, KnnBaselineParams};
+pub use popularity::{Popularity, PopularityParams};
 pub use serve::{Extend, FoldIn, Recommender, Request, Scorer, SimilarItems, SimilarUsers, UnknownUser, recommend, recommend_batch};

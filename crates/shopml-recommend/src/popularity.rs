@@ -1,6 +1,6 @@
 //! The popularity baseline: every user gets the most popular items,
 //! optionally with older interactions decayed exponentially
-//! ([`Popularity::fit_timed`]).
+//! ([`PopularityParams::fit_timed`]).
 
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Fit, Interactions, Params, Recommend, Timestamp, Triple, validate::param};
@@ -8,29 +8,29 @@ use shopml_core::{Error, Fit, Interactions, Params, Recommend, Timestamp, Triple
 use crate::error::{RecommendError, Result};
 use crate::serve::{FoldIn, Scorer};
 
-/// Parameters of [`PopularityModel`].
+/// Parameters of [`Popularity`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Popularity {
+pub struct PopularityParams {
     /// Sum interaction values (quantities) instead of counting users
-    /// (events, in [`Popularity::fit_timed`]).
+    /// (events, in [`PopularityParams::fit_timed`]).
     pub weighted: bool,
     /// Half-life in days of the exponential time decay used by
-    /// [`Popularity::fit_timed`] (`None`: no decay). Ignored by [`Fit::fit`],
+    /// [`PopularityParams::fit_timed`] (`None`: no decay). Ignored by [`Fit::fit`],
     /// whose aggregated matrix carries no times.
     pub half_life_days: Option<f64>,
 }
 
-impl Popularity {
+impl PopularityParams {
     /// Default parameters: popularity = number of distinct users.
     pub fn params() -> Self {
-        Popularity::default()
+        PopularityParams::default()
     }
     /// Sum the interaction values instead of counting users.
     pub fn weighted(mut self, yes: bool) -> Self {
         self.weighted = yes;
         self
     }
-    /// Sets the half-life (days) of the time decay of [`Popularity::fit_timed`].
+    /// Sets the half-life (days) of the time decay of [`PopularityParams::fit_timed`].
     pub fn half_life_days(mut self, days: Option<f64>) -> Self {
         self.half_life_days = days;
         self
@@ -45,14 +45,7 @@ impl Popularity {
     /// happened); `now` is the reference time, usually the end of the
     /// training period. Events after `now` are an error (their weight would
     /// exceed 1). With `half_life_days = None` no decay is applied.
-    pub fn fit_timed(
-        &self,
-        n_users: usize,
-        n_items: usize,
-        events: &[Triple],
-        times: &[Timestamp],
-        now: Timestamp,
-    ) -> Result<PopularityModel> {
+    pub fn fit_timed(&self, n_users: usize, n_items: usize, events: &[Triple], times: &[Timestamp], now: Timestamp) -> Result<Popularity> {
         self.check()?;
         if events.is_empty() || n_items == 0 {
             return Err(Error::empty("events (no interactions)").into());
@@ -88,11 +81,11 @@ impl Popularity {
             };
             scores[e.item as usize] += decay * if self.weighted { e.value as f64 } else { 1.0 };
         }
-        Ok(PopularityModel { n_users, scores: scores.into_iter().map(|s| s as f32).collect() })
+        Ok(Popularity { n_users, scores: scores.into_iter().map(|s| s as f32).collect() })
     }
 }
 
-impl Params for Popularity {
+impl Params for PopularityParams {
     fn check(&self) -> shopml_core::Result<()> {
         if let Some(h) = self.half_life_days {
             param::positive("half_life_days", h)?;
@@ -103,22 +96,22 @@ impl Params for Popularity {
 
 /// Item popularity from the training interactions; the same ranking for every user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PopularityModel {
+pub struct Popularity {
     n_users: usize,
     scores: Vec<f32>,
 }
 
-impl PopularityModel {
+impl Popularity {
     /// Popularity score of every item.
     pub fn scores(&self) -> &[f32] {
         &self.scores
     }
 }
 
-impl Fit<Interactions> for Popularity {
-    type Model = PopularityModel;
+impl Fit<Interactions> for PopularityParams {
+    type Model = Popularity;
     type Error = RecommendError;
-    fn fit(&self, data: &Interactions) -> Result<PopularityModel> {
+    fn fit(&self, data: &Interactions) -> Result<Popularity> {
         self.check()?;
         if data.nnz() == 0 {
             return Err(Error::empty("interactions (no stored values)").into());
@@ -128,11 +121,11 @@ impl Fit<Interactions> for Popularity {
         for (&i, &v) in m.indices().iter().zip(m.values()) {
             scores[i as usize] += if self.weighted { v as f64 } else { 1.0 };
         }
-        Ok(PopularityModel { n_users: data.n_users(), scores: scores.into_iter().map(|s| s as f32).collect() })
+        Ok(Popularity { n_users: data.n_users(), scores: scores.into_iter().map(|s| s as f32).collect() })
     }
 }
 
-impl Recommend for PopularityModel {
+impl Recommend for Popularity {
     fn n_users(&self) -> usize {
         self.n_users
     }
@@ -147,7 +140,7 @@ impl Recommend for PopularityModel {
     }
 }
 
-impl Scorer for PopularityModel {
+impl Scorer for Popularity {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
         for (row, _) in out.chunks_exact_mut(self.scores.len()).zip(users) {
             row.copy_from_slice(&self.scores);
@@ -156,8 +149,15 @@ impl Scorer for PopularityModel {
     }
 }
 
-impl FoldIn for PopularityModel {
+impl FoldIn for Popularity {
     fn score_history(&self, _items: &[u32], _values: &[f32]) -> Result<Vec<f32>> {
         Ok(self.scores.clone())
+    }
+}
+
+impl Popularity {
+    /// The parameters that fit this model, at their defaults; see [`PopularityParams`].
+    pub fn params() -> PopularityParams {
+        PopularityParams::params()
     }
 }

@@ -226,7 +226,7 @@ pub enum UnknownUser {
     #[default]
     Error,
     /// Recommend the most popular items (by training interaction count).
-    Popularity,
+    PopularityParams,
 }
 
 /// A fitted model together with its id maps and training interactions:
@@ -243,7 +243,7 @@ pub enum UnknownUser {
 /// }
 /// let data = b.build(Duplicates::Sum).unwrap();
 /// let model = Popularity::params().fit(&data.matrix).unwrap();
-/// let rec = Recommender::new(model, &data).unwrap().unknown_user(UnknownUser::Popularity);
+/// let rec = Recommender::new(model, &data).unwrap().unknown_user(UnknownUser::PopularityParams);
 /// // bob already has the mug; the next most popular items follow.
 /// let top = rec.recommend("bob", &Request::top(1)).unwrap();
 /// assert_eq!(top[0].0, "tea");
@@ -341,7 +341,7 @@ impl<M: Scorer> Recommender<M> {
                     slots.push(Some(known.len()));
                     known.push(i);
                 }
-                None if self.unknown_user == UnknownUser::Popularity => slots.push(None),
+                None if self.unknown_user == UnknownUser::PopularityParams => slots.push(None),
                 None => return Err(Error::UnknownId { what: "user", id: u.to_string() }.into()),
             }
         }

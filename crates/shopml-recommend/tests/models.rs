@@ -8,8 +8,8 @@ use ndarray::{Array1, Array2, array};
 use shopml_core::{AsCoreError, Duplicates, Error, Fit, Interactions, InteractionsBuilder, Recommend, Triple, conformance};
 use shopml_recommend::eval::{self, RatingModel, from_dense};
 use shopml_recommend::{
-    AlsSolver, Baseline, BiasedMf, Bpr, ExplicitAls, ImplicitAls, ItemKnn, KnnBaseline, NegativeSampling, PairSampling, Popularity,
-    Recommender, Request, SimilarItems, SimilarUsers, Similarity, UnknownUser, recommend, recommend_batch,
+    AlsSolver, Baseline, BiasedMf, BiasedMfParams, Bpr, ExplicitAlsParams, ImplicitAls, ItemKnn, KnnBaseline, NegativeSampling,
+    PairSampling, Popularity, Recommender, Request, SimilarItems, SimilarUsers, Similarity, UnknownUser, recommend, recommend_batch,
 };
 
 /// Two communities: users 0..10 like items 0..6, users 10..20 like items 6..12,
@@ -125,7 +125,7 @@ fn every_model_recovers_the_communities() {
     check("ease", &shopml_recommend::Ease::params().regularization(1.0).fit(&data).unwrap());
     check("als", &ImplicitAls::params().n_factors(4).iterations(10).fit(&data).unwrap());
     check("bpr", &Bpr::params().n_factors(8).iterations(200).learning_rate(0.05).n_blocks(2).fit(&data).unwrap());
-    let implicit_like = Bpr::params().negative_sampling(NegativeSampling::Popularity).pair_sampling(PairSampling::WithReplacement);
+    let implicit_like = Bpr::params().negative_sampling(NegativeSampling::PopularityParams).pair_sampling(PairSampling::WithReplacement);
     check("bpr (implicit's sampler)", &implicit_like.n_factors(8).iterations(200).learning_rate(0.05).n_blocks(2).fit(&data).unwrap());
     for sim in [
         Similarity::Cosine,
@@ -250,7 +250,7 @@ fn recommender_by_external_ids() {
     let knn = ItemKnn::params().fit(&data.matrix).unwrap();
     let rec = Recommender::new(knn, &data).unwrap();
     assert!(matches!(rec.recommend("zoe", &Request::top(1)).unwrap_err().as_core(), Some(Error::UnknownId { .. })));
-    let rec = rec.unknown_user(UnknownUser::Popularity);
+    let rec = rec.unknown_user(UnknownUser::PopularityParams);
     assert_eq!(rec.recommend("zoe", &Request::top(1)).unwrap()[0].0, "mug");
     let batch = rec.recommend_batch(&["dan", "zoe"], &Request::top(1)).unwrap();
     assert_eq!(batch[0][0].0, "mug");
@@ -262,7 +262,7 @@ fn recommender_by_external_ids() {
     assert!(top.iter().all(|(i, _)| i != "pot"));
     assert!(rec.recommend_history(&[("nope", 1.0)], &Request::top(2)).is_err());
     let json = serde_json::to_string(&rec).unwrap();
-    let back: Recommender<shopml_recommend::KnnModel> = serde_json::from_str(&json).unwrap();
+    let back: Recommender<shopml_recommend::ItemKnn> = serde_json::from_str(&json).unwrap();
     assert_eq!(back.recommend("ann", &Request::top(3)).unwrap(), rec.recommend("ann", &Request::top(3)).unwrap());
     let pop = Popularity::params().fit(&data.matrix).unwrap();
     let rec = Recommender::new(pop, &data).unwrap();
@@ -274,7 +274,7 @@ fn bpr_validation_hook_stops_early() {
     let data = from_dense(communities().view()).unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
     let c2 = calls.clone();
-    let hook: shopml_recommend::bpr::Validation = Arc::new(move |epoch, m: &shopml_recommend::BprModel| {
+    let hook: shopml_recommend::bpr::Validation = Arc::new(move |epoch, m: &shopml_recommend::Bpr| {
         c2.fetch_add(1, Ordering::SeqCst);
         assert_eq!(m.n_users(), 20);
         epoch < 6
@@ -394,35 +394,35 @@ fn conformance_of_every_model() {
             assert!(matches!(m.score_items(20).unwrap_err(), Error::IndexOutOfRange { .. }));
         }};
     }
-    conform!(Popularity::params(), shopml_recommend::PopularityModel);
-    conform!(ImplicitAls::params().n_factors(4).iterations(3), shopml_recommend::AlsModel);
-    conform!(ImplicitAls::params().n_factors(4).iterations(3).solver(AlsSolver::Cholesky), shopml_recommend::AlsModel);
-    conform!(Bpr::params().n_factors(4).iterations(5), shopml_recommend::BprModel);
+    conform!(Popularity::params(), shopml_recommend::Popularity);
+    conform!(ImplicitAls::params().n_factors(4).iterations(3), shopml_recommend::ImplicitAls);
+    conform!(ImplicitAls::params().n_factors(4).iterations(3).solver(AlsSolver::Cholesky), shopml_recommend::ImplicitAls);
+    conform!(Bpr::params().n_factors(4).iterations(5), shopml_recommend::Bpr);
     conform!(
         Bpr::params()
             .n_factors(4)
             .iterations(5)
-            .negative_sampling(NegativeSampling::Popularity)
+            .negative_sampling(NegativeSampling::PopularityParams)
             .pair_sampling(PairSampling::WithReplacement),
-        shopml_recommend::BprModel
+        shopml_recommend::Bpr
     );
-    conform!(ItemKnn::params(), shopml_recommend::KnnModel);
-    conform!(ItemKnn::params().user_based(true).similarity(Similarity::Bm25 { k1: 100.0, b: 0.8 }), shopml_recommend::KnnModel);
-    conform!(Baseline::params(), shopml_recommend::BaselineModel);
-    conform!(shopml_recommend::Ease::params().regularization(5.0), shopml_recommend::EaseModel);
-    conform!(BiasedMf::params().n_factors(4).n_epochs(3), shopml_recommend::BiasedMfModel);
-    conform!(BiasedMf::svdpp().n_factors(4).n_epochs(3), shopml_recommend::BiasedMfModel);
-    conform!(ExplicitAls::params().n_factors(4).iterations(3), shopml_recommend::BiasedMfModel);
-    conform!(KnnBaseline::params(), shopml_recommend::KnnBaselineModel);
-    conform!(KnnBaseline::params().user_based(true).max_neighbours(Some(3)), shopml_recommend::KnnBaselineModel);
+    conform!(ItemKnn::params(), shopml_recommend::ItemKnn);
+    conform!(ItemKnn::params().user_based(true).similarity(Similarity::Bm25 { k1: 100.0, b: 0.8 }), shopml_recommend::ItemKnn);
+    conform!(Baseline::params(), shopml_recommend::Baseline);
+    conform!(shopml_recommend::Ease::params().regularization(5.0), shopml_recommend::Ease);
+    conform!(BiasedMf::params().n_factors(4).n_epochs(3), shopml_recommend::BiasedMf);
+    conform!(BiasedMfParams::svdpp().n_factors(4).n_epochs(3), shopml_recommend::BiasedMf);
+    conform!(ExplicitAlsParams::default().n_factors(4).iterations(3), shopml_recommend::BiasedMf);
+    conform!(KnnBaseline::params(), shopml_recommend::KnnBaseline);
+    conform!(KnnBaseline::params().user_based(true).max_neighbours(Some(3)), shopml_recommend::KnnBaseline);
     expect_param(KnnBaseline::params().k(0).fit(&data), "k");
-    conformance::check_seed_determinism(|s| ExplicitAls::params().n_factors(4).iterations(2).seed(s).fit(&data).unwrap());
-    expect_param(ExplicitAls::params().n_factors(0).fit(&data), "n_factors");
-    expect_param(ExplicitAls::params().regularization(0.0).fit(&data), "regularization");
+    conformance::check_seed_determinism(|s| ExplicitAlsParams::default().n_factors(4).iterations(2).seed(s).fit(&data).unwrap());
+    expect_param(ExplicitAlsParams::default().n_factors(0).fit(&data), "n_factors");
+    expect_param(ExplicitAlsParams::default().regularization(0.0).fit(&data), "regularization");
     conformance::check_seed_determinism(|s| ImplicitAls::params().n_factors(4).iterations(2).seed(s).fit(&data).unwrap());
     conformance::check_seed_determinism(|s| Bpr::params().n_factors(4).iterations(3).seed(s).fit(&data).unwrap());
     conformance::check_seed_determinism(|s| BiasedMf::params().n_factors(4).n_epochs(2).seed(s).fit(&data).unwrap());
-    conformance::check_seed_determinism(|s| BiasedMf::svdpp().n_factors(4).n_epochs(2).seed(s).fit(&data).unwrap());
+    conformance::check_seed_determinism(|s| BiasedMfParams::svdpp().n_factors(4).n_epochs(2).seed(s).fit(&data).unwrap());
     // Zero factors and other bad parameters name the parameter.
     expect_param(ImplicitAls::params().n_factors(0).fit(&data), "n_factors");
     expect_param(Bpr::params().n_factors(0).fit(&data), "n_factors");
@@ -468,8 +468,13 @@ fn explicit_als_solves_ridge_equations() {
     let data = low_rank_ratings();
     let lambda = 0.05;
     for weighted in [true, false] {
-        let m =
-            ExplicitAls::params().n_factors(3).iterations(4).regularization(lambda).weighted_regularization(weighted).fit(&data).unwrap();
+        let m = ExplicitAlsParams::default()
+            .n_factors(3)
+            .iterations(4)
+            .regularization(lambda)
+            .weighted_regularization(weighted)
+            .fit(&data)
+            .unwrap();
         let mu = m.global_mean() as f64;
         let iu = data.item_users();
         for i in 0..data.n_items() {
@@ -506,7 +511,7 @@ fn explicit_als_recovers_low_rank_ratings() {
     let data = low_rank_ratings();
     let (train, test) = eval::split_random(&data, 0.2, 3).unwrap();
     let base = eval::evaluate_ratings(&Baseline::params().reg_user(1.0).reg_item(1.0).fit(&train).unwrap(), &test).unwrap();
-    let als = ExplicitAls::params().n_factors(2).iterations(20).regularization(0.01).seed(1).fit(&train).unwrap();
+    let als = ExplicitAlsParams::default().n_factors(2).iterations(20).regularization(0.01).seed(1).fit(&train).unwrap();
     let e = eval::evaluate_ratings(&als, &test).unwrap();
     assert!(e.rmse < 0.5 * base.rmse, "ALS rmse {} vs baseline {}", e.rmse, base.rmse);
     assert!(e.rmse < 0.15, "ALS rmse {}", e.rmse);
@@ -634,7 +639,7 @@ fn explicit_push_item_solves_item_system() {
     let t: Vec<Triple> = full.triples().filter(|t| (t.item as usize) < last).collect();
     let train = Interactions::from_triples(full.n_users(), last, &t, Duplicates::Error).unwrap();
     let lambda = 0.05;
-    let mut m = ExplicitAls::params().n_factors(3).iterations(10).regularization(lambda).fit(&train).unwrap();
+    let mut m = ExplicitAlsParams::default().n_factors(3).iterations(10).regularization(lambda).fit(&train).unwrap();
     let iu = full.item_users();
     let (us, rs) = iu.row(last);
     let (bias, q) = m.fold_in_item(us, rs, lambda, true).unwrap();
@@ -722,7 +727,7 @@ fn recommender_adds_users_and_items_without_retraining() {
     let buyers_ref: Vec<(&str, f32)> = buyers.iter().map(|(u, v)| (u.as_str(), *v)).collect();
     let new_item = rec.add_item("i_new", &buyers_ref).unwrap();
     assert_eq!((new_item, rec.items().len()), (n_items, n_items + 1));
-    let score = |rec: &Recommender<shopml_recommend::AlsModel>, u: &str| {
+    let score = |rec: &Recommender<shopml_recommend::ImplicitAls>, u: &str| {
         let u = rec.users().index(u).unwrap();
         rec.model().score_items(u).unwrap()[new_item]
     };

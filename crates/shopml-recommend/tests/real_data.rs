@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 
 use shopml_core::{Duplicates, Fit, IdMap, Interactions, InteractionsBuilder, Triple, testdata::data_path};
 use shopml_recommend::eval::{cross_validate_ratings, evaluate, split_per_user};
-use shopml_recommend::{Baseline, BiasedMf, Bpr, ImplicitAls, ItemKnn, KnnBaseline, Popularity};
+use shopml_recommend::{Baseline, BiasedMf, BiasedMfParams, Bpr, ImplicitAls, ItemKnn, KnnBaseline, Popularity};
 
 fn ratings() -> Vec<(String, String, f32)> {
     let f = std::fs::File::open(data_path("movielens-latest-small/ratings.csv")).unwrap();
@@ -76,7 +76,7 @@ fn movielens_explicit_matches_surprise() {
     let mf = mean(cross_validate_ratings(&BiasedMf::params().seed(0), &data, 5, 42).unwrap());
     assert!(mf <= fixture("biased MF (SGD)") + 0.003, "biased MF RMSE {mf}");
     // SVD++ with Surprise's SVDpp defaults.
-    let pp = mean(cross_validate_ratings(&BiasedMf::svdpp().seed(0), &data, 5, 42).unwrap());
+    let pp = mean(cross_validate_ratings(&BiasedMfParams::svdpp().seed(0), &data, 5, 42).unwrap());
     assert!(pp <= fixture("SVD++ (SGD)") + 0.003, "SVD++ RMSE {pp}");
     // kNN-baseline with pearson-baseline similarity reproduces Surprise's KNNBaseline.
     let knn = mean(cross_validate_ratings(&KnnBaseline::params(), &data, 5, 42).unwrap());
@@ -145,7 +145,7 @@ fn movielens_bpr_matches_implicit_over_seeds() {
             .learning_rate(0.01)
             .regularization(0.01)
             .iterations(100)
-            .negative_sampling(NegativeSampling::Popularity)
+            .negative_sampling(NegativeSampling::PopularityParams)
             .pair_sampling(PairSampling::WithReplacement)
             .seed(seed)
             .fit(&train)

@@ -7,7 +7,7 @@ use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 use shopml_core::Params;
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SegmentError};
 use crate::params::KMeansParams;
 use crate::quality;
 
@@ -92,7 +92,7 @@ pub fn choose_k(
     params.clone().n_clusters(k_lo).check()?;
     crate::float::check_records("records", x)?;
     if k_hi >= x.nrows() {
-        return Err(Error::TooManyClusters { n_clusters: k_hi, n_samples: x.nrows() });
+        return Err(SegmentError::TooManyClusters { n_clusters: k_hi, n_samples: x.nrows() });
     }
     let mut scores = Vec::new();
     for k in ks {

@@ -5,7 +5,7 @@ use shopml_core::AsCoreError;
 /// What can go wrong when fitting, predicting or profiling segments.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum SegmentError {
     /// A shared error: bad parameter, non-finite or empty input, shape mismatch, …
     #[error(transparent)]
     Core(#[from] shopml_core::Error),
@@ -22,14 +22,14 @@ pub enum Error {
     InvalidLabels(String),
 }
 
-impl AsCoreError for Error {
+impl AsCoreError for SegmentError {
     fn as_core(&self) -> Option<&shopml_core::Error> {
         match self {
-            Error::Core(e) => Some(e),
+            SegmentError::Core(e) => Some(e),
             _ => None,
         }
     }
 }
 
-/// Shorthand for `Result<T, shopml_segment::Error>`.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+/// Shorthand for `Result<T, shopml_segment::SegmentError>`.
+pub type Result<T, E = SegmentError> = std::result::Result<T, E>;

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use shopml_core::{Dataset, Fit, Params, Predict, Transform};
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SegmentError};
 use crate::float::{Float, check_records, check_weights, checked_moments};
 use crate::init;
 use crate::lloyd::{self, BLOCK, Rows};
@@ -161,7 +161,7 @@ impl KMeansParams {
     ///
     /// Errors: bad parameters ([`shopml_core::Error::InvalidParameter`]),
     /// empty or non-finite records, bad weights, `n_clusters` above the number
-    /// of rows ([`Error::TooManyClusters`]), given centres of the wrong width.
+    /// of rows ([`SegmentError::TooManyClusters`]), given centres of the wrong width.
     pub fn fit_full<F: Float>(&self, x: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<KMeansFit<F>> {
         let (model, labels, run_inertias) = self.fit_inner(x, sample_weight)?;
         Ok(KMeansFit { model, labels: labels.into_iter().map(|l| l as usize).collect(), run_inertias })
@@ -179,7 +179,7 @@ impl KMeansParams {
         let w = check_weights(n, sample_weight)?;
         let k = self.n_clusters;
         if k > n {
-            return Err(Error::TooManyClusters { n_clusters: k, n_samples: n });
+            return Err(SegmentError::TooManyClusters { n_clusters: k, n_samples: n });
         }
         if let Init::Given(c) = &self.init
             && c.ncols() != d
@@ -248,7 +248,7 @@ impl KMeansParams {
 
 impl<F: Float, S: Data<Elem = F>> Fit<ArrayBase<S, Ix2>> for KMeansParams {
     type Model = KMeans<F>;
-    type Error = Error;
+    type Error = SegmentError;
     fn fit(&self, x: &ArrayBase<S, Ix2>) -> Result<KMeans<F>> {
         self.fit_records(x.view())
     }
@@ -257,7 +257,7 @@ impl<F: Float, S: Data<Elem = F>> Fit<ArrayBase<S, Ix2>> for KMeansParams {
 /// Fits on a [`Dataset`]'s records and weights; its targets are ignored.
 impl<'a, T> Fit<Dataset<'a, T>> for KMeansParams {
     type Model = KMeans<f64>;
-    type Error = Error;
+    type Error = SegmentError;
     fn fit(&self, data: &Dataset<'a, T>) -> Result<KMeans<f64>> {
         Ok(self.fit_full(data.records, data.weights)?.model)
     }
@@ -265,7 +265,7 @@ impl<'a, T> Fit<Dataset<'a, T>> for KMeansParams {
 
 impl<F: Float, S: Data<Elem = F>> Predict<ArrayBase<S, Ix2>> for KMeans<F> {
     type Output = Array1<usize>;
-    type Error = Error;
+    type Error = SegmentError;
     fn predict(&self, x: &ArrayBase<S, Ix2>) -> Result<Array1<usize>> {
         self.predict_labels(x.view())
     }
@@ -274,7 +274,7 @@ impl<F: Float, S: Data<Elem = F>> Predict<ArrayBase<S, Ix2>> for KMeans<F> {
 /// Transforms rows into their distances to every centre.
 impl<F: Float, S: Data<Elem = F>> Transform<ArrayBase<S, Ix2>> for KMeans<F> {
     type Output = Array2<f64>;
-    type Error = Error;
+    type Error = SegmentError;
     fn transform(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         self.distances(x.view())
     }

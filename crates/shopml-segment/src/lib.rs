@@ -38,7 +38,7 @@
 //! ## Edge cases
 //!
 //! - `n_clusters = 0` → [`shopml_core::Error::InvalidParameter`]; `n_clusters`
-//!   above the number of rows → [`Error::TooManyClusters`].
+//!   above the number of rows → [`SegmentError::TooManyClusters`].
 //! - NaN/∞ in records → [`shopml_core::Error::NonFinite`] naming row and column.
 //! - Fewer distinct rows than clusters (duplicates, zero variance): the fit
 //!   succeeds, empty clusters are refilled from the farthest rows while any
@@ -59,9 +59,9 @@ pub mod profile;
 pub mod quality;
 
 pub use choose::{KChoice, KScore, choose_k};
-pub use error::{Error, Result};
+pub use error::{Result, SegmentError};
 pub use float::Float;
 pub use kmeans::{KMeans, KMeansFit};
-pub use minibatch::{MiniBatchKMeans, MiniBatchParams};
+pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansParams};
 pub use params::{Algorithm, Init, KMeansParams};
 pub use profile::{RfmColumns, RfmScaler, SegmentProfile, name_rfm, profile};

@@ -16,14 +16,14 @@ use rand::{Rng, RngCore, SeedableRng, rngs::StdRng};
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error as CoreError, Params, Predict, validate::param};
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SegmentError};
 use crate::float::{Float, check_records, check_weights};
 use crate::init;
 use crate::lloyd::{self, Rows};
 
 /// Hyper-parameters of mini-batch k-means. Build with [`MiniBatchKMeans::params`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MiniBatchParams {
+pub struct MiniBatchKMeansParams {
     n_clusters: usize,
     batch_size: usize,
     max_iter: usize,
@@ -34,12 +34,12 @@ pub struct MiniBatchParams {
     seed: u64,
 }
 
-impl MiniBatchParams {
+impl MiniBatchKMeansParams {
     /// Defaults with `n_clusters` clusters: `batch_size = 1024`, `max_iter =
     /// 100` epochs, `max_no_improvement = Some(10)`, `reassignment_ratio =
     /// 0.01`, `init_size = 3 × batch_size`, `n_init = 3`, `seed = 0`.
     pub fn new(n_clusters: usize) -> Self {
-        MiniBatchParams {
+        MiniBatchKMeansParams {
             n_clusters,
             batch_size: 1024,
             max_iter: 100,
@@ -108,7 +108,7 @@ impl MiniBatchParams {
         let (n, d) = x.dim();
         let w = check_weights(n, sample_weight)?;
         if self.n_clusters > n {
-            return Err(Error::TooManyClusters { n_clusters: self.n_clusters, n_samples: n });
+            return Err(SegmentError::TooManyClusters { n_clusters: self.n_clusters, n_samples: n });
         }
         let xs = x.as_standard_layout();
         let data = xs.as_slice().expect("standard layout");
@@ -184,7 +184,7 @@ impl MiniBatchParams {
         check_records("batch", batch)?;
         let (n, d) = batch.dim();
         if self.n_clusters > n {
-            return Err(Error::TooManyClusters { n_clusters: self.n_clusters, n_samples: n });
+            return Err(SegmentError::TooManyClusters { n_clusters: self.n_clusters, n_samples: n });
         }
         let w = check_weights(n, sample_weight)?;
         let xs = batch.as_standard_layout();
@@ -199,7 +199,7 @@ impl MiniBatchParams {
     }
 }
 
-impl Params for MiniBatchParams {
+impl Params for MiniBatchKMeansParams {
     fn check(&self) -> shopml_core::Result<()> {
         param::at_least("n_clusters", self.n_clusters, 1)?;
         param::at_least("batch_size", self.batch_size, 1)?;
@@ -228,7 +228,7 @@ fn gather<F: Float>(rows: Rows<'_, F>, idx: &[usize]) -> Vec<F> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(bound = "")]
 pub struct MiniBatchKMeans<F: Float = f64> {
-    params: MiniBatchParams,
+    params: MiniBatchKMeansParams,
     centres: Array2<F>,
     weight_sums: Vec<f64>,
     n_steps: usize,
@@ -237,14 +237,14 @@ pub struct MiniBatchKMeans<F: Float = f64> {
 }
 
 impl MiniBatchKMeans<f64> {
-    /// Default parameters with `n_clusters` clusters; see [`MiniBatchParams`].
-    pub fn params(n_clusters: usize) -> MiniBatchParams {
-        MiniBatchParams::new(n_clusters)
+    /// Default parameters with `n_clusters` clusters; see [`MiniBatchKMeansParams`].
+    pub fn params(n_clusters: usize) -> MiniBatchKMeansParams {
+        MiniBatchKMeansParams::new(n_clusters)
     }
 }
 
 impl<F: Float> MiniBatchKMeans<F> {
-    fn new(params: MiniBatchParams, centres: Array2<F>, rng_seed: u64) -> Self {
+    fn new(params: MiniBatchKMeansParams, centres: Array2<F>, rng_seed: u64) -> Self {
         let k = centres.nrows();
         MiniBatchKMeans { params, centres, weight_sums: vec![0.0; k], n_steps: 0, since_reassign: 0, rng_seed }
     }
@@ -343,7 +343,7 @@ impl<F: Float> MiniBatchKMeans<F> {
 
 impl<F: Float, S: ndarray::Data<Elem = F>> Predict<ndarray::ArrayBase<S, ndarray::Ix2>> for MiniBatchKMeans<F> {
     type Output = Array1<usize>;
-    type Error = Error;
+    type Error = SegmentError;
     fn predict(&self, x: &ndarray::ArrayBase<S, ndarray::Ix2>) -> Result<Array1<usize>> {
         self.predict_labels(x.view())
     }

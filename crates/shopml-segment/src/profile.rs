@@ -5,7 +5,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error as CoreError, Transform};
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SegmentError};
 use crate::float::check_records;
 
 /// The usual preprocessing for RFM-like features: optionally `ln(1 + x)`
@@ -77,7 +77,7 @@ impl RfmScaler {
 
 impl Transform<Array2<f64>> for RfmScaler {
     type Output = Array2<f64>;
-    type Error = Error;
+    type Error = SegmentError;
     fn transform(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
         shopml_core::validate::n_features(self.mean.len(), x.view())?;
         check_records("records", x.view())?;

@@ -9,7 +9,7 @@ use ndarray::{Array2, ArrayView2};
 use rand::{SeedableRng, rngs::StdRng};
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Result, SegmentError};
 use crate::float::check_records;
 
 /// Compact labels and the number of clusters.
@@ -28,7 +28,10 @@ fn check(x: ArrayView2<'_, f64>, labels: &[usize]) -> Result<(Vec<usize>, usize)
     check_records("records", x)?;
     let (l, k) = compact(x.nrows(), labels)?;
     if k < 2 || k >= x.nrows() {
-        return Err(Error::InvalidLabels(format!("need 2 ≤ number of clusters ≤ n_samples − 1, got {k} clusters for {} rows", x.nrows())));
+        return Err(SegmentError::InvalidLabels(format!(
+            "need 2 ≤ number of clusters ≤ n_samples − 1, got {k} clusters for {} rows",
+            x.nrows()
+        )));
     }
     Ok((l, k))
 }

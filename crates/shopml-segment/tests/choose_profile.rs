@@ -53,7 +53,7 @@ fn choose_k_finds_three_groups() {
     assert!(s.scores[0].silhouette_sampled && s.scores[0].silhouette > 0.8);
     assert!(matches!(
         choose_k(&KMeans::params(2), x.view(), 1..=3, 100),
-        Err(shopml_segment::Error::Core(CoreError::InvalidParameter { name: "k_range", .. }))
+        Err(shopml_segment::SegmentError::Core(CoreError::InvalidParameter { name: "k_range", .. }))
     ));
 }
 
@@ -68,7 +68,7 @@ fn scaler_inverts_and_matches_closed_form() {
     assert_abs_diff_eq!(z[[2, 0]], (l[2] - m) / sd, epsilon = 1e-12);
     assert!(z.column(1).iter().all(|v| v.abs() < 1e-12)); // zero variance: centred only
     assert!(s.inverse_transform(z.view()).unwrap().iter().zip(x.iter()).all(|(a, b)| (a - b).abs() < 1e-9));
-    assert!(matches!(RfmScaler::fit(array![[-2.0]].view(), true), Err(shopml_segment::Error::Core(CoreError::InvalidValue { .. }))));
+    assert!(matches!(RfmScaler::fit(array![[-2.0]].view(), true), Err(shopml_segment::SegmentError::Core(CoreError::InvalidValue { .. }))));
 }
 
 #[test]
@@ -88,7 +88,7 @@ fn profiles_by_hand_and_rfm_names() {
     assert_eq!(p[2].name.as_deref(), Some("mid value, cooling"));
     assert!(matches!(
         profile(x.view(), &[0, 0, 1, 1, 3], 3, None),
-        Err(shopml_segment::Error::Core(CoreError::IndexOutOfRange { index: 3, .. }))
+        Err(shopml_segment::SegmentError::Core(CoreError::IndexOutOfRange { index: 3, .. }))
     ));
 }
 

@@ -4,7 +4,7 @@
 use approx::assert_abs_diff_eq;
 use ndarray::{Array1, Array2, array};
 use shopml_core::{Error as CoreError, Fit, Predict, Transform, conformance};
-use shopml_segment::{Algorithm, Error, Init, KMeans, KMeansParams};
+use shopml_segment::{Algorithm, Init, KMeans, KMeansParams, SegmentError};
 
 /// Three well-separated groups of 20 rows around known centres.
 fn three_groups() -> Array2<f64> {
@@ -17,7 +17,7 @@ fn max_diff<'a>(a: impl IntoIterator<Item = &'a f64>, b: impl IntoIterator<Item 
     a.into_iter().zip(b).fold(0.0, |m, (x, y)| m.max((x - y).abs()))
 }
 
-fn fit(p: &KMeansParams, x: &Array2<f64>) -> Result<KMeans, Error> {
+fn fit(p: &KMeansParams, x: &Array2<f64>) -> Result<KMeans, SegmentError> {
     p.fit(x)
 }
 
@@ -129,7 +129,7 @@ fn n_init_keeps_the_best_run() {
 fn bad_parameters_are_named() {
     let x = three_groups();
     let name = |p: KMeansParams| match p.fit(&x) {
-        Err(Error::Core(CoreError::InvalidParameter { name, .. })) => name,
+        Err(SegmentError::Core(CoreError::InvalidParameter { name, .. })) => name,
         other => panic!("expected InvalidParameter, got {other:?}"),
     };
     assert_eq!(name(KMeans::params(0)), "n_clusters");
@@ -142,14 +142,14 @@ fn bad_parameters_are_named() {
     // Given centres of the wrong width are a shape error.
     assert!(matches!(
         KMeans::params(1).init(Init::Given(array![[0.0, 0.0, 0.0]])).fit(&x),
-        Err(Error::Core(CoreError::ShapeMismatch { .. }))
+        Err(SegmentError::Core(CoreError::ShapeMismatch { .. }))
     ));
 }
 
 #[test]
 fn more_clusters_than_rows_is_a_typed_error() {
     let x = array![[1.0], [2.0]];
-    assert!(matches!(KMeans::params(3).fit(&x), Err(Error::TooManyClusters { n_clusters: 3, n_samples: 2 })));
+    assert!(matches!(KMeans::params(3).fit(&x), Err(SegmentError::TooManyClusters { n_clusters: 3, n_samples: 2 })));
     // k = n is fine: every row its own centre, inertia 0.
     let m = KMeans::params(2).fit(&x).unwrap();
     assert_eq!(m.inertia(), 0.0);
@@ -193,19 +193,19 @@ fn bad_weights_are_rejected() {
     let x = three_groups();
     let p = KMeans::params(2);
     let w = Array1::from(vec![1.0; 59]);
-    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(Error::Core(CoreError::ShapeMismatch { .. }))));
+    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(SegmentError::Core(CoreError::ShapeMismatch { .. }))));
     let mut w = Array1::from(vec![1.0; 60]);
     w[4] = -1.0;
-    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(Error::Core(CoreError::InvalidValue { row: 4, .. }))));
+    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(SegmentError::Core(CoreError::InvalidValue { row: 4, .. }))));
     w[4] = f64::NAN;
-    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(Error::Core(CoreError::NonFinite { row: 4, .. }))));
+    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(SegmentError::Core(CoreError::NonFinite { row: 4, .. }))));
 }
 
 #[test]
 fn f32_nan_is_named() {
     let mut x = three_groups().mapv(|v| v as f32);
     x[[7, 1]] = f32::NAN;
-    assert!(matches!(KMeans::params(2).fit(&x), Err(Error::Core(CoreError::NonFinite { row: 7, column: Some(1), .. }))));
+    assert!(matches!(KMeans::params(2).fit(&x), Err(SegmentError::Core(CoreError::NonFinite { row: 7, column: Some(1), .. }))));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use ndarray::{Array2, array, s};
 use shopml_core::{Error as CoreError, Predict, conformance};
-use shopml_segment::{Error, KMeans, MiniBatchKMeans};
+use shopml_segment::{KMeans, MiniBatchKMeans, SegmentError};
 
 fn blobs(n: usize) -> Array2<f64> {
     let centres = [[0.0, 0.0], [8.0, 0.0], [0.0, 8.0], [8.0, 8.0]];
@@ -39,19 +39,19 @@ fn partial_fit_streams_batches() {
     let full = KMeans::params(4).seed(0).fit_records(x.view()).unwrap();
     let inertia = m.score_inertia(x.view(), None).unwrap();
     assert!(inertia <= full.inertia() * 1.05, "streamed {inertia} vs full {}", full.inertia());
-    assert!(matches!(m.partial_fit(array![[1.0, 2.0, 3.0]].view(), None), Err(Error::Core(CoreError::ShapeMismatch { .. }))));
-    assert!(matches!(m.partial_fit(array![[f64::NAN, 2.0]].view(), None), Err(Error::Core(CoreError::NonFinite { row: 0, .. }))));
+    assert!(matches!(m.partial_fit(array![[1.0, 2.0, 3.0]].view(), None), Err(SegmentError::Core(CoreError::ShapeMismatch { .. }))));
+    assert!(matches!(m.partial_fit(array![[f64::NAN, 2.0]].view(), None), Err(SegmentError::Core(CoreError::NonFinite { row: 0, .. }))));
 }
 
 #[test]
 fn parameters_are_checked() {
     let x = blobs(100);
-    let name = |r: Result<MiniBatchKMeans, Error>| match r {
-        Err(Error::Core(CoreError::InvalidParameter { name, .. })) => name,
+    let name = |r: Result<MiniBatchKMeans, SegmentError>| match r {
+        Err(SegmentError::Core(CoreError::InvalidParameter { name, .. })) => name,
         other => panic!("expected InvalidParameter, got {other:?}"),
     };
     assert_eq!(name(MiniBatchKMeans::params(0).fit(x.view(), None)), "n_clusters");
     assert_eq!(name(MiniBatchKMeans::params(2).batch_size(0).fit(x.view(), None)), "batch_size");
     assert_eq!(name(MiniBatchKMeans::params(2).reassignment_ratio(2.0).fit(x.view(), None)), "reassignment_ratio");
-    assert!(matches!(MiniBatchKMeans::params(200).fit(x.view(), None), Err(Error::TooManyClusters { .. })));
+    assert!(matches!(MiniBatchKMeans::params(200).fit(x.view(), None), Err(SegmentError::TooManyClusters { .. })));
 }
