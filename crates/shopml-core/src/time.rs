@@ -61,9 +61,45 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
+/// First year of the supported date range (see [`Timestamp::MIN`]).
+pub const MIN_YEAR: i64 = 1900;
+/// Last year of the supported date range (see [`Timestamp::MAX`]).
+pub const MAX_YEAR: i64 = 2199;
+
 impl Timestamp {
-    /// From a civil date and time (UTC); out-of-range fields are an error.
+    /// The earliest supported instant, 1900-01-01T00:00:00 UTC.
+    ///
+    /// Readers reject dates outside `[MIN, MAX]` at parse time with a typed
+    /// error, so a mistyped year (`9999-12-31`, a day count read as seconds)
+    /// cannot make a per-day panel allocate centuries of cells, and all
+    /// arithmetic on supported timestamps stays far from `i64` overflow.
+    pub const MIN: Timestamp = Timestamp(-2_208_988_800);
+    /// The latest supported instant, 2199-12-31T23:59:59 UTC.
+    pub const MAX: Timestamp = Timestamp(7_258_118_399);
+
+    /// Seconds since the epoch, checked against the supported range
+    /// [`Timestamp::MIN`]..=[`Timestamp::MAX`].
+    pub fn from_seconds(seconds: i64) -> Result<Self> {
+        if !(Self::MIN.0..=Self::MAX.0).contains(&seconds) {
+            return Err(Error::param(
+                "timestamp",
+                format!("{seconds} s since 1970 is outside the supported range {MIN_YEAR}-01-01 .. {MAX_YEAR}-12-31"),
+            ));
+        }
+        Ok(Timestamp(seconds))
+    }
+
+    /// Whether the timestamp lies in the supported range.
+    pub fn is_supported(self) -> bool {
+        (Self::MIN.0..=Self::MAX.0).contains(&self.0)
+    }
+
+    /// From a civil date and time (UTC); out-of-range fields, and years
+    /// outside [`MIN_YEAR`]`..=`[`MAX_YEAR`], are an error.
     pub fn from_civil(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Result<Self> {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(Error::param("year", format!("{year} is outside the supported range {MIN_YEAR}..={MAX_YEAR}")));
+        }
         if !(1..=12).contains(&month) {
             return Err(Error::param("month", format!("must be 1..=12, got {month}")));
         }
@@ -179,5 +215,21 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), z);
             assert!(d >= 1 && d <= days_in_month(y, m));
         }
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::*;
+
+    #[test]
+    fn supported_range_ends_are_the_documented_civil_instants() {
+        assert_eq!(Timestamp::MIN, Timestamp::from_civil(MIN_YEAR, 1, 1, 0, 0, 0).unwrap());
+        assert_eq!(Timestamp::MAX, Timestamp::from_civil(MAX_YEAR, 12, 31, 23, 59, 59).unwrap());
+        assert!(Timestamp::from_civil(MAX_YEAR + 1, 1, 1, 0, 0, 0).is_err());
+        assert!(Timestamp::from_civil(9999, 12, 31, 0, 0, 0).is_err());
+        assert!(Timestamp::from_seconds(i64::MAX).is_err());
+        assert!(Timestamp::from_seconds(Timestamp::MAX.seconds() + 1).is_err());
+        assert_eq!(Timestamp::from_seconds(0).unwrap(), Timestamp(0));
     }
 }
