@@ -15,5 +15,5 @@ fi
 "$VENV/bin/pip" install --quiet -r "$(dirname "$0")/requirements.txt"
 # scikit-surprise ships only a source distribution; it builds against the numpy
 # installed above, so it goes in a second step without build isolation.
-"$VENV/bin/pip" install --quiet --no-build-isolation "scikit-surprise==${SURPRISE_VERSION:-1.1.4}"
+"$VENV/bin/pip" install --quiet --no-build-isolation "scikit-surprise==${SURPRISE_VERSION:-1.1.5}"
 "$VENV/bin/python" -c "import sklearn, implicit, surprise, statsmodels, statsforecast, pandas, polars, scipy; print('peer venv ready:', '$VENV')"
