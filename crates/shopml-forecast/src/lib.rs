@@ -32,6 +32,7 @@ pub mod intermittent;
 pub mod inventory;
 pub mod model;
 pub mod normal;
+pub mod reconcile;
 mod optim;
 pub mod seasonal;
 pub mod theta;

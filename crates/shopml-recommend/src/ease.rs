@@ -120,15 +120,16 @@ impl Fit<Interactions> for EaseParams {
             return Err(RecommendError::TooManyItems { model: "EASE", n_items: n, limit: self.max_items });
         }
         let weights = match self.precision {
-            Precision::Double => ease_weights::<f64>(data, self.regularization)?,
-            Precision::Single => ease_weights::<f32>(data, self.regularization)?,
+            Precision::Double => dense_weights::<f64>(data, self.regularization)?.mapv(|v| v as f32),
+            Precision::Single => dense_weights::<f32>(data, self.regularization)?,
         };
         Ok(Ease { weights, train: data.user_items().clone() })
     }
 }
 
-/// Element types EASE can invert in.
-trait EaseFloat: SpdScalar {
+/// Element types EASE can invert in (`f32`, `f64`).
+pub trait EaseFloat: SpdScalar {
+    /// From an `f64`.
     fn from_f64(v: f64) -> Self;
 }
 impl EaseFloat for f64 {
@@ -142,8 +143,15 @@ impl EaseFloat for f32 {
     }
 }
 
-/// `B = −P diag(P)⁻¹` with a zero diagonal, `P = (XᵀX + λI)⁻¹`.
-fn ease_weights<F: EaseFloat>(data: &Interactions, regularization: f64) -> Result<Array2<f32>> {
+/// The EASE weights `B = −P diag(P)⁻¹` (zero diagonal), `P = (XᵀX + λI)⁻¹`,
+/// in the working precision `F` — what [`EaseParams::fit`](Fit::fit) computes
+/// before storing `B` as `f32` for serving. Use it when the weights are
+/// wanted in double precision (offline analysis, exact comparisons).
+///
+/// Errors: non-positive `regularization`; a Gram matrix that is not
+/// positive definite in precision `F` ([`Error::Singular`]).
+pub fn dense_weights<F: EaseFloat>(data: &Interactions, regularization: f64) -> Result<Array2<F>> {
+    shopml_core::validate::param::positive("regularization", regularization)?;
     let n = data.n_items();
     // G = XᵀX + λI: row a of G sums x_ua · x_u over the users u of item a
     // (item rows in parallel, each summed in user order: deterministic).
@@ -165,12 +173,12 @@ fn ease_weights<F: EaseFloat>(data: &Interactions, regularization: f64) -> Resul
         Error::NotPositiveDefinite { .. } => Error::Singular { what: "EASE Gram matrix (raise regularization)".into() },
         other => other,
     })?;
-    let diag: Vec<f64> = (0..n).map(|j| p[[j, j]].to_f64()).collect();
-    let mut weights = Array2::<f32>::zeros((n, n));
+    let diag: Vec<F> = (0..n).map(|j| p[[j, j]]).collect();
+    let mut weights = Array2::<F>::zeros((n, n));
     weights.axis_iter_mut(Axis(0)).into_par_iter().enumerate().for_each(|(i, mut row)| {
         for (j, w) in row.iter_mut().enumerate() {
             if i != j {
-                *w = (-p[[i, j]].to_f64() / diag[j]) as f32;
+                *w = (F::zero() - p[[i, j]]) / diag[j];
             }
         }
     });
