@@ -32,8 +32,8 @@ pub mod intermittent;
 pub mod inventory;
 pub mod model;
 pub mod normal;
-pub mod reconcile;
 mod optim;
+pub mod reconcile;
 pub mod seasonal;
 pub mod theta;
 

@@ -76,7 +76,9 @@ impl Hierarchy {
         }
         for (i, p) in paths.iter().enumerate() {
             if p.len() != depth {
-                return Err(Error::shape(format!("path of bottom series {i}"), format!("{depth} labels"), format!("{} labels", p.len())).into());
+                return Err(
+                    Error::shape(format!("path of bottom series {i}"), format!("{depth} labels"), format!("{} labels", p.len())).into()
+                );
             }
             if p.iter().any(|l| l.is_empty()) {
                 return Err(Error::param("paths", format!("bottom series {i} has an empty label")).into());
@@ -137,7 +139,9 @@ impl Hierarchy {
         let width = keys[0].len();
         for (i, k) in keys.iter().enumerate() {
             if k.len() != width {
-                return Err(Error::shape(format!("key of bottom series {i}"), format!("{width} labels"), format!("{} labels", k.len())).into());
+                return Err(
+                    Error::shape(format!("key of bottom series {i}"), format!("{width} labels"), format!("{} labels", k.len())).into()
+                );
             }
         }
         let m = keys.len();
@@ -402,10 +406,7 @@ fn mint_projection(summing: &Array2<f64>, w: &Array2<f64>) -> Result<Array2<f64>
 /// Top-down by forecast proportions: each node's forecast is split among
 /// its children in proportion to their base forecasts, from the top down.
 fn top_down(h: &Hierarchy, base: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
-    let parents = h
-        .parents
-        .as_ref()
-        .ok_or_else(|| Error::param("method", "top-down needs a strict hierarchy (Hierarchy::from_paths)"))?;
+    let parents = h.parents.as_ref().ok_or_else(|| Error::param("method", "top-down needs a strict hierarchy (Hierarchy::from_paths)"))?;
     let (n, m) = h.summing.dim();
     let horizon = base.ncols();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -458,7 +459,15 @@ mod tests {
         let res = Array2::from_shape_fn((6, 12), |(i, t)| ((i * 7 + t * 3) % 5) as f64 - 2.0 + 0.1 * i as f64);
         let coherent_bottom = array![[2.0, 3.0], [5.0, 1.0], [4.0, 7.0]];
         let coherent = h.aggregate(coherent_bottom.view()).unwrap();
-        for method in [Method::BottomUp, Method::TopDownForecastProportions, Method::Ols, Method::WlsStruct, Method::WlsVar, Method::MinTShrink, Method::MinTSample] {
+        for method in [
+            Method::BottomUp,
+            Method::TopDownForecastProportions,
+            Method::Ols,
+            Method::WlsStruct,
+            Method::WlsVar,
+            Method::MinTShrink,
+            Method::MinTSample,
+        ] {
             let p = ReconcileParams::new(method);
             let r = reconcile(&h, base.view(), Some(res.view()), &p).unwrap();
             let re = h.aggregate(r.slice(s![3.., ..])).unwrap();
