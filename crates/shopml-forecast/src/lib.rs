@@ -35,6 +35,7 @@ pub mod normal;
 mod optim;
 pub mod reconcile;
 pub mod seasonal;
+pub mod stl;
 pub mod theta;
 
 pub use error::{ForecastError, Result};
