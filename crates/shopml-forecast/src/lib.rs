@@ -31,6 +31,7 @@ pub mod holt_winters;
 pub mod intermittent;
 pub mod inventory;
 pub mod model;
+pub mod mstl;
 pub mod normal;
 mod optim;
 pub mod reconcile;
