@@ -15,6 +15,7 @@
 //! | `segment` | `shopml-segment` | k-means segmentation and segment profiles |
 //! | `forecast` | `shopml-forecast` | ETS, Theta, intermittent demand, backtesting, inventory policies |
 //! | `report` | (this crate) | Markdown reports with SVG charts for the storefront and the CLI |
+//! | `storefront` | (this crate) | the main job end to end: an export in, `report.md` and charts out |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -46,3 +47,6 @@ pub use shopml_forecast as forecast;
 
 #[cfg(feature = "report")]
 pub mod report;
+
+#[cfg(feature = "storefront")]
+pub mod storefront;

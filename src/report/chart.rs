@@ -6,6 +6,9 @@ use plotters::prelude::*;
 
 use super::ReportError;
 
+/// An axis range `(low, high)`.
+type Range = (f64, f64);
+
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 450;
 
@@ -104,7 +107,8 @@ impl LineChart {
         self
     }
 
-    fn check(&self) -> Result<((f64, f64), (f64, f64)), ReportError> {
+    /// Checks every value and returns the padded x and y ranges.
+    fn check(&self) -> Result<(Range, Range), ReportError> {
         let mut xs = Vec::new();
         let mut ys = Vec::new();
         let bad = |series: &str, index: usize, value: f64| ReportError::NonFinite {
@@ -305,7 +309,7 @@ impl BarChart {
     }
 }
 
-fn padded_range(v: &[f64], pad: f64) -> (f64, f64) {
+fn padded_range(v: &[f64], pad: f64) -> Range {
     let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let span = hi - lo;

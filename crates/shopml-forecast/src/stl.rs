@@ -100,7 +100,7 @@ impl StlParams {
         if self.period < 2 {
             return Err(Error::param("period", format!("must be at least 2, got {}", self.period)).into());
         }
-        if self.seasonal < 3 || self.seasonal % 2 == 0 {
+        if self.seasonal < 3 || self.seasonal.is_multiple_of(2) {
             return Err(Error::param("seasonal", format!("must be odd and at least 3, got {}", self.seasonal)).into());
         }
         for (name, d) in [("seasonal_deg", self.seasonal_deg), ("trend_deg", self.trend_deg), ("low_pass_deg", self.low_pass_deg)] {
@@ -114,7 +114,7 @@ impl StlParams {
         if n < 2 * self.period {
             return Err(Error::param("period", format!("the series ({n} values) must cover two periods of {}", self.period)).into());
         }
-        let odd = |v: usize| if v % 2 == 0 { v + 1 } else { v };
+        let odd = |v: usize| if v.is_multiple_of(2) { v + 1 } else { v };
         let trend = match self.trend {
             Some(t) if t >= 3 && t % 2 == 1 => t,
             Some(t) => return Err(Error::param("trend", format!("must be odd and at least 3, got {t}")).into()),
@@ -297,10 +297,10 @@ fn window(n: usize, q: usize, pos: usize) -> (usize, usize) {
     if q >= n {
         return (1, n);
     }
-    let half = (q + 1) / 2;
+    let half = q.div_ceil(2);
     if pos <= half {
         (1, q)
-    } else if pos >= n - half + 1 {
+    } else if pos > n - half {
         (n - q + 1, n)
     } else {
         (pos + 1 - half, pos + 1 - half + q - 1)

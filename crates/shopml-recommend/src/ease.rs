@@ -246,7 +246,7 @@ mod tests {
         for u in 0..n_users {
             for i in 0..n_items {
                 s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                if (s >> 33) % 5 == 0 || (u + i) % 7 == 0 {
+                if (s >> 33).is_multiple_of(5) || (u + i) % 7 == 0 {
                     t.push(Triple { user: u as u32, item: i as u32, value: 1.0 });
                 }
             }

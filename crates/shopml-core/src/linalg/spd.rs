@@ -146,7 +146,7 @@ fn cholesky_upper_small<F: SpdScalar>(mut a: ArrayViewMut2<'_, F>, offset: usize
         for k in 0..j {
             d = d - a[[k, j]] * a[[k, j]];
         }
-        if !(d > F::zero()) || !d.is_finite() {
+        if d.partial_cmp(&F::zero()) != Some(std::cmp::Ordering::Greater) || !d.is_finite() {
             return Err(Error::NotPositiveDefinite { what: "spd_inverse input".into(), pivot: offset + j });
         }
         let d = d.sqrt();
