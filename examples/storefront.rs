@@ -11,8 +11,11 @@
 //! `--data` takes the full Online Retail file or a shop's export of the same
 //! shape (plain or gzipped CSV).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use shopml::storefront::{StorefrontConfig, run};
 
@@ -40,11 +43,28 @@ fn main_inner() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let t = Instant::now();
-    let done = run(&config, &mut |p| {
-        if p.finished {
-            println!("[{}/{}] {} ({:.2} s)", p.step, p.total, p.title, p.elapsed.as_secs_f64());
+    // A progress bar on a terminal, plain lines otherwise (logs, CI).
+    let bar = std::io::stdout().is_terminal().then(|| {
+        let b = ProgressBar::new(0);
+        b.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]").expect("valid template"));
+        b
+    });
+    let done = run(&config, &mut |p| match (&bar, p.finished) {
+        (Some(b), false) => {
+            b.set_length(p.total as u64);
+            b.set_message(p.title);
         }
-    })?;
+        (Some(b), true) => b.inc(1),
+        (None, true) => println!("[{}/{}] {} ({:.2} s)", p.step, p.total, p.title, p.elapsed.as_secs_f64()),
+        (None, false) => {}
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let done = done?;
+    for (title, secs) in &done.timings {
+        println!("{secs:>6.2} s  {title}");
+    }
     println!("report: {} ({} charts) in {:.2} s", done.report.display(), done.charts.len(), t.elapsed().as_secs_f64());
     Ok(())
 }

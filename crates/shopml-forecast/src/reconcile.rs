@@ -33,7 +33,9 @@
 //! let base = array![[10.0], [4.0], [5.0]]; // total says 10, products say 4 + 5
 //! let r = reconcile(&h, base.view(), None, &ReconcileParams::new(Method::Ols)).unwrap();
 //! assert!((r[[0, 0]] - (r[[1, 0]] + r[[2, 0]])).abs() < 1e-12); // coherent
-//! assert!((r[[0, 0]] - 28.0 / 3.0).abs() < 1e-12); // OLS splits the gap evenly
+//! // OLS spreads the gap (10 − 9 = 1) evenly: the total drops by 1/3, each product gains 1/3.
+//! assert!((r[[0, 0]] - 29.0 / 3.0).abs() < 1e-12);
+//! assert!((r[[1, 0]] - 13.0 / 3.0).abs() < 1e-12);
 //! ```
 
 use std::collections::HashMap;
