@@ -41,10 +41,10 @@ impl Table {
 
     /// Position of a column; [`PrivacyError::MissingColumn`] when absent.
     pub fn column_index(&self, name: &str) -> Result<usize> {
-        self.columns.iter().position(|c| c == name).ok_or_else(|| PrivacyError::MissingColumn {
-            column: name.to_owned(),
-            available: self.columns.join(", "),
-        })
+        self.columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| PrivacyError::MissingColumn { column: name.to_owned(), available: self.columns.join(", ") })
     }
 
     fn groups(&self, idx: &[usize]) -> BTreeMap<Vec<&str>, Vec<usize>> {
@@ -156,12 +156,7 @@ fn violations(groups: &BTreeMap<Vec<&str>, Vec<usize>>, k: usize) -> (usize, usi
 /// assert_eq!(r.min_group_size, Some(1));
 /// assert_eq!(r.violating.len(), 3);
 /// ```
-pub fn check_k_anonymity(
-    table: &Table,
-    quasi: &[&str],
-    k: usize,
-    hierarchies: &[(&str, Generalisation)],
-) -> Result<KAnonymityReport> {
+pub fn check_k_anonymity(table: &Table, quasi: &[&str], k: usize, hierarchies: &[(&str, Generalisation)]) -> Result<KAnonymityReport> {
     if k == 0 {
         return Err(Error::param("k", "k-anonymity needs k ≥ 1").into());
     }
@@ -182,11 +177,7 @@ pub fn check_k_anonymity(
     let mut suggestions = Vec::new();
     if to_suppress > 0 {
         for (pos, &col) in idx.iter().enumerate() {
-            let g = hierarchies
-                .iter()
-                .find(|(c, _)| *c == quasi[pos])
-                .map(|(_, g)| g.clone())
-                .unwrap_or(Generalisation::Suppress);
+            let g = hierarchies.iter().find(|(c, _)| *c == quasi[pos]).map(|(_, g)| g.clone()).unwrap_or(Generalisation::Suppress);
             let coarse: Vec<String> = table.rows.iter().map(|r| g.apply(&r[col]).unwrap_or_else(|_| "*".into())).collect();
             let mut trial: BTreeMap<Vec<&str>, Vec<usize>> = BTreeMap::new();
             for (i, r) in table.rows.iter().enumerate() {

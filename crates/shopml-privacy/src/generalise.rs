@@ -63,7 +63,7 @@ impl Generalisation {
                 }
                 Ok(())
             }
-            Generalisation::PostcodeToDistrict { keep } if keep == 0 => {
+            Generalisation::PostcodeToDistrict { keep: 0 } => {
                 Err(Error::param("keep", "a postcode district keeps at least one character"))
             }
             _ => Ok(()),
@@ -129,8 +129,7 @@ fn is_uk_inward(s: &[u8]) -> bool {
 
 /// See [`Generalisation::PostcodeToDistrict`].
 pub fn postcode_to_district(value: &str, keep: usize) -> Result<String, String> {
-    let compact: Vec<u8> =
-        value.bytes().filter(|c| !c.is_ascii_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
+    let compact: Vec<u8> = value.bytes().filter(|c| !c.is_ascii_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
     if compact.is_empty() || !compact.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-') {
         return Err("a postcode holds only letters, digits, spaces and dashes".into());
     }
@@ -181,7 +180,9 @@ mod tests {
 
     #[test]
     fn postcodes() {
-        for (pc, want) in [("SW1A 1AA", "SW1A"), ("M1 1AE", "M1"), ("ec1a1bb", "EC1A"), ("B33 8TH", "B33"), ("CR2 6XH", "CR2"), ("DN55 1PT", "DN55")] {
+        for (pc, want) in
+            [("SW1A 1AA", "SW1A"), ("M1 1AE", "M1"), ("ec1a1bb", "EC1A"), ("B33 8TH", "B33"), ("CR2 6XH", "CR2"), ("DN55 1PT", "DN55")]
+        {
             assert_eq!(postcode_to_district(pc, 3).unwrap(), want, "{pc}");
         }
         assert_eq!(postcode_to_district("10115", 3).unwrap(), "101**");

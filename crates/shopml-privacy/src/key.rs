@@ -36,8 +36,7 @@ impl Key {
     /// [`PrivacyError::KeyTooShort`] below [`Key::MIN_LEN`] bytes.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Key> {
         let path = path.as_ref();
-        let mut bytes =
-            std::fs::read(path).map_err(|source| PrivacyError::MissingKey { path: path.to_path_buf(), source })?;
+        let mut bytes = std::fs::read(path).map_err(|source| PrivacyError::MissingKey { path: path.to_path_buf(), source })?;
         if bytes.last() == Some(&b'\n') {
             bytes.pop();
             if bytes.last() == Some(&b'\r') {
@@ -188,15 +187,9 @@ mod tests {
     /// RFC 4648 §10 test vectors (upper case there, padding dropped here).
     #[test]
     fn base32_rfc4648_vectors() {
-        for (input, want) in [
-            ("", ""),
-            ("f", "my"),
-            ("fo", "mzxq"),
-            ("foo", "mzxw6"),
-            ("foob", "mzxw6yq"),
-            ("fooba", "mzxw6ytb"),
-            ("foobar", "mzxw6ytboi"),
-        ] {
+        for (input, want) in
+            [("", ""), ("f", "my"), ("fo", "mzxq"), ("foo", "mzxw6"), ("foob", "mzxw6yq"), ("fooba", "mzxw6ytb"), ("foobar", "mzxw6ytboi")]
+        {
             assert_eq!(base32(input.as_bytes()), want);
         }
         assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");

@@ -2,8 +2,7 @@
 //! groups and the effect of the suggested fixes worked out by hand.
 
 use shopml_privacy::{
-    Generalisation, PrivacyError, Suggestion, Table, check_k_anonymity, check_l_diversity, min_group_size,
-    suppress_small_groups,
+    Generalisation, PrivacyError, Suggestion, Table, check_k_anonymity, check_l_diversity, min_group_size, suppress_small_groups,
 };
 
 fn table(rows: &[[&str; 4]]) -> Table {
@@ -37,14 +36,7 @@ fn violating_groups_of_a_hand_built_table() {
     let mut v: Vec<(Vec<&str>, usize, Vec<usize>)> =
         r.violating.iter().map(|g| (g.key.iter().map(String::as_str).collect(), g.size, g.rows.clone())).collect();
     v.sort();
-    assert_eq!(
-        v,
-        vec![
-            (vec!["75001", "41"], 1, vec![6]),
-            (vec!["M1 2XY", "57"], 1, vec![4]),
-            (vec!["SW1A 2BB", "36"], 1, vec![1]),
-        ]
-    );
+    assert_eq!(v, vec![(vec!["75001", "41"], 1, vec![6]), (vec!["M1 2XY", "57"], 1, vec![4]), (vec!["SW1A 2BB", "36"], 1, vec![1]),]);
     assert_eq!(r.rows_in_violating_groups(), 3);
     assert!(!r.is_k_anonymous());
     assert_eq!(r.suggestions.last(), Some(&Suggestion::Suppress { rows: 3 }));

@@ -26,7 +26,13 @@ fn chi_square(draws: &[i64], pmf: impl Fn(i64) -> f64) -> (f64, usize) {
     }
     let mut observed = vec![0f64; (2 * lim + 3) as usize]; // [< -lim], -lim..=lim, [> lim]
     for &z in draws {
-        let cell = if z < -lim { 0 } else if z > lim { observed.len() - 1 } else { (z + lim + 1) as usize };
+        let cell = if z < -lim {
+            0
+        } else if z > lim {
+            observed.len() - 1
+        } else {
+            (z + lim + 1) as usize
+        };
         observed[cell] += 1.0;
     }
     let inner: Vec<f64> = (-lim..=lim).map(&pmf).collect();
@@ -129,10 +135,7 @@ fn accountant_refuses_the_query_past_the_budget() {
     // δ is tracked too, and a mean that does not fit spends nothing.
     let mut r = DpReport::new(Budget::new(1.0, 1e-6).unwrap(), DpRng::seeded(2));
     r.count("a", 5, Noise::Gaussian { epsilon: 0.5, delta: 8e-7 }).unwrap();
-    assert!(matches!(
-        r.count("b", 5, Noise::Gaussian { epsilon: 0.1, delta: 5e-7 }),
-        Err(PrivacyError::BudgetExhausted { .. })
-    ));
+    assert!(matches!(r.count("b", 5, Noise::Gaussian { epsilon: 0.1, delta: 5e-7 }), Err(PrivacyError::BudgetExhausted { .. })));
     assert!(matches!(
         r.mean("m", &[1.0, 2.0], Bounds::new(0.0, 10.0), Noise::Laplace { epsilon: 0.6 }),
         Err(PrivacyError::BudgetExhausted { .. })
@@ -148,10 +151,7 @@ fn accountant_refuses_the_query_past_the_budget() {
 fn clamping_bounds() {
     let mut r = DpReport::new(Budget::pure(1e7).unwrap(), DpRng::seeded(5));
     for b in [Bounds::new(10.0, 0.0), Bounds::new(f64::NAN, 1.0), Bounds::new(0.0, f64::INFINITY)] {
-        assert!(matches!(
-            r.sum("revenue", &[1.0], b, Noise::Laplace { epsilon: 1.0 }),
-            Err(PrivacyError::InvalidBounds { .. })
-        ));
+        assert!(matches!(r.sum("revenue", &[1.0], b, Noise::Laplace { epsilon: 1.0 }), Err(PrivacyError::InvalidBounds { .. })));
         assert!(matches!(r.mean("aov", &[1.0], b, Noise::Laplace { epsilon: 1.0 }), Err(PrivacyError::InvalidBounds { .. })));
     }
     assert!(r.accountant().ledger().is_empty());

@@ -49,7 +49,6 @@ fn no_false_positive_on_online_retail_descriptions() {
     }
     assert!(n_lines > 540_000, "read only {n_lines} lines");
     assert!(descriptions.len() > 4000, "only {} distinct descriptions", descriptions.len());
-    let flagged: Vec<(&String, Vec<_>)> =
-        descriptions.iter().map(|d| (d, find_pii(d))).filter(|(_, m)| !m.is_empty()).collect();
+    let flagged: Vec<(&String, Vec<_>)> = descriptions.iter().map(|d| (d, find_pii(d))).filter(|(_, m)| !m.is_empty()).collect();
     assert!(flagged.is_empty(), "{} descriptions flagged, e.g. {:?}", flagged.len(), &flagged[..flagged.len().min(10)]);
 }

@@ -124,7 +124,13 @@ fn filler(rng: &mut StdRng) -> String {
         0 => format!("SET OF {n} CAKE CASES"),
         1 => format!("PACK OF {} PAPER NAPKINS", 12 * n),
         2 => format!("ORDER {}", 536_000 + rng.random_range(0..10_000)),
-        3 => format!("DELIVERED 2011-{:02}-{:02} {:02}:{:02}", rng.random_range(1..13), rng.random_range(1..29), rng.random_range(0..24), rng.random_range(0..60)),
+        3 => format!(
+            "DELIVERED 2011-{:02}-{:02} {:02}:{:02}",
+            rng.random_range(1..13),
+            rng.random_range(1..29),
+            rng.random_range(0..24),
+            rng.random_range(0..60)
+        ),
         4 => format!("PRICE £{}.{:02}", n, rng.random_range(0..100)),
         5 => format!("SKU {}{}", digits(rng, 5), letters(rng, 1)),
         6 => format!("{} X {} CM", n, rng.random_range(1..100)),

@@ -2,9 +2,7 @@
 //! key or domain, key files checked, keys never shown.
 
 use rayon::prelude::*;
-use shopml_privacy::{
-    ColumnPolicy, Key, PiiPolicy, PiiReport, PrivacyError, PseudonymEncoding, Pseudonymiser, PseudonymiserParams,
-};
+use shopml_privacy::{ColumnPolicy, Key, PiiPolicy, PiiReport, PrivacyError, PseudonymEncoding, Pseudonymiser, PseudonymiserParams};
 
 fn key(byte: u8) -> Key {
     Key::from_bytes(vec![byte; 32]).unwrap()
@@ -42,8 +40,7 @@ fn stable_across_thread_counts_and_instances() {
 fn matches_an_independent_hmac() {
     let p = Pseudonymiser::new(key(1), PseudonymiserParams::default().domain("customer")).unwrap();
     assert_eq!(p.pseudonymise("17850"), "6d8be51ef12126383614");
-    let b = Pseudonymiser::new(key(1), PseudonymiserParams::default().encoding(PseudonymEncoding::Base32).length(16))
-        .unwrap();
+    let b = Pseudonymiser::new(key(1), PseudonymiserParams::default().encoding(PseudonymEncoding::Base32).length(16)).unwrap();
     assert_eq!(b.pseudonymise("17850"), "zhxwolkiy42oza5ugkgi7ezcv4");
 }
 
@@ -57,8 +54,7 @@ fn another_key_or_domain_gives_unrelated_pseudonyms() {
     let same_c = ids.iter().filter(|id| a.pseudonymise(id) == c.pseudonymise(id)).count();
     assert_eq!((same_b, same_c), (0, 0));
     // Base32 and length settings.
-    let d = Pseudonymiser::new(key(1), PseudonymiserParams::default().encoding(PseudonymEncoding::Base32).length(16))
-        .unwrap();
+    let d = Pseudonymiser::new(key(1), PseudonymiserParams::default().encoding(PseudonymEncoding::Base32).length(16)).unwrap();
     let p = d.pseudonymise("17850");
     assert_eq!(p.len(), d.output_len());
     assert_eq!(p.len(), 26);

@@ -224,7 +224,7 @@ impl DpReport {
         let p = match noise {
             Noise::Laplace { epsilon } => {
                 let scale = sens / epsilon;
-                if !(scale <= MAX_SCALE) {
+                if scale.is_nan() || scale > MAX_SCALE {
                     return Err(Error::param("epsilon", format!("noise scale {scale:e} is above 2^40")).into());
                 }
                 let t = (scale * DENOM).ceil() as u128;
@@ -234,7 +234,7 @@ impl DpReport {
             }
             Noise::Gaussian { epsilon, delta } => {
                 let var = sens * sens / (2.0 * Noise::rho(epsilon, delta));
-                if !(var <= MAX_SCALE) {
+                if var.is_nan() || var > MAX_SCALE {
                     return Err(Error::param("epsilon", format!("noise variance {var:e} is above 2^40")).into());
                 }
                 let num = ((var * DENOM).ceil() as u128).max(1);
