@@ -63,9 +63,7 @@ impl Generalisation {
                 }
                 Ok(())
             }
-            Generalisation::PostcodeToDistrict { keep: 0 } => {
-                Err(Error::param("keep", "a postcode district keeps at least one character"))
-            }
+            Generalisation::PostcodeToDistrict { keep: 0 } => Err(Error::param("keep", "a postcode district keeps at least one character")),
             _ => Ok(()),
         }
     }
