@@ -211,6 +211,91 @@ pub fn check_k_anonymity(table: &Table, quasi: &[&str], k: usize, hierarchies: &
     })
 }
 
+/// A sequence of generalisations that makes a table k-anonymous after
+/// suppressing at most a stated number of rows: see [`plan_k_anonymity`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The steps, in order (a column may appear twice: its hierarchy, then `*`).
+    pub steps: Vec<(String, Generalisation)>,
+    /// Rows still in groups smaller than k after the steps: to be suppressed.
+    pub rows_to_suppress: usize,
+    /// Smallest group after the steps and the suppression (`None` if nothing is left).
+    pub min_group_size: Option<usize>,
+    /// The generalised table, with the rows to suppress removed.
+    pub table: Table,
+}
+
+/// Greedy search for a release: repeatedly applies the single step (a
+/// column's hierarchy, or `*` for a column already generalised or without
+/// one) that leaves the fewest rows in groups below k, until at most
+/// `max_suppressed` rows remain in such groups; those rows are then dropped.
+/// Greedy, so not minimal in information loss (optimal k-anonymisation is
+/// NP-hard; Meyerson & Williams 2004), but every step and the suppressed count
+/// are reported.
+///
+/// Errors as for [`check_k_anonymity`].
+pub fn plan_k_anonymity(
+    table: &Table,
+    quasi: &[&str],
+    k: usize,
+    hierarchies: &[(&str, Generalisation)],
+    max_suppressed: usize,
+) -> Result<Plan> {
+    if k == 0 {
+        return Err(Error::param("k", "k-anonymity needs k ≥ 1").into());
+    }
+    let idx = quasi_indices(table, quasi)?;
+    for (c, g) in hierarchies {
+        table.column_index(c)?;
+        g.check()?;
+    }
+    let mut current = table.clone();
+    // 0 = raw, 1 = hierarchy applied, 2 = suppressed.
+    let mut level = vec![0u8; idx.len()];
+    let mut steps = Vec::new();
+    loop {
+        let (_, bad) = violations(&current.groups(&idx), k);
+        if bad <= max_suppressed {
+            break;
+        }
+        let mut best: Option<(usize, usize, Generalisation, Table)> = None;
+        for (pos, &col) in idx.iter().enumerate() {
+            let g = match (level[pos], hierarchies.iter().find(|(c, _)| *c == quasi[pos])) {
+                (0, Some((_, g))) => g.clone(),
+                (2, _) => continue,
+                _ => Generalisation::Suppress,
+            };
+            let mut trial = current.clone();
+            for r in trial.rows.iter_mut() {
+                r[col] = g.apply(&r[col]).unwrap_or_else(|_| "*".into());
+            }
+            let (_, s) = violations(&trial.groups(&idx), k);
+            if best.as_ref().is_none_or(|b| s < b.1) {
+                best = Some((pos, s, g, trial));
+            }
+        }
+        let Some((pos, _, g, trial)) = best else { break };
+        level[pos] = if g == Generalisation::Suppress { 2 } else { 1 };
+        steps.push((quasi[pos].to_owned(), g));
+        current = trial;
+    }
+    let groups = current.groups(&idx);
+    let drop: Vec<bool> = {
+        let mut d = vec![false; current.rows.len()];
+        for rows in groups.values().filter(|g| g.len() < k) {
+            for &r in rows {
+                d[r] = true;
+            }
+        }
+        d
+    };
+    let rows_to_suppress = drop.iter().filter(|&&d| d).count();
+    let rows: Vec<Vec<String>> = current.rows.into_iter().zip(drop).filter(|(_, d)| !d).map(|(r, _)| r).collect();
+    let table = Table { columns: current.columns, rows };
+    let min_group_size = table.groups(&idx).values().map(Vec::len).min();
+    Ok(Plan { steps, rows_to_suppress, min_group_size, table })
+}
+
 /// A quasi-identifier group judged for l-diversity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DiversityGroup {

@@ -51,8 +51,8 @@ pub mod policy;
 pub mod pseudonym;
 
 pub use anonymity::{
-    DiversityGroup, Group, KAnonymityReport, LDiversityReport, Suggestion, Suppressed, Table, check_k_anonymity, check_l_diversity,
-    min_group_size, suppress_small_groups,
+    DiversityGroup, Group, KAnonymityReport, LDiversityReport, Plan, Suggestion, Suppressed, Table, check_k_anonymity, check_l_diversity,
+    min_group_size, plan_k_anonymity, suppress_small_groups,
 };
 pub use dp::{Accountant, Budget, DpRng};
 pub use error::{PrivacyError, Result};

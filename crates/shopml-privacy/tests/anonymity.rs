@@ -2,7 +2,8 @@
 //! groups and the effect of the suggested fixes worked out by hand.
 
 use shopml_privacy::{
-    Generalisation, PrivacyError, Suggestion, Table, check_k_anonymity, check_l_diversity, min_group_size, suppress_small_groups,
+    Generalisation, PrivacyError, Suggestion, Table, check_k_anonymity, check_l_diversity, min_group_size, plan_k_anonymity,
+    suppress_small_groups,
 };
 
 fn table(rows: &[[&str; 4]]) -> Table {
@@ -147,4 +148,30 @@ fn report_tables_never_show_a_group_below_k() {
     assert_eq!(suppress_small_groups(segments, 10, |r| r.1).other, Some(15));
     assert_eq!(suppress_small_groups(vec![(0, 50), (1, 3)], 5, |r| r.1).other, None);
     assert_eq!(min_group_size(Vec::<usize>::new()), None);
+}
+
+#[test]
+fn greedy_plan_reaches_k() {
+    let t = customers();
+    let hier = [("postcode", Generalisation::postcode()), ("age", Generalisation::age_decades())];
+    // Allow one suppressed row: postcode → district and age → decade leave only the French row
+    // (worked out in `suggestions_rank_generalisations_by_what_they_fix`).
+    let p = plan_k_anonymity(&t, &["postcode", "age"], 2, &hier, 1).unwrap();
+    let cols: Vec<&str> = p.steps.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(p.steps.len(), 2, "{:?}", p.steps);
+    assert!(cols.contains(&"postcode") && cols.contains(&"age"));
+    assert_eq!(p.rows_to_suppress, 1);
+    assert_eq!(p.table.rows().len(), 6);
+    // Left: (SW1A, 30-39) rows 0–2 and (M1, 50-59) rows 3–5.
+    assert_eq!(p.min_group_size, Some(3));
+    let check = check_k_anonymity(&p.table, &["postcode", "age"], 2, &[]).unwrap();
+    assert!(check.is_k_anonymous());
+    // No suppression allowed: something must be starred out as well.
+    let p0 = plan_k_anonymity(&t, &["postcode", "age"], 2, &hier, 0).unwrap();
+    assert_eq!(p0.rows_to_suppress, 0);
+    assert_eq!(p0.table.rows().len(), 7);
+    assert!(p0.steps.iter().any(|s| s.1 == Generalisation::Suppress));
+    assert!(check_k_anonymity(&p0.table, &["postcode", "age"], 2, &[]).unwrap().is_k_anonymous());
+    // Nothing to do when already k-anonymous.
+    assert!(plan_k_anonymity(&t, &["country"], 1, &[], 0).unwrap().steps.is_empty());
 }
