@@ -28,7 +28,8 @@ pub enum PiiKind {
     /// Discover/UnionPay 6).
     Card,
     /// A country code with the registered IBAN length, two check digits and
-    /// the account part, compact or in groups of four, passing mod 97.
+    /// the account part, compact or in groups of four, upper or lower case,
+    /// passing mod 97.
     Iban,
 }
 
@@ -472,14 +473,15 @@ pub(crate) fn iban_mod97(iban: &[u8]) -> Option<u32> {
 
 fn iban_at(b: &[u8], i: usize) -> Option<PiiMatch> {
     let n = b.len();
-    if i + 4 > n || !b[i].is_ascii_uppercase() || !b[i + 1].is_ascii_uppercase() {
+    if i + 4 > n || !b[i].is_ascii_alphabetic() || !b[i + 1].is_ascii_alphabetic() {
         return None;
     }
     if !b[i + 2].is_ascii_digit() || !b[i + 3].is_ascii_digit() {
         return None;
     }
-    let want = iban_length(&b[i..i + 2])?;
-    let is_char = |c: u8| c.is_ascii_uppercase() || c.is_ascii_digit();
+    let want = iban_length(&[b[i].to_ascii_uppercase(), b[i + 1].to_ascii_uppercase()])?;
+    // Letters of either case (people type IBANs in lower case too).
+    let is_char = |c: u8| c.is_ascii_alphanumeric();
     // Runs of IBAN characters separated by single spaces; remember each
     // possible end (after each run) with the characters so far.
     let mut chars: Vec<u8> = Vec::new();
@@ -488,7 +490,7 @@ fn iban_at(b: &[u8], i: usize) -> Option<PiiMatch> {
     loop {
         let r0 = j;
         while j < n && is_char(b[j]) && chars.len() < 34 {
-            chars.push(b[j]);
+            chars.push(b[j].to_ascii_uppercase());
             j += 1;
         }
         let run = j - r0;
@@ -538,6 +540,7 @@ mod tests {
         assert_ne!(iban_mod97(b"GB82WEST12345698765433"), Some(1));
         assert_eq!(kinds("pay BE68 5390 0754 7034 ASAP"), [(PiiKind::Iban, "BE68 5390 0754 7034")]);
         assert_eq!(kinds("iban: DE89370400440532013000."), [(PiiKind::Iban, "DE89370400440532013000")]);
+        assert_eq!(kinds("iban gb82 west 1234 5698 7654 32"), [(PiiKind::Iban, "gb82 west 1234 5698 7654 32")]);
         // A wrong check digit: no IBAN (its digit groups still read as a phone number).
         assert!(kinds("GB82 WEST 1234 5698 7654 33").iter().all(|k| k.0 != PiiKind::Iban));
     }
