@@ -16,6 +16,7 @@
 //! | `forecast` | `shopml-forecast` | ETS, Theta, intermittent demand, backtesting, inventory policies |
 //! | `report` | (this crate) | Markdown reports with SVG charts for the storefront and the CLI |
 //! | `storefront` | (this crate) | the main job end to end: an export in, `report.md` and charts out |
+//! | `privacy` | `shopml-privacy` | keyed pseudonyms, PII masking, k-anonymity, differentially private aggregates |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -50,3 +51,5 @@ pub mod report;
 
 #[cfg(feature = "storefront")]
 pub mod storefront;
+#[cfg(feature = "privacy")]
+pub use shopml_privacy as privacy;
