@@ -9,7 +9,8 @@
 //! ```
 //!
 //! `--data` takes the full Online Retail file or a shop's export of the same
-//! shape (plain or gzipped CSV).
+//! shape (plain or gzipped CSV). `--min-group-size K` (default 5) keeps any
+//! group of fewer than K customers out of the report's tables.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -31,12 +32,14 @@ fn main_inner() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args_os().skip(1);
     while let Some(a) = args.next() {
         match a.to_str() {
-            Some("--data") => {
-                config = StorefrontConfig::online_retail(PathBuf::from(args.next().ok_or("--data needs a path")?)).out_dir(&config.out_dir)
-            }
+            Some("--data") => config.data = PathBuf::from(args.next().ok_or("--data needs a path")?),
             Some("--out") => config = config.out_dir(PathBuf::from(args.next().ok_or("--out needs a folder")?)),
+            Some("--min-group-size") => {
+                let k = args.next().and_then(|v| v.to_str().and_then(|v| v.parse().ok())).ok_or("--min-group-size needs a whole number")?;
+                config = config.min_group_size(k);
+            }
             Some("-h" | "--help") => {
-                println!("usage: storefront [--data EXPORT.csv[.gz]] [--out DIR]");
+                println!("usage: storefront [--data EXPORT.csv[.gz]] [--out DIR] [--min-group-size K]");
                 return Ok(());
             }
             _ => return Err(format!("unknown argument {:?} (see --help)", a).into()),

@@ -23,6 +23,10 @@ pub struct StorefrontConfig {
     pub seed: u64,
     /// Products whose demand is forecast.
     pub top_products: usize,
+    /// The smallest group a report table may show (k of k-anonymity,
+    /// default 5): segments and RFM groups with fewer customers are pooled
+    /// into an "other" line, or left out when even the pool is smaller.
+    pub min_group_size: usize,
 }
 
 impl StorefrontConfig {
@@ -42,12 +46,19 @@ impl StorefrontConfig {
             out_dir: PathBuf::from("target/storefront"),
             seed: 42,
             top_products: 5,
+            min_group_size: 5,
         }
     }
 
     /// Sets the output folder.
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
         self.out_dir = dir.as_ref().to_path_buf();
+        self
+    }
+
+    /// Sets the smallest group size a report table may show.
+    pub fn min_group_size(mut self, k: usize) -> Self {
+        self.min_group_size = k;
         self
     }
 

@@ -5,6 +5,7 @@
 use ndarray::{Array1, Array2};
 
 use crate::core::Transform;
+use crate::privacy::suppress_small_groups;
 use crate::report::{BarChart, LineChart, ReportError};
 use crate::segment::{KMeans, RfmColumns, RfmScaler, choose_k, name_rfm, profile};
 
@@ -46,6 +47,15 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
     cx.image("Inertia by k", "segments_elbow.svg");
     cx.image("Silhouette by k", "segments_silhouette.svg");
 
+    let k_min = cx.config.min_group_size;
+    let shown = suppress_small_groups(profiles, k_min, |p| p.size);
+    if shown.n_groups_suppressed > 0 {
+        cx.md.paragraph(&format!(
+            "{} segment(s) with fewer than {k_min} customers are not profiled (k-anonymity, `min_group_size`).",
+            shown.n_groups_suppressed
+        ));
+    }
+    let profiles = shown.kept;
     let rows: Vec<Vec<String>> = profiles
         .iter()
         .map(|p| {
