@@ -60,6 +60,7 @@ pub mod itemsets;
 mod mining;
 pub mod rules;
 pub mod serve;
+pub mod synth;
 
 pub use baskets::Baskets;
 pub use error::{Error, Result};
