@@ -83,7 +83,7 @@ pub struct BoughtTogetherParams {
     pub min_lift: f64,
     /// How suggestions are ranked (default confidence).
     pub score: Score,
-    /// Fill a short list with the most popular items (default `true`).
+    /// Fill a short list with the most popular frequent items (default `true`).
     pub popularity_fallback: bool,
 }
 
