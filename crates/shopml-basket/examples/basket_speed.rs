@@ -33,8 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let has = |name: &str| args.iter().any(|a| a == name);
     let threads: usize = get("--threads").map(|s| s.parse()).transpose()?.unwrap_or(2);
     let repeat: usize = get("--repeat").map(|s| s.parse()).transpose()?.unwrap_or(3);
-    let supports: Vec<f64> =
-        get("--supports").unwrap_or_else(|| "0.02".into()).split(',').map(|s| s.parse()).collect::<Result<_, _>>()?;
+    let supports: Vec<f64> = get("--supports").unwrap_or_else(|| "0.02".into()).split(',').map(|s| s.parse()).collect::<Result<_, _>>()?;
     rayon::ThreadPoolBuilder::new().num_threads(threads).build_global()?;
 
     let baskets = if has("--online-retail") {

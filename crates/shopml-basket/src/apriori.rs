@@ -24,7 +24,8 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
 pub(crate) fn apriori(baskets: &Baskets, ctx: &Ctx) -> Result<Sink, Exploded> {
     let mut sink = Sink::default();
     let counts = baskets.item_counts();
-    let mut level: Vec<Vec<u32>> = (0..baskets.n_items() as u32).filter(|&i| counts[i as usize] >= ctx.min_count).map(|i| vec![i]).collect();
+    let mut level: Vec<Vec<u32>> =
+        (0..baskets.n_items() as u32).filter(|&i| counts[i as usize] >= ctx.min_count).map(|i| vec![i]).collect();
     for l in &level {
         sink.emit(l, counts[l[0] as usize], ctx)?;
     }

@@ -115,11 +115,7 @@ pub struct Rule {
 }
 
 fn ser_float<S: Serializer>(x: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
-    if x.is_finite() {
-        s.serialize_f64(*x)
-    } else {
-        s.serialize_str(&fmt_float(*x))
-    }
+    if x.is_finite() { s.serialize_f64(*x) } else { s.serialize_str(&fmt_float(*x)) }
 }
 
 /// Formats a float losslessly: shortest round-trip decimal, `inf`, `-inf` or `nan`.
@@ -145,7 +141,14 @@ impl Rule {
     /// assert_eq!(r.conviction, f64::INFINITY);
     /// assert!((r.lift - 4.0 / 3.0).abs() < 1e-15);
     /// ```
-    pub fn from_counts(antecedent: Vec<u32>, consequent: Vec<u32>, count: u64, antecedent_count: u64, consequent_count: u64, n_baskets: usize) -> Rule {
+    pub fn from_counts(
+        antecedent: Vec<u32>,
+        consequent: Vec<u32>,
+        count: u64,
+        antecedent_count: u64,
+        consequent_count: u64,
+        n_baskets: usize,
+    ) -> Rule {
         let n = n_baskets as f64;
         let s_ac = count as f64 / n;
         let s_a = antecedent_count as f64 / n;
@@ -223,7 +226,12 @@ pub struct RuleParams {
 
 impl Default for RuleParams {
     fn default() -> Self {
-        RuleParams { thresholds: vec![(Metric::Confidence, 0.8)], max_antecedent_len: None, max_consequent_len: None, max_rules: 10_000_000 }
+        RuleParams {
+            thresholds: vec![(Metric::Confidence, 0.8)],
+            max_antecedent_len: None,
+            max_consequent_len: None,
+            max_rules: 10_000_000,
+        }
     }
 }
 
@@ -437,7 +445,10 @@ impl TryFrom<RulesRaw> for Rules {
             if x.antecedent.iter().any(|i| x.consequent.binary_search(i).is_ok()) {
                 return Err(bad("antecedent and consequent overlap".into()));
             }
-            if x.count == 0 || x.count > x.antecedent_count.min(x.consequent_count) || x.antecedent_count.max(x.consequent_count) as usize > n {
+            if x.count == 0
+                || x.count > x.antecedent_count.min(x.consequent_count)
+                || x.antecedent_count.max(x.consequent_count) as usize > n
+            {
                 return Err(bad("counts must satisfy 0 < count ≤ min(antecedent_count, consequent_count), max ≤ n_baskets".into()));
             }
             let rule = Rule::from_counts(x.antecedent, x.consequent, x.count, x.antecedent_count, x.consequent_count, n);

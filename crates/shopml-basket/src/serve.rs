@@ -131,7 +131,7 @@ impl Params for BoughtTogetherParams {
         if !(0.0..=1.0).contains(&self.min_confidence) {
             return Err(CoreError::param("min_confidence", format!("must be in [0, 1], got {}", self.min_confidence)));
         }
-        if !(self.min_lift >= 0.0) || !self.min_lift.is_finite() {
+        if !self.min_lift.is_finite() || self.min_lift < 0.0 {
             return Err(CoreError::param("min_lift", format!("must be finite and ≥ 0, got {}", self.min_lift)));
         }
         Ok(())
@@ -355,7 +355,11 @@ impl BoughtTogether {
             let mut pop: Vec<usize> = (0..n_items).filter(|&i| !blocked[i] && self.popularity[i] > 0).collect();
             pop.sort_by(|&a, &b| self.popularity[b].cmp(&self.popularity[a]).then(a.cmp(&b)));
             let nb = self.rules.n_baskets() as f64;
-            out.extend(pop.into_iter().take(req.n - out.len()).map(|item| Suggestion { item, score: self.popularity[item] as f64 / nb, rule: None }));
+            out.extend(pop.into_iter().take(req.n - out.len()).map(|item| Suggestion {
+                item,
+                score: self.popularity[item] as f64 / nb,
+                rule: None,
+            }));
         }
         Ok(out)
     }

@@ -63,9 +63,9 @@ impl QuestParams {
         let n = self.n_items as u32;
         let plen = Poisson::new(self.avg_pattern_len - 1.0).map_err(|e| CoreError::param("avg_pattern_len", e.to_string()))?;
         let tlen = Poisson::new(self.avg_len - 1.0).map_err(|e| CoreError::param("avg_len", e.to_string()))?;
-        let corr = Exp::new(2.0).expect("rate 2 is valid"); // mean 0.5: share taken from the previous pattern
+        let corr: Exp<f64> = Exp::new(2.0).expect("rate 2 is valid"); // mean 0.5: share taken from the previous pattern
         let weight = Exp::new(1.0).expect("rate 1 is valid");
-        let noise = Normal::new(0.5, 0.1).expect("sd 0.1 is valid");
+        let noise: Normal<f64> = Normal::new(0.5, 0.1).expect("sd 0.1 is valid");
         let mut patterns: Vec<Vec<u32>> = Vec::with_capacity(self.n_patterns);
         let mut weights = Vec::with_capacity(self.n_patterns);
         let mut corruption = Vec::with_capacity(self.n_patterns);
@@ -74,7 +74,7 @@ impl QuestParams {
             let mut items: Vec<u32> = Vec::with_capacity(len);
             if p > 0 {
                 let prev = &patterns[p - 1];
-                let take = ((corr.sample(&mut rng) as f64).min(1.0) * len as f64).round() as usize;
+                let take = (corr.sample(&mut rng).min(1.0) * len as f64).round() as usize;
                 for &i in prev.iter().take(take.min(prev.len())) {
                     items.push(i);
                 }
@@ -86,8 +86,8 @@ impl QuestParams {
                 }
             }
             patterns.push(items);
-            weights.push(weight.sample(&mut rng) as f64);
-            corruption.push((noise.sample(&mut rng) as f64).clamp(0.0, 1.0));
+            weights.push(weight.sample(&mut rng));
+            corruption.push(noise.sample(&mut rng).clamp(0.0, 1.0));
         }
         let total: f64 = weights.iter().sum();
         let mut cum = Vec::with_capacity(weights.len());

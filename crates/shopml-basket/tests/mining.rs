@@ -157,13 +157,7 @@ fn explosion_guard_names_the_threshold() {
     let small = Baskets::from_index_lists(10, [(0..10).collect::<Vec<u32>>()]).unwrap();
     assert_eq!(FrequentItemsets::params(MinSupport::Count(1)).max_itemsets(1023).fit(&small).unwrap().len(), 1023);
     assert!(FrequentItemsets::params(MinSupport::Count(1)).max_itemsets(1022).fit(&small).is_err());
-    assert!(
-        FrequentItemsets::params(MinSupport::Count(1))
-            .algorithm(Algorithm::Apriori)
-            .max_itemsets(1022)
-            .fit(&small)
-            .is_err()
-    );
+    assert!(FrequentItemsets::params(MinSupport::Count(1)).algorithm(Algorithm::Apriori).max_itemsets(1022).fit(&small).is_err());
     let sets = FrequentItemsets::params(MinSupport::Count(1)).fit(&small).unwrap();
     let err = RuleParams::unfiltered().max_rules(100).fit(&sets).unwrap_err();
     assert!(matches!(err, Error::TooManyRules { limit: 100 }));
@@ -184,7 +178,9 @@ fn bad_parameters_and_inputs_are_typed_errors() {
     // Rules need all itemsets.
     let closed = FrequentItemsets::params(MinSupport::Count(1)).kind(ItemsetKind::Closed).fit(&b).unwrap();
     assert!(matches!(RuleParams::default().fit(&closed).unwrap_err(), Error::NotAllItemsets("closed")));
-    assert!(RuleParams::default().min(Metric::Lift, f64::NAN).fit(&FrequentItemsets::params(MinSupport::Count(1)).fit(&b).unwrap()).is_err());
+    assert!(
+        RuleParams::default().min(Metric::Lift, f64::NAN).fit(&FrequentItemsets::params(MinSupport::Count(1)).fit(&b).unwrap()).is_err()
+    );
 }
 
 #[test]

@@ -58,8 +58,16 @@ fn check_case(txs: &[Transaction], case: &serde_json::Value) {
     }
     let (baskets, report) = spec.build(txs).unwrap();
     assert!(report.balances());
-    assert_eq!(baskets.len() as u64, case["n_baskets"].as_u64().unwrap(), "{label}: basket count (regenerate the fixture if the cleaning defaults changed)");
-    assert_eq!(fnv1a64(canonical_baskets(&baskets).as_bytes()), case["baskets_fnv1a64"].as_str().unwrap(), "{label}: baskets differ from the fixture's");
+    assert_eq!(
+        baskets.len() as u64,
+        case["n_baskets"].as_u64().unwrap(),
+        "{label}: basket count (regenerate the fixture if the cleaning defaults changed)"
+    );
+    assert_eq!(
+        fnv1a64(canonical_baskets(&baskets).as_bytes()),
+        case["baskets_fnv1a64"].as_str().unwrap(),
+        "{label}: baskets differ from the fixture's"
+    );
 
     let sets = FrequentItemsets::params(MinSupport::Fraction(s)).fit(&baskets).unwrap();
     let lines = canonical_itemsets(&baskets, &sets);
@@ -99,8 +107,8 @@ fn check_case(txs: &[Transaction], case: &serde_json::Value) {
 fn itemsets_and_rules_match_mlxtend_on_online_retail() {
     let path = shopml_core::testdata::data_path("online_retail/online_retail.csv.gz");
     let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
-    let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/basket_mlxtend.json")).expect("fixture written by benches/peers/basket_mlxtend_fixture.py");
+    let fixture: serde_json::Value = serde_json::from_str(include_str!("fixtures/basket_mlxtend.json"))
+        .expect("fixture written by benches/peers/basket_mlxtend_fixture.py");
     let cases = fixture["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 4);
     for case in cases {
