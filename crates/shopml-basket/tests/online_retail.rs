@@ -115,3 +115,21 @@ fn itemsets_and_rules_match_mlxtend_on_online_retail() {
         check_case(&cleaned.transactions, case);
     }
 }
+
+#[test]
+#[ignore = "needs SHOPML_DATA (UCI Online Retail)"]
+fn completion_on_the_whole_file_beats_popularity() {
+    use shopml_basket::BoughtTogether;
+    use shopml_basket::eval::{CompletionParams, evaluate_completion};
+    let path = shopml_core::testdata::data_path("online_retail/online_retail.csv.gz");
+    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
+    let (baskets, _) = BasketSpec::default().build(&cleaned.transactions).unwrap();
+    let (train, test) = baskets.split_at(shopml_core::Timestamp::from_date(2011, 10, 1).unwrap()).unwrap();
+    let model = BoughtTogether::params(MinSupport::Fraction(0.002)).fit(&train).unwrap();
+    let r = evaluate_completion(&model, &train, &test, &CompletionParams::default()).unwrap();
+    eprintln!("{}", serde_json::to_string(&r).unwrap());
+    let bt = r.model("bought_together").unwrap();
+    let pop = r.model("popularity").unwrap();
+    assert!(r.queries > 4000, "{r:?}");
+    assert!(bt.hit_rate > pop.hit_rate && bt.mrr > pop.mrr, "{r:?}");
+}
