@@ -67,11 +67,7 @@ fn per_customer_and_per_customer_day() {
     let day1 = Timestamp::from_date(2011, 3, 1).unwrap().0 / 86_400;
     assert_eq!(
         sets(&b),
-        vec![
-            (format!("c1@{day1}"), s(&["pA", "pB"])),
-            (format!("c2@{day1}"), s(&["pB", "pC"])),
-            (format!("c1@{}", day1 + 1), s(&["pC"])),
-        ]
+        vec![(format!("c1@{day1}"), s(&["pA", "pB"])), (format!("c2@{day1}"), s(&["pB", "pC"])), (format!("c1@{}", day1 + 1), s(&["pC"])),]
     );
     assert!(BasketSpec::default().grouping(Grouping::CustomerWindow { seconds: 0 }).build(&data()).is_err());
 }
