@@ -333,6 +333,16 @@ impl Fit<FrequentItemsets> for RuleParams {
                     }
                     let ca = lookup(&index, sets, &a)?;
                     let cc = lookup(&index, sets, &c)?;
+                    if ca < sets.count(s) || cc < sets.count(s) {
+                        return Err(CoreError::InvalidValue {
+                            what: "frequent itemsets".into(),
+                            row: s,
+                            column: None,
+                            value: sets.count(s) as f64,
+                            reason: "an itemset is more frequent than one of its subsets".into(),
+                        }
+                        .into());
+                    }
                     let rule = Rule::from_counts(a.clone(), c.clone(), sets.count(s), ca, cc, n);
                     if self.thresholds.iter().all(|&(m, v)| rule.metric(m) >= v) {
                         if made.fetch_add(1, Ordering::Relaxed) >= self.max_rules {
