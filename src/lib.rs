@@ -17,6 +17,7 @@
 //! | `report` | (this crate) | Markdown reports with SVG charts for the storefront and the CLI |
 //! | `storefront` | (this crate) | the main job end to end: an export in, `report.md` and charts out |
 //! | `privacy` | `shopml-privacy` | keyed pseudonyms, PII masking, k-anonymity, differentially private aggregates |
+//! | `basket` | `shopml-basket` | baskets, FP-Growth frequent itemsets, association rules, bought-together suggestions |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -53,3 +54,5 @@ pub mod report;
 pub mod storefront;
 #[cfg(feature = "privacy")]
 pub use shopml_privacy as privacy;
+#[cfg(feature = "basket")]
+pub use shopml_basket as basket;
