@@ -1,0 +1,14 @@
+//! # shopml-anomaly
+//!
+//! Fraud and anomaly detection for shops.
+#![cfg_attr(not(test), warn(missing_docs))]
+
+pub mod detector;
+pub mod error;
+pub mod iforest;
+mod tree;
+
+pub use detector::{Contamination, Detector, percentile};
+pub use error::{AnomalyError, Result};
+pub use iforest::{IsolationForest, IsolationForestParams, MaxFeatures, MaxSamples, Splits};
+pub use tree::average_path_length;
