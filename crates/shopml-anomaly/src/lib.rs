@@ -6,9 +6,14 @@
 pub mod detector;
 pub mod error;
 pub mod iforest;
+mod knn;
+pub mod lof;
+pub mod robust;
 mod tree;
 
 pub use detector::{Contamination, Detector, percentile};
 pub use error::{AnomalyError, Result};
 pub use iforest::{IsolationForest, IsolationForestParams, MaxFeatures, MaxSamples, Splits};
 pub use tree::average_path_length;
+pub use lof::{LocalOutlierFactor, LocalOutlierFactorParams};
+pub use robust::{Band, GroupedRobustScorer, RobustMethod, RobustScorer, RobustScorerParams};
