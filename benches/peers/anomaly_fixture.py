@@ -2,7 +2,7 @@
 """scikit-learn IsolationForest / LocalOutlierFactor results for shopml-anomaly's tests.
 
 Usage (from the workspace root):
-    ~/.cache/shopml-peers/bin/python benches/peers/anomaly_fixture.py
+    ~/.cache/shopml-peers/bin/python benches/peers/anomaly_fixture.py [lof] [lof_real] [iforest]
 
 Writes, under crates/shopml-anomaly/tests/fixtures/:
 
@@ -15,8 +15,9 @@ Writes, under crates/shopml-anomaly/tests/fixtures/:
   here from a fixed numpy seed (the rows are committed with the scores):
   negative_outlier_factor_, offset_ for contamination 0.1, and novelty-mode
   score_samples on new rows, in 3-D (k-d tree path) and 20-D (brute path).
-- lof_real_sklearn.json: negative_outlier_factor_ (k=20) summaries of real sets
-  with at most 15 columns: the first 300 values, their count, sum, min and max.
+- lof_real_sklearn.json: negative_outlier_factor_ (k=20) of real sets with at
+  most 15 columns, summarised over the rows whose score cannot depend on how
+  distance ties are broken (count, sum, min, and the first 300 with their index).
 """
 import gzip, json, os, sys
 
@@ -27,7 +28,7 @@ import numpy as np
 import sklearn
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import average_precision_score, roc_auc_score
-from sklearn.neighbors import LocalOutlierFactor
+from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.environ.get("SHOPML_DATA", os.path.join(ROOT, "..", "shared", "data"))
@@ -96,24 +97,36 @@ def lof_real():
         X, _ = load(name)
         if X.shape[1] > 15:
             continue
-        m = LocalOutlierFactor(n_neighbors=20).fit(X)
+        k = 20
+        m = LocalOutlierFactor(n_neighbors=k).fit(X)
         nof = m.negative_outlier_factor_
         n_dup = int(X.shape[0] - np.unique(X, axis=0).shape[0])
+        # A row's LOF does not depend on how distance ties are broken when its
+        # k nearest are unique (a strict gap after the k-th) and so are those
+        # of each of its neighbours.
+        d, idx = NearestNeighbors(n_neighbors=k + 1).fit(X).kneighbors()
+        unique = d[:, k - 1] < d[:, k]
+        tie_free = unique & np.all(unique[idx[:, :k]], axis=1)
+        where = np.flatnonzero(tie_free)
         out["sets"][name] = {
             "fit_method": m._fit_method,
             "duplicate_rows": n_dup,
             "count": int(nof.size),
             "sum": float(nof.sum()),
-            "min": float(nof.min()),
-            "max": float(nof.max()),
-            "first": nof[:300].tolist(),
+            "tie_free_count": int(where.size),
+            "tie_free_sum": float(nof[where].sum()),
+            "tie_free_min": float(nof[where].min()),
+            "tie_free_index": where[:300].tolist(),
+            "tie_free_values": nof[where[:300]].tolist(),
         }
     return out
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for fname, fn in (("lof_sklearn.json", lof_synthetic), ("lof_real_sklearn.json", lof_real), ("iforest_sklearn.json", iforest)):
+    which = sys.argv[1:] or ["lof", "lof_real", "iforest"]
+    jobs = {"lof": ("lof_sklearn.json", lof_synthetic), "lof_real": ("lof_real_sklearn.json", lof_real), "iforest": ("iforest_sklearn.json", iforest)}
+    for fname, fn in (jobs[w] for w in which):
         with open(os.path.join(OUT, fname), "w") as f:
             json.dump(fn(), f)
         print("wrote", fname, file=sys.stderr)

@@ -14,6 +14,6 @@ mod tree;
 pub use detector::{Contamination, Detector, percentile};
 pub use error::{AnomalyError, Result};
 pub use iforest::{IsolationForest, IsolationForestParams, MaxFeatures, MaxSamples, Splits};
-pub use tree::average_path_length;
 pub use lof::{LocalOutlierFactor, LocalOutlierFactorParams};
 pub use robust::{Band, GroupedRobustScorer, RobustMethod, RobustScorer, RobustScorerParams};
+pub use tree::average_path_length;

@@ -26,7 +26,8 @@ fn exact_path(x: &[f64], p: usize, l: usize, r: usize, depth: usize, max_depth: 
     (l..r)
         .map(|g| {
             let prob = (x[g + 1] - x[g]) / range;
-            let child = if p <= g { exact_path(x, p, l, g, depth + 1, max_depth) } else { exact_path(x, p, g + 1, r, depth + 1, max_depth) };
+            let child =
+                if p <= g { exact_path(x, p, l, g, depth + 1, max_depth) } else { exact_path(x, p, g + 1, r, depth + 1, max_depth) };
             prob * child
         })
         .sum()
@@ -214,11 +215,13 @@ fn matches_scikit_learn_on_the_labelled_benchmarks() {
         let (x, y) = common::labelled(name);
         assert_eq!(x.nrows() as u64, v["rows"].as_u64().unwrap());
         let (auc, ap) = ours(&x, &y, Splits::AxisParallel);
-        for (metric, mine, theirs) in [("ROC-AUC", auc, common::vector(&v["roc_auc"])), ("AP", ap, common::vector(&v["average_precision"]))] {
+        for (metric, mine, theirs) in [("ROC-AUC", auc, common::vector(&v["roc_auc"])), ("AP", ap, common::vector(&v["average_precision"]))]
+        {
             let ((m, sd), (sm, ssd)) = (mean_sd(&mine), mean_sd(&theirs));
             let se = (sd * sd / 5.0 + ssd * ssd / 5.0).sqrt();
             let tol = 0.01f64.max(3.0 * se);
-            report += &format!("{name} {metric}: {m:.4} (sd {sd:.4}) vs scikit-learn {sm:.4} (sd {ssd:.4}), diff {:+.4}, tol {tol:.4}\n", m - sm);
+            report +=
+                &format!("{name} {metric}: {m:.4} (sd {sd:.4}) vs scikit-learn {sm:.4} (sd {ssd:.4}), diff {:+.4}, tol {tol:.4}\n", m - sm);
             if m < sm - tol {
                 failures.push(format!("{name} {metric}"));
             }
