@@ -8,6 +8,7 @@ pub mod error;
 pub mod iforest;
 mod knn;
 pub mod lof;
+pub mod orders;
 pub mod robust;
 mod tree;
 
