@@ -10,6 +10,7 @@ mod knn;
 pub mod lof;
 pub mod orders;
 pub mod robust;
+pub mod series;
 mod tree;
 
 pub use detector::{Contamination, Detector, percentile};
