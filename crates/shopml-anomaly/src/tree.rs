@@ -191,9 +191,8 @@ fn extended_split(
     if !any_spread {
         return None;
     }
-    for (f, w) in normal.iter_mut().enumerate() {
+    for w in normal.iter_mut() {
         *w = StandardNormal.sample(rng);
-        let _ = f;
     }
     // Zero m − (extension_level + 1) weights chosen uniformly.
     let keep = (extension_level + 1).min(m);
@@ -292,7 +291,7 @@ impl FlatTree {
         }
         let m = self.features.len();
         let extended = !self.normals.is_empty() || m > 0;
-        if extended && (m == 0 || self.normals.len() % m != 0) {
+        if extended && (m == 0 || !self.normals.len().is_multiple_of(m)) {
             return Err("extended tree: normals do not match its features".into());
         }
         if self.features.iter().any(|&f| f as usize >= n_features) {
@@ -301,7 +300,7 @@ impl FlatTree {
         if self.normals.iter().any(|v| !v.is_finite()) {
             return Err("extended tree: non-finite normal".into());
         }
-        let n_planes = if m > 0 { self.normals.len() / m } else { 0 };
+        let n_planes = self.normals.len().checked_div(m).unwrap_or(0);
         for i in 0..n {
             if !self.value[i].is_finite() {
                 return Err(format!("node {i}: non-finite value"));
