@@ -19,6 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scores = match which {
         "iforest" => {
             let f = IsolationForest::params().seed(0).fit(&x)?;
+            eprintln!("fit {:.3}s", t.elapsed().as_secs_f64());
             f.score_samples(&x)?
         }
         "lof" => LocalOutlierFactor::params().fit(&x)?.negative_outlier_factor().clone(),
