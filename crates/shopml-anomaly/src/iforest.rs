@@ -32,7 +32,7 @@ use shopml_core::{Error, Fit, Params, Predict, validate::param};
 
 use crate::detector::{Contamination, Detector, check_records, labels};
 use crate::error::{AnomalyError, Result};
-use crate::tree::{FlatTree, SplitKind, average_path_length, build};
+use crate::tree::{FlatTree, LANES, SplitKind, average_path_length, build};
 
 /// Rows per tree.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
@@ -223,10 +223,12 @@ impl TryFrom<IsolationForestRaw> for IsolationForest {
         if !r.offset.is_finite() {
             return Err(AnomalyError::InvalidModel(format!("non-finite offset {}", r.offset)));
         }
-        for (t, tree) in r.trees.iter().enumerate() {
+        let mut trees = r.trees;
+        for (t, tree) in trees.iter_mut().enumerate() {
             tree.validate(r.n_features).map_err(|e| AnomalyError::InvalidModel(format!("tree {t}: {e}")))?;
+            tree.finish();
         }
-        Ok(IsolationForest { trees: r.trees, n_features: r.n_features, max_samples: r.max_samples, offset: r.offset })
+        Ok(IsolationForest { trees, n_features: r.n_features, max_samples: r.max_samples, offset: r.offset })
     }
 }
 
@@ -385,17 +387,21 @@ impl IsolationForest {
         let mut out = vec![0.0; n];
         out.par_chunks_mut(BLOCK).enumerate().for_each(|(b, chunk)| {
             let start = b * BLOCK;
-            let mut rows = vec![0.0; chunk.len() * d];
-            for (r, row) in rows.chunks_exact_mut(d).enumerate() {
+            // Rows padded to whole lanes (padding rows are zeros, discarded).
+            let padded = chunk.len().div_ceil(LANES) * LANES;
+            let mut rows = vec![0.0; padded * d];
+            for (r, row) in rows.chunks_exact_mut(d).take(chunk.len()).enumerate() {
                 for (v, &xv) in row.iter_mut().zip(x.row(start + r)) {
                     *v = xv;
                 }
             }
+            let mut acc = vec![0.0; padded];
             for tree in &self.trees {
-                for (o, row) in chunk.iter_mut().zip(rows.chunks_exact(d)) {
-                    *o += tree.path_length(row);
+                for (o, lane) in acc.chunks_exact_mut(LANES).zip(rows.chunks_exact(LANES * d)) {
+                    tree.add_path_lengths(lane, d, o);
                 }
             }
+            chunk.copy_from_slice(&acc[..chunk.len()]);
             let k = self.trees.len() as f64;
             for o in chunk.iter_mut() {
                 *o /= k;

@@ -1,24 +1,68 @@
-//! Exact k-nearest neighbours (Euclidean) for LOF: a k-d tree from the
-//! [`kdtree`] crate, or a parallel exhaustive scan where a tree does not pay,
-//! chosen by scikit-learn's `algorithm="auto"` rule (brute force above 15
-//! features or when `k ≥ n/2`).
+//! Exact k-nearest neighbours (Euclidean) for LOF: kiddo's immutable k-d
+//! tree ([`kiddo::ImmutableKdTree`]), or a parallel exhaustive scan where a
+//! tree does not pay, chosen by scikit-learn's `algorithm="auto"` rule (brute
+//! force above 15 features or when `k ≥ n/2`). kiddo fixes the dimension at
+//! compile time, so the tree is instantiated for 1 to 15 columns.
 //!
 //! Distances are `√Σ (aⱼ − bⱼ)²` summed in column order, as scikit-learn's
 //! k-d tree computes them. Among rows at exactly the same distance the order
 //! (and so which of them is kept as the k-th) is the index's own and may
 //! differ from scikit-learn's.
 
-use kdtree::KdTree;
+use std::num::NonZero;
+
+use kiddo::SquaredEuclidean;
+use kiddo::immutable::float::kdtree::ImmutableKdTree;
 use ndarray::{Array2, ArrayView2};
 use rayon::prelude::*;
 
-/// Bucket size of the k-d tree's leaves.
-const LEAF_SIZE: usize = 16;
+macro_rules! trees {
+    ($($k:literal => $v:ident),*) => {
+        /// A k-d tree over rows of a fixed width.
+        enum Tree {
+            $($v(Box<ImmutableKdTree<f64, u32, $k, 32>>)),*
+        }
+
+        impl Tree {
+            /// The tree for `train`'s width, if it is at most 15.
+            fn build(train: &Array2<f64>) -> Option<Tree> {
+                match train.ncols() {
+                    $($k => {
+                        let pts: Vec<[f64; $k]> = train
+                            .rows()
+                            .into_iter()
+                            .map(|r| {
+                                let mut p = [0.0; $k];
+                                p.iter_mut().zip(r).for_each(|(a, b)| *a = *b);
+                                p
+                            })
+                            .collect();
+                        Some(Tree::$v(Box::new(ImmutableKdTree::new_from_slice(&pts))))
+                    })*
+                    _ => None,
+                }
+            }
+
+            /// `k ≥ 1` nearest rows as (squared distance, index), nearest first.
+            fn nearest(&self, q: &[f64], k: NonZero<usize>) -> Vec<(f64, u32)> {
+                match self {
+                    $(Tree::$v(t) => {
+                        let mut p = [0.0; $k];
+                        p.copy_from_slice(q);
+                        t.nearest_n::<SquaredEuclidean>(&p, k).into_iter().map(|nn| (nn.distance, nn.item)).collect()
+                    })*
+                }
+            }
+        }
+    };
+}
+
+trees!(1 => D1, 2 => D2, 3 => D3, 4 => D4, 5 => D5, 6 => D6, 7 => D7, 8 => D8, 9 => D9, 10 => D10, 11 => D11, 12 => D12, 13 => D13, 14 => D14, 15 => D15);
 
 /// A searchable copy of the training rows.
 pub(crate) struct Knn {
     train: Array2<f64>,
-    tree: Option<KdTree<f64, u32, Vec<f64>>>,
+    tree: Option<Tree>,
 }
 
 impl std::fmt::Debug for Knn {
@@ -42,14 +86,7 @@ impl Knn {
     pub(crate) fn new(train: Array2<f64>, k: usize) -> Self {
         let (n, d) = train.dim();
         let use_tree = d <= 15 && k < n / 2;
-        let tree = use_tree.then(|| {
-            let mut t = KdTree::with_capacity(d, LEAF_SIZE);
-            for (i, row) in train.rows().into_iter().enumerate() {
-                // Finite rows of the right width: `add` cannot fail.
-                t.add(row.to_vec(), i as u32).expect("finite row of the tree's width");
-            }
-            t
-        });
+        let tree = if use_tree { Tree::build(&train) } else { None };
         Knn { train, tree }
     }
 
@@ -70,12 +107,7 @@ impl Knn {
         dist.par_chunks_mut(k).zip(idx.par_chunks_mut(k)).enumerate().with_min_len(64).for_each(|(i, (dr, ir))| {
             let row = q.row(i).to_vec();
             let found: Vec<(f64, u32)> = match &self.tree {
-                Some(t) => t
-                    .nearest(&row, kq, &|a: &[f64], b: &[f64]| sq_dist(a, b))
-                    .expect("finite query of the tree's width")
-                    .into_iter()
-                    .map(|(d, &j)| (d, j))
-                    .collect(),
+                Some(t) => t.nearest(&row, NonZero::new(kq).expect("k ≥ 1")),
                 None => {
                     let mut all: Vec<(f64, u32)> = self
                         .train

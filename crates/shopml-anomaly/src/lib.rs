@@ -12,7 +12,7 @@
 //!   and any row order. [`IsolationForest::feature_attribution`] says which
 //!   features isolated a row.
 //! - [`LocalOutlierFactor`]: LOF with exact k-nearest neighbours (a k-d tree
-//!   from the `kdtree` crate, or an exhaustive scan above 15 features), equal
+//!   from the `kiddo` crate, or an exhaustive scan above 15 features), equal
 //!   to scikit-learn's scores, with novelty scoring of new rows.
 //! - [`RobustScorer`] / [`GroupedRobustScorer`]: shopml-clean's MAD and IQR
 //!   rules as scorers, per column or per group (product, customer).

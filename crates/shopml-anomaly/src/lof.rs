@@ -27,7 +27,7 @@
 //! the first neighbour is dropped instead (scikit-learn's rule). Duplicates
 //! make reachability distances 0 and the `1e-10` keeps `lrd` finite (`10¹⁰`).
 //!
-//! Neighbours come from a k-d tree (the [`kdtree`] crate) for up to 15
+//! Neighbours come from a k-d tree (the `kiddo` crate) for up to 15
 //! features and an exhaustive parallel scan beyond, scikit-learn's `auto`
 //! rule; both are exact.
 

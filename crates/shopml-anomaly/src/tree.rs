@@ -52,7 +52,25 @@ pub(crate) struct FlatTree {
     pub features: Vec<u32>,
     /// Extended trees: one normal vector of `features.len()` weights per hyperplane.
     pub normals: Vec<f64>,
+    /// Axis-parallel walk arrays (derived, not serialised): see [`Walk`].
+    #[serde(skip)]
+    pub walk: Walk,
 }
+
+/// A branch-free view of an axis-parallel tree for walking many rows in
+/// lockstep: a leaf has threshold `+∞` and itself as next node, so every row
+/// can take exactly `depth` steps and ends on its leaf.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Walk {
+    feat: Vec<u32>,
+    thr: Vec<f64>,
+    next: Vec<u32>,
+    depth: usize,
+}
+
+/// Rows walked together through one tree: independent chains of loads hide
+/// each other's latency.
+pub(crate) const LANES: usize = 16;
 
 /// How a node is split.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,7 +85,8 @@ pub(crate) enum SplitKind {
 /// restricted to `features` (global column ids).
 pub(crate) fn build(cols: &[f64], psi: usize, features: &[u32], max_depth: usize, kind: SplitKind, rng: &mut dyn RngCore) -> FlatTree {
     let m = features.len();
-    let mut t = FlatTree { split: vec![LEAF], value: vec![0.0], left: vec![0], features: Vec::new(), normals: Vec::new() };
+    let mut t =
+        FlatTree { split: vec![LEAF], value: vec![0.0], left: vec![0], features: Vec::new(), normals: Vec::new(), walk: Walk::default() };
     if matches!(kind, SplitKind::Extended { .. }) {
         t.features = features.to_vec();
     }
@@ -114,6 +133,7 @@ pub(crate) fn build(cols: &[f64], psi: usize, features: &[u32], max_depth: usize
         stack.push((child + 1, start + n_left, end, depth + 1));
         stack.push((child, start, start + n_left, depth + 1));
     }
+    t.finish();
     t
 }
 
@@ -223,6 +243,52 @@ fn extended_split(
 }
 
 impl FlatTree {
+    /// Derives the walk arrays (call after building or validating).
+    pub(crate) fn finish(&mut self) {
+        if !self.normals.is_empty() || !self.features.is_empty() {
+            self.walk = Walk::default();
+            return;
+        }
+        let n = self.split.len();
+        let mut w = Walk { feat: vec![0; n], thr: vec![f64::INFINITY; n], next: (0..n as u32).collect(), depth: 0 };
+        let mut depth = vec![0usize; n];
+        for i in 0..n {
+            if self.split[i] != LEAF {
+                w.feat[i] = self.split[i];
+                w.thr[i] = self.value[i];
+                w.next[i] = self.left[i];
+                let l = self.left[i] as usize;
+                depth[l] = depth[i] + 1;
+                depth[l + 1] = depth[i] + 1;
+                w.depth = w.depth.max(depth[i] + 1);
+            }
+        }
+        self.walk = w;
+    }
+
+    /// Adds the path lengths of `LANES` rows (row-major, `d` values each) to `out`.
+    #[inline]
+    pub(crate) fn add_path_lengths(&self, rows: &[f64], d: usize, out: &mut [f64]) {
+        if self.walk.next.is_empty() {
+            for (o, row) in out.iter_mut().zip(rows.chunks_exact(d)) {
+                *o += self.path_length(row);
+            }
+            return;
+        }
+        let w = &self.walk;
+        let mut node = [0u32; LANES];
+        for _ in 0..w.depth {
+            for k in 0..LANES {
+                let nd = node[k] as usize;
+                let go = (rows[k * d + w.feat[nd] as usize] > w.thr[nd]) as u32;
+                node[k] = w.next[nd] + go;
+            }
+        }
+        for k in 0..LANES {
+            out[k] += self.value[node[k] as usize];
+        }
+    }
+
     /// Path length `h(x)` of one row (edges to its leaf plus `c(leaf size)`).
     #[inline]
     pub(crate) fn path_length(&self, x: &[f64]) -> f64 {
