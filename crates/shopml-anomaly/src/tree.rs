@@ -62,10 +62,16 @@ pub(crate) struct FlatTree {
 /// can take exactly `depth` steps and ends on its leaf.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Walk {
-    feat: Vec<u32>,
-    thr: Vec<f64>,
-    next: Vec<u32>,
+    nodes: Vec<WalkNode>,
     depth: usize,
+}
+
+/// One node of a [`Walk`], packed in 16 bytes so a step is one load.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct WalkNode {
+    thr: f64,
+    feat: u32,
+    next: u32,
 }
 
 /// Rows walked together through one tree: independent chains of loads hide
@@ -250,13 +256,11 @@ impl FlatTree {
             return;
         }
         let n = self.split.len();
-        let mut w = Walk { feat: vec![0; n], thr: vec![f64::INFINITY; n], next: (0..n as u32).collect(), depth: 0 };
+        let mut w = Walk { nodes: (0..n as u32).map(|i| WalkNode { thr: f64::INFINITY, feat: 0, next: i }).collect(), depth: 0 };
         let mut depth = vec![0usize; n];
         for i in 0..n {
             if self.split[i] != LEAF {
-                w.feat[i] = self.split[i];
-                w.thr[i] = self.value[i];
-                w.next[i] = self.left[i];
+                w.nodes[i] = WalkNode { thr: self.value[i], feat: self.split[i], next: self.left[i] };
                 let l = self.left[i] as usize;
                 depth[l] = depth[i] + 1;
                 depth[l + 1] = depth[i] + 1;
@@ -269,7 +273,7 @@ impl FlatTree {
     /// Adds the path lengths of `LANES` rows (row-major, `d` values each) to `out`.
     #[inline]
     pub(crate) fn add_path_lengths(&self, rows: &[f64], d: usize, out: &mut [f64]) {
-        if self.walk.next.is_empty() {
+        if self.walk.nodes.is_empty() {
             for (o, row) in out.iter_mut().zip(rows.chunks_exact(d)) {
                 *o += self.path_length(row);
             }
@@ -279,9 +283,9 @@ impl FlatTree {
         let mut node = [0u32; LANES];
         for _ in 0..w.depth {
             for k in 0..LANES {
-                let nd = node[k] as usize;
-                let go = (rows[k * d + w.feat[nd] as usize] > w.thr[nd]) as u32;
-                node[k] = w.next[nd] + go;
+                let nd = w.nodes[node[k] as usize];
+                let go = (rows[k * d + nd.feat as usize] > nd.thr) as u32;
+                node[k] = nd.next + go;
             }
         }
         for k in 0..LANES {
