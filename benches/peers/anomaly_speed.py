@@ -2,7 +2,7 @@
 """shopml-anomaly vs scikit-learn: Isolation Forest fit + score and LOF fit, same data, same run.
 
 Usage (from the workspace root):
-    ~/.cache/shopml-peers/bin/python benches/peers/anomaly_speed.py [rounds]
+    ~/.cache/shopml-peers/bin/python benches/peers/anomaly_speed.py [rounds] [iforest|lof ...]
 
 Both sides use 2 threads (SHOPML_THREADS to change): rayon on ours, n_jobs on
 scikit-learn's. The data (Gaussian blobs, numpy seed 0) is written once as raw
@@ -55,7 +55,8 @@ def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     print(f"| task | shopml (s) | scikit-learn (s) | ratio | threads |")
     print("|---|---|---|---|---|")
-    for which, n, d in (("iforest", 1_000_000, 16), ("lof", 100_000, 10)):
+    tasks = sys.argv[2:] or ["iforest", "lof"]
+    for which, n, d in (t for t in (("iforest", 1_000_000, 16), ("lof", 100_000, 10)) if t[0] in tasks):
         X = blobs(n, d, 8, 0)
         with tempfile.NamedTemporaryFile(suffix=".f64", delete=False) as f:
             f.write(X.astype("<f8").tobytes())
