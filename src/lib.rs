@@ -14,7 +14,7 @@
 //! | `linear` | `shopml-linear` | linear, ridge, lasso, logistic and Poisson regression with inference |
 //! | `segment` | `shopml-segment` | k-means segmentation and segment profiles |
 //! | `forecast` | `shopml-forecast` | ETS, Theta, intermittent demand, backtesting, inventory policies |
-| `anomaly` | `shopml-anomaly` | Isolation Forest, LOF, robust scorers, suspicious orders, sales-series anomalies |
+//! | `anomaly` | `shopml-anomaly` | Isolation Forest, LOF, robust scorers, suspicious orders, sales-series anomalies |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
