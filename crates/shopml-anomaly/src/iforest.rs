@@ -23,6 +23,8 @@
 //! any thread count. Rows are subsampled by the rank of a per-tree hash of
 //! their *values* rather than their position, so without `bootstrap` the
 //! forest (and every score) is also the same when the rows are reordered.
+//! Identical rows share a key, so a tree takes all copies of a duplicated
+//! row or none (scikit-learn samples copies independently).
 
 use ndarray::{Array1, ArrayBase, Data, Ix2};
 use rand::{SeedableRng, rngs::StdRng};
