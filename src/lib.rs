@@ -18,6 +18,7 @@
 //! | `storefront` | (this crate) | the main job end to end: an export in, `report.md` and charts out |
 //! | `privacy` | `shopml-privacy` | keyed pseudonyms, PII masking, k-anonymity, differentially private aggregates |
 //! | `basket` | `shopml-basket` | baskets, FP-Growth frequent itemsets, association rules, bought-together suggestions |
+//! | `anomaly` | `shopml-anomaly` | Isolation Forest, LOF, robust scorers, suspicious orders, sales-series anomalies |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -56,3 +57,5 @@ pub mod storefront;
 pub use shopml_privacy as privacy;
 #[cfg(feature = "basket")]
 pub use shopml_basket as basket;
+#[cfg(feature = "anomaly")]
+pub use shopml_anomaly as anomaly;

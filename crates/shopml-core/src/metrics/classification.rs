@@ -7,6 +7,10 @@
 //!   to `[ε, 1 − ε]`, `ε = 1e-15`.
 //! - ROC AUC is the probability that a random positive scores above a random
 //!   negative, ties counting one half (the Mann–Whitney U statistic).
+//! - Average precision is scikit-learn's step-wise area under the
+//!   precision–recall curve, `AP = Σₙ (Rₙ − Rₙ₋₁) Pₙ` over the distinct score
+//!   thresholds from the highest down (tied scores form one threshold; no
+//!   interpolation).
 
 use serde::{Deserialize, Serialize};
 
@@ -155,6 +159,53 @@ pub fn roc_auc(y_true: &[bool], scores: &[f64]) -> Result<f64> {
     Ok(u / (n_pos as f64 * n_neg as f64))
 }
 
+/// Average precision of scores (higher = more likely positive): the
+/// step-wise area under the precision–recall curve, `Σₙ (Rₙ − Rₙ₋₁) Pₙ`,
+/// where `n` runs over the distinct scores from the highest down and
+/// `Pₙ`, `Rₙ` are the precision and recall of flagging every score `≥` the
+/// `n`-th. Matches scikit-learn's `average_precision_score`, ties included.
+///
+/// O(n log n). Errors when there is no positive label (recall is undefined).
+///
+/// ```
+/// use shopml_core::metrics::classification::average_precision;
+/// // Thresholds 0.8 (one positive, one negative), 0.4 (second positive):
+/// // AP = 0.5 · 1/2 + 0.5 · 2/3.
+/// let ap = average_precision(&[true, false, true, false], &[0.8, 0.3, 0.4, 0.8]).unwrap();
+/// assert!((ap - 7.0 / 12.0).abs() < 1e-15);
+/// ```
+pub fn average_precision(y_true: &[bool], scores: &[f64]) -> Result<f64> {
+    check_labels(y_true, scores.len())?;
+    validate::finite_slice("scores", scores)?;
+    let n_pos = y_true.iter().filter(|&&t| t).count();
+    if n_pos == 0 {
+        return Err(Error::InvalidValue {
+            what: "y_true".into(),
+            row: 0,
+            column: None,
+            value: 0.0,
+            reason: "average precision needs at least one positive label".into(),
+        });
+    }
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let (mut tp, mut seen, mut prev_recall, mut ap) = (0usize, 0usize, 0.0f64, 0.0f64);
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
+            j += 1;
+        }
+        tp += order[i..=j].iter().filter(|&&k| y_true[k]).count();
+        seen += j - i + 1;
+        let recall = tp as f64 / n_pos as f64;
+        ap += (recall - prev_recall) * (tp as f64 / seen as f64);
+        prev_recall = recall;
+        i = j + 1;
+    }
+    Ok(ap)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +236,19 @@ mod tests {
         let auc = roc_auc(&[true, false, true, false], &[0.8, 0.3, 0.4, 0.8]).unwrap();
         assert!((auc - 0.625).abs() < 1e-15);
         assert!(roc_auc(&[true, true], &[0.1, 0.2]).is_err());
+    }
+
+    #[test]
+    fn average_precision_matches_scikit_learn() {
+        // Values from scikit-learn 1.9.1 `average_precision_score` on the same inputs.
+        let ap = average_precision(&[true, false, true, false], &[0.8, 0.3, 0.4, 0.8]).unwrap();
+        assert!((ap - 0.5833333333333333).abs() < 1e-15);
+        let y = [true, false, false, true, true, false, false, false, true, false];
+        let s = [0.9, 0.9, 0.1, 0.75, 0.3, 0.3, 0.3, 0.2, 0.6, 0.05];
+        assert!((average_precision(&y, &s).unwrap() - 0.6220238095238095).abs() < 1e-15);
+        assert!((average_precision(&[false, false, true], &[0.1, 0.2, 0.3]).unwrap() - 1.0).abs() < 1e-15);
+        assert!((average_precision(&[true, false, false], &[0.1, 0.2, 0.3]).unwrap() - 1.0 / 3.0).abs() < 1e-15);
+        assert!(average_precision(&[false, false], &[0.1, 0.2]).is_err());
+        assert!(average_precision(&[true, false], &[0.1, f64::NAN]).is_err());
     }
 }
