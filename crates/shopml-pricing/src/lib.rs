@@ -1,0 +1,14 @@
+//! # shopml-pricing
+//!
+//! Demand curves, elasticities and profit-optimal prices.
+#![cfg_attr(not(test), warn(missing_docs))]
+
+pub mod demand;
+pub mod error;
+pub mod ols;
+pub mod optimal;
+
+pub use demand::{DemandCurve, DemandData, DemandForm, DemandParams, Estimate};
+pub use error::{PricingError, Result};
+pub use ols::Covariance;
+pub use optimal::{Bound, Demand, Method, Objective, OptimalPrice, PriceProblem, optimal_price};
