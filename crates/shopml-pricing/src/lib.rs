@@ -7,8 +7,10 @@ pub mod demand;
 pub mod error;
 pub mod ols;
 pub mod optimal;
+pub mod panel;
 
 pub use demand::{DemandCurve, DemandData, DemandForm, DemandParams, Estimate};
 pub use error::{PricingError, Result};
 pub use ols::Covariance;
 pub use optimal::{Bound, Demand, Method, Objective, OptimalPrice, PriceProblem, optimal_price};
+pub use panel::{CoefficientTable, CrossPriceElasticities, CrossPriceParams, PanelDemandParams, PanelSpec, PanelTable};

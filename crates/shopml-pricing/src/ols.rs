@@ -69,8 +69,3 @@ pub(crate) fn critical_value(level: f64, df: f64, cov: Covariance) -> f64 {
         Covariance::Hc1 => shopml_linear::dist::normal_quantile(p),
     }
 }
-
-/// Standard normal quantile.
-pub(crate) fn normal_quantile(p: f64) -> f64 {
-    shopml_linear::dist::normal_quantile(p)
-}
