@@ -5,8 +5,10 @@
 
 pub mod demand;
 pub mod error;
+pub mod logit;
 pub mod ols;
 pub mod optimal;
+pub mod orderlines;
 pub mod panel;
 
 pub use demand::{DemandCurve, DemandData, DemandForm, DemandParams, Estimate};
@@ -14,3 +16,5 @@ pub use error::{PricingError, Result};
 pub use ols::Covariance;
 pub use optimal::{Bound, Demand, Method, Objective, OptimalPrice, PriceProblem, optimal_price};
 pub use panel::{CoefficientTable, CrossPriceElasticities, CrossPriceParams, PanelDemandParams, PanelSpec, PanelTable};
+pub use logit::{LogitShare, LogitShareParams, ShareData};
+pub use orderlines::{ElasticityTable, OrderLine, OrderLineElasticityParams, Period, ProductElasticity};
