@@ -5,6 +5,7 @@
 
 pub mod demand;
 pub mod error;
+pub mod line;
 pub mod logit;
 pub mod ols;
 pub mod optimal;
@@ -18,3 +19,4 @@ pub use optimal::{Bound, Demand, Method, Objective, OptimalPrice, PriceProblem, 
 pub use panel::{CoefficientTable, CrossPriceElasticities, CrossPriceParams, PanelDemandParams, PanelSpec, PanelTable};
 pub use logit::{LogitShare, LogitShareParams, ShareData};
 pub use orderlines::{ElasticityTable, OrderLine, OrderLineElasticityParams, Period, ProductElasticity};
+pub use line::{LineDemand, LineMethod, LineProblem, LineProduct, LineSolution, LineSolverParams, optimise_line};
