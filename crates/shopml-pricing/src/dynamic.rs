@@ -6,8 +6,8 @@
 //!   with a Gamma(`α`, `β`) prior; after `n_k` periods with total demand `d_k`
 //!   the posterior is Gamma(`α + d_k`, `β + n_k`). Each period draws `θ̃_k` from
 //!   every posterior and charges `argmax_k p_k θ̃_k` (Thompson 1933; Russo et al. 2018).
-//! * [`LogLinearTs`]: shares information across prices through
-//!   `θ_k = exp(a + b ln p_k)`; the posterior of `(a, b)` under a Gaussian prior
+//! * [`LogLinearTs`]: shares information across prices through the
+//!   log-linear curve `θ_k = exp(a + b p_k)`; the posterior of `(a, b)` under a Gaussian prior
 //!   is approximated by a Laplace (Gaussian) fit of the Poisson likelihood.
 //! * [`InventoryTs`]: Ferreira, Simchi-Levi & Wang (2018), "Online network
 //!   revenue management using Thompson sampling", *Operations Research* 66(6):
@@ -175,7 +175,7 @@ impl PricingPolicy for EpsilonGreedy {
     }
 }
 
-/// Thompson sampling with a log-linear demand curve `θ(p) = exp(a + b ln p)`
+/// Thompson sampling with a log-linear demand curve `θ(p) = exp(a + b p)`
 /// shared by every ladder price (Laplace approximation of the posterior).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogLinearTs {
@@ -206,7 +206,7 @@ impl LogLinearTs {
 
     /// Posterior mode and covariance of `(a, b)` (Newton on the log posterior).
     pub fn posterior(&self) -> ([f64; 2], [[f64; 2]; 2]) {
-        let x: Vec<f64> = self.prices.iter().map(|p| p.ln()).collect();
+        let x: Vec<f64> = self.prices.clone();
         let (pa, pb) = (1.0 / self.prior_sd[0].powi(2), 1.0 / self.prior_sd[1].powi(2));
         let mut th = self.mode;
         let mut h = [[pa, 0.0], [0.0, pb]];
@@ -253,7 +253,7 @@ impl PricingPolicy for LogLinearTs {
         let n = Normal::new(0.0, 1.0).map_err(|e| PricingError::Solver(e.to_string()))?;
         let (z0, z1): (f64, f64) = (n.sample(rng), n.sample(rng));
         let (a, b) = (m[0] + l00 * z0, m[1] + l10 * z0 + l11 * z1);
-        let rates: Vec<f64> = self.prices.iter().map(|p| (a + b * p.ln()).min(50.0).exp()).collect();
+        let rates: Vec<f64> = self.prices.iter().map(|p| (a + b * p).min(50.0).exp()).collect();
         Ok(Some(argmax_revenue(&self.prices, &rates)))
     }
     fn observe(&mut self, k: usize, demand: f64) {
