@@ -14,6 +14,7 @@
 //! | `linear` | `shopml-linear` | linear, ridge, lasso, logistic and Poisson regression with inference |
 //! | `segment` | `shopml-segment` | k-means segmentation and segment profiles |
 //! | `forecast` | `shopml-forecast` | ETS, Theta, intermittent demand, backtesting, inventory policies |
+//! | `pricing` | `shopml-pricing` | demand curves, elasticities, optimal prices, markdowns, Thompson-sampling pricing |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -42,3 +43,6 @@ pub use shopml_segment as segment;
 
 #[cfg(feature = "forecast")]
 pub use shopml_forecast as forecast;
+
+#[cfg(feature = "pricing")]
+pub use shopml_pricing as pricing;

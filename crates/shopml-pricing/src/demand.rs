@@ -313,7 +313,9 @@ impl DemandCurve {
     fn from_raw(raw: DemandCurveRaw) -> Result<DemandCurve> {
         let k = raw.params.len();
         if k < 2 || raw.names.len() != k || raw.control_means.len() + 2 != k {
-            return Err(Error::shape("demand curve coefficients", format!("{} names and {} control means + 2", k, k), raw.names.len()).into());
+            return Err(
+                Error::shape("demand curve coefficients", format!("{} names and {} control means + 2", k, k), raw.names.len()).into()
+            );
         }
         if raw.covariance.dim() != (k, k) {
             return Err(Error::shape("demand curve covariance", format!("{k}×{k}"), format!("{:?}", raw.covariance.dim())).into());
@@ -463,7 +465,9 @@ impl DemandCurve {
                 let x = self.design_row(price);
                 let q = self.index(price);
                 if q <= 0.0 {
-                    return Err(Error::param("price", format!("predicted demand at {price} is {q} ≤ 0: the elasticity is undefined")).into());
+                    return Err(
+                        Error::param("price", format!("predicted demand at {price} is {q} ≤ 0: the elasticity is undefined")).into()
+                    );
                 }
                 let e = b * price / q;
                 let mut g: Vec<f64> = x.iter().map(|xj| -b * price * xj / (q * q)).collect();

@@ -32,7 +32,14 @@ fn check_ladder(prices: &[f64]) -> Result<()> {
         return Err(Error::empty("price ladder").into());
     }
     if let Some(i) = prices.iter().position(|p| !(p.is_finite() && *p > 0.0)) {
-        return Err(Error::InvalidValue { what: "price ladder".into(), row: i, column: None, value: prices[i], reason: "prices must be positive".into() }.into());
+        return Err(Error::InvalidValue {
+            what: "price ladder".into(),
+            row: i,
+            column: None,
+            value: prices[i],
+            reason: "prices must be positive".into(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -72,7 +79,9 @@ impl GammaPosterior {
         self.shape
             .iter()
             .zip(&self.rate)
-            .map(|(&a, &b)| Gamma::new(a, 1.0 / b).map(|g| g.sample(rng)).map_err(|e| PricingError::Solver(format!("Gamma({a}, {b}): {e}"))))
+            .map(|(&a, &b)| {
+                Gamma::new(a, 1.0 / b).map(|g| g.sample(rng)).map_err(|e| PricingError::Solver(format!("Gamma({a}, {b}): {e}")))
+            })
             .collect()
     }
     fn mean(&self) -> Vec<f64> {
@@ -289,7 +298,8 @@ pub fn price_mix_lp(prices: &[f64], rates: &[f64], capacity: f64) -> Result<Vec<
     b.extend(std::iter::repeat_n(0.0, k));
     let cones = [SupportedConeT::NonnegativeConeT(k + 2)];
     let settings = DefaultSettings { verbose: false, ..DefaultSettings::default() };
-    let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings).map_err(|e| PricingError::Solver(format!("Clarabel setup: {e}")))?;
+    let mut solver =
+        DefaultSolver::new(&p, &q, &a, &b, &cones, settings).map_err(|e| PricingError::Solver(format!("Clarabel setup: {e}")))?;
     solver.solve();
     match solver.solution.status {
         SolverStatus::Solved | SolverStatus::AlmostSolved => Ok(solver.solution.x.iter().map(|v| v.max(0.0)).collect()),
@@ -363,7 +373,14 @@ impl Market {
             return Err(Error::shape("rates", prices.len(), rates.len()).into());
         }
         if let Some(i) = rates.iter().position(|r| !(r.is_finite() && *r >= 0.0)) {
-            return Err(Error::InvalidValue { what: "rates".into(), row: i, column: None, value: rates[i], reason: "must be finite and non-negative".into() }.into());
+            return Err(Error::InvalidValue {
+                what: "rates".into(),
+                row: i,
+                column: None,
+                value: rates[i],
+                reason: "must be finite and non-negative".into(),
+            }
+            .into());
         }
         Ok(Market { prices, rates })
     }
@@ -401,7 +418,13 @@ pub struct SimulationResult {
 
 /// Runs `policy` for `periods` periods in `market`, seeded; with `stock`,
 /// sales are capped by what is left.
-pub fn simulate<P: PricingPolicy>(policy: &mut P, market: &Market, periods: usize, stock: Option<f64>, seed: u64) -> Result<SimulationResult> {
+pub fn simulate<P: PricingPolicy>(
+    policy: &mut P,
+    market: &Market,
+    periods: usize,
+    stock: Option<f64>,
+    seed: u64,
+) -> Result<SimulationResult> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut left = stock.unwrap_or(f64::INFINITY);
     let mut revenue = 0.0;

@@ -123,11 +123,9 @@ impl LineDemand {
             LineDemand::Linear { intercept, slopes } => {
                 intercept.iter().zip(slopes).map(|(a, row)| a + row.iter().zip(p).map(|(b, x)| b * x).sum::<f64>()).collect()
             }
-            LineDemand::ConstantElasticity { scale, elasticities } => scale
-                .iter()
-                .zip(elasticities)
-                .map(|(a, row)| a * row.iter().zip(p).map(|(e, x)| e * x.ln()).sum::<f64>().exp())
-                .collect(),
+            LineDemand::ConstantElasticity { scale, elasticities } => {
+                scale.iter().zip(elasticities).map(|(a, row)| a * row.iter().zip(p).map(|(e, x)| e * x.ln()).sum::<f64>().exp()).collect()
+            }
         }
     }
     fn check(&self) -> Result<()> {
@@ -148,7 +146,14 @@ impl LineDemand {
         if let LineDemand::ConstantElasticity { scale, .. } = self
             && let Some(i) = scale.iter().position(|a| *a <= 0.0)
         {
-            return Err(Error::InvalidValue { what: "demand scale".into(), row: i, column: None, value: scale[i], reason: "must be positive".into() }.into());
+            return Err(Error::InvalidValue {
+                what: "demand scale".into(),
+                row: i,
+                column: None,
+                value: scale[i],
+                reason: "must be positive".into(),
+            }
+            .into());
         }
         Ok(())
     }
@@ -471,8 +476,16 @@ fn quadratic(problem: &LineProblem, boxes: &[(f64, String, f64, String)], qmat: 
         m += 2 + cols.len();
     }
     let amat = CscMatrix::new_from_triplets(m, n, ai, aj, av);
-    let settings = DefaultSettings { verbose: false, tol_gap_abs: 1e-11, tol_gap_rel: 1e-11, tol_feas: 1e-11, max_iter: 200, ..DefaultSettings::default() };
-    let mut solver = DefaultSolver::new(&pmat, &lin, &amat, &rhs, &cones, settings).map_err(|e| PricingError::Solver(format!("Clarabel setup: {e}")))?;
+    let settings = DefaultSettings {
+        verbose: false,
+        tol_gap_abs: 1e-11,
+        tol_gap_rel: 1e-11,
+        tol_feas: 1e-11,
+        max_iter: 200,
+        ..DefaultSettings::default()
+    };
+    let mut solver =
+        DefaultSolver::new(&pmat, &lin, &amat, &rhs, &cones, settings).map_err(|e| PricingError::Solver(format!("Clarabel setup: {e}")))?;
     solver.solve();
     let sol = &solver.solution;
     match sol.status {
@@ -485,7 +498,10 @@ fn quadratic(problem: &LineProblem, boxes: &[(f64, String, f64, String)], qmat: 
             if sol.z[m_lin..].iter().any(|v| v.abs() > 1e-6 * zmax) {
                 names.push("revenue_floor".into());
             }
-            return Err(PricingError::Infeasible { conflicting: names, detail: "no price vector satisfies these rules together (Clarabel infeasibility certificate)".into() });
+            return Err(PricingError::Infeasible {
+                conflicting: names,
+                detail: "no price vector satisfies these rules together (Clarabel infeasibility certificate)".into(),
+            });
         }
         s => return Err(PricingError::Solver(format!("Clarabel stopped with status {s:?}"))),
     }
@@ -591,10 +607,12 @@ fn multistart(problem: &LineProblem, boxes: &[(f64, String, f64, String)], param
     let centre: Vec<f64> = (0..n).map(|i| 0.5 * (lo[i] + hi[i])).collect();
     let scale = problem.value(&centre).abs().max(1.0);
     let cost = Penalised { problem, lo: lo.clone(), hi: hi.clone(), weight: 1e6 * scale };
-    let to_z = |p: &[f64]| -> Vec<f64> { (0..n).map(|i| if hi[i] > lo[i] { logit((p[i] - lo[i]) / (hi[i] - lo[i])) } else { 0.0 }).collect() };
+    let to_z =
+        |p: &[f64]| -> Vec<f64> { (0..n).map(|i| if hi[i] > lo[i] { logit((p[i] - lo[i]) / (hi[i] - lo[i])) } else { 0.0 }).collect() };
     let mut starts: Vec<Vec<f64>> = vec![vec![0.0; n]];
     if problem.products.iter().all(|p| p.current_price.is_some()) {
-        let cur: Vec<f64> = problem.products.iter().enumerate().map(|(i, p)| p.current_price.unwrap_or(centre[i]).clamp(lo[i], hi[i])).collect();
+        let cur: Vec<f64> =
+            problem.products.iter().enumerate().map(|(i, p)| p.current_price.unwrap_or(centre[i]).clamp(lo[i], hi[i])).collect();
         starts.push(to_z(&cur));
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(params.seed);
@@ -612,7 +630,10 @@ fn multistart(problem: &LineProblem, boxes: &[(f64, String, f64, String)], param
             simplex.push(z);
         }
         let solver = NelderMead::new(simplex).with_sd_tolerance(1e-13).map_err(|e| PricingError::Solver(e.to_string()))?;
-        let res = Executor::new(cost.clone(), solver).configure(|s| s.max_iters(4000 * n as u64)).run().map_err(|e| PricingError::Solver(format!("Nelder–Mead: {e}")))?;
+        let res = Executor::new(cost.clone(), solver)
+            .configure(|s| s.max_iters(4000 * n as u64))
+            .run()
+            .map_err(|e| PricingError::Solver(format!("Nelder–Mead: {e}")))?;
         let st = res.state();
         iterations += st.get_iter();
         let converged = matches!(st.get_termination_status(), TerminationStatus::Terminated(TerminationReason::SolverConverged));
@@ -636,7 +657,10 @@ fn multistart(problem: &LineProblem, boxes: &[(f64, String, f64, String)], param
     }
     let viol = problem.violations(&prices, boxes, 1e-5);
     if !viol.is_empty() {
-        return Err(PricingError::Infeasible { conflicting: viol, detail: "the best point found from every start violates these rules".into() });
+        return Err(PricingError::Infeasible {
+            conflicting: viol,
+            detail: "the best point found from every start violates these rules".into(),
+        });
     }
     Ok(LineSolution {
         quantities: problem.demand.quantities(&prices),
@@ -673,7 +697,10 @@ fn ladder(problem: &LineProblem, boxes: &[(f64, String, f64, String)], params: &
         return Err(PricingError::Unsupported("price points must be given for every product, or for none".into()));
     }
     if total > params.max_combinations {
-        return Err(PricingError::Unsupported(format!("{total} price-point combinations exceed max_combinations = {}", params.max_combinations)));
+        return Err(PricingError::Unsupported(format!(
+            "{total} price-point combinations exceed max_combinations = {}",
+            params.max_combinations
+        )));
     }
     let mut idx = vec![0usize; n];
     let mut p: Vec<f64> = cand.iter().map(|c| c[0]).collect();

@@ -201,7 +201,14 @@ impl LogitShare {
             return Err(Error::shape("prices", self.products.len(), prices.len()).into());
         }
         if let Some(r) = prices.iter().position(|p| !(p.is_finite() && *p > 0.0)) {
-            return Err(Error::InvalidValue { what: "prices".into(), row: r, column: None, value: prices[r], reason: "must be positive".into() }.into());
+            return Err(Error::InvalidValue {
+                what: "prices".into(),
+                row: r,
+                column: None,
+                value: prices[r],
+                reason: "must be positive".into(),
+            }
+            .into());
         }
         Ok(())
     }

@@ -59,10 +59,24 @@ impl MarkdownProblem {
         }
         for (i, (&p, &l)) in self.prices.iter().zip(&self.demand_rate).enumerate() {
             if !(p.is_finite() && p >= 0.0) {
-                return Err(Error::InvalidValue { what: "prices".into(), row: i, column: None, value: p, reason: "must be finite and non-negative".into() }.into());
+                return Err(Error::InvalidValue {
+                    what: "prices".into(),
+                    row: i,
+                    column: None,
+                    value: p,
+                    reason: "must be finite and non-negative".into(),
+                }
+                .into());
             }
             if !(l.is_finite() && l >= 0.0) {
-                return Err(Error::InvalidValue { what: "demand_rate".into(), row: i, column: None, value: l, reason: "must be finite and non-negative".into() }.into());
+                return Err(Error::InvalidValue {
+                    what: "demand_rate".into(),
+                    row: i,
+                    column: None,
+                    value: l,
+                    reason: "must be finite and non-negative".into(),
+                }
+                .into());
             }
         }
         if self.periods == 0 {
@@ -76,7 +90,14 @@ impl MarkdownProblem {
                 return Err(Error::shape("period_factor", self.periods, f.len()).into());
             }
             if let Some(i) = f.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-                return Err(Error::InvalidValue { what: "period_factor".into(), row: i, column: None, value: f[i], reason: "must be finite and non-negative".into() }.into());
+                return Err(Error::InvalidValue {
+                    what: "period_factor".into(),
+                    row: i,
+                    column: None,
+                    value: f[i],
+                    reason: "must be finite and non-negative".into(),
+                }
+                .into());
             }
         }
         let states = (self.periods as u128) * (self.stock as u128 + 1) * if self.monotone { k as u128 } else { 1 } * k as u128;

@@ -47,10 +47,10 @@ pub(crate) fn ols(x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>, intercept: boo
     let err = |e: shopml_linear::LinearError| PricingError::Regression { product: what.to_string(), message: e.to_string() };
     let model = params.fit(&Dataset::new(x, y)).map_err(err)?;
     let inf = model.inference().map_err(err)?;
-    let ls = inf.least_squares.as_ref().ok_or_else(|| PricingError::Regression {
-        product: what.to_string(),
-        message: "least-squares statistics missing".into(),
-    })?;
+    let ls = inf
+        .least_squares
+        .as_ref()
+        .ok_or_else(|| PricingError::Regression { product: what.to_string(), message: "least-squares statistics missing".into() })?;
     Ok(OlsFit {
         params: inf.params.clone(),
         covariance: inf.covariance.clone(),

@@ -282,7 +282,20 @@ pub fn optimal_price(problem: &PriceProblem) -> Result<OptimalPrice> {
 fn numeric(problem: &PriceProblem, lo: f64, hi: f64) -> Result<OptimalPrice> {
     let f = |p: f64| problem.value(p);
     let (p, v, iterations) = maximise_1d(&f, lo, hi)?;
-    let binding = if p <= lo { Some(Bound::Lower) } else if p >= hi { Some(Bound::Upper) } else { None };
+    let binding = if p <= lo {
+        Some(Bound::Lower)
+    } else if p >= hi {
+        Some(Bound::Upper)
+    } else {
+        None
+    };
     let inelastic = binding == Some(Bound::Upper) && problem.demand.elasticity(hi).abs() <= 1.0;
-    Ok(OptimalPrice { price: p, quantity: problem.demand.quantity(p), objective_value: v, binding, inelastic, method: Method::Brent { iterations } })
+    Ok(OptimalPrice {
+        price: p,
+        quantity: problem.demand.quantity(p),
+        objective_value: v,
+        binding,
+        inelastic,
+        method: Method::Brent { iterations },
+    })
 }

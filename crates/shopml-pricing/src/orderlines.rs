@@ -181,7 +181,7 @@ impl OrderLineElasticityParams {
                 continue;
             }
             let tick = (l.unit_price / self.price_tick).round();
-            if tick < 1.0 || tick > 1e15 {
+            if !(1.0..=1e15).contains(&tick) {
                 skipped += 1;
                 continue;
             }

@@ -82,7 +82,9 @@ impl PanelTable {
         if n == 0 {
             return Err(Error::empty("panel table").into());
         }
-        for (what, len) in [("store", self.store.len()), ("product", self.product.len()), ("period", self.period.len()), ("quantity", self.quantity.len())] {
+        for (what, len) in
+            [("store", self.store.len()), ("product", self.product.len()), ("period", self.period.len()), ("quantity", self.quantity.len())]
+        {
             if len != n {
                 return Err(Error::shape(format!("panel column `{what}`"), n, len).into());
             }
@@ -132,7 +134,14 @@ pub struct PanelSpec {
 
 impl Default for PanelSpec {
     fn default() -> Self {
-        PanelSpec { form: DemandForm::LogLog, store_effects: true, product_effects: true, period_effects: false, trend: false, controls: None }
+        PanelSpec {
+            form: DemandForm::LogLog,
+            store_effects: true,
+            product_effects: true,
+            period_effects: false,
+            trend: false,
+            controls: None,
+        }
     }
 }
 
@@ -396,7 +405,8 @@ impl Fit<PanelTable> for CrossPriceParams {
             }
             let n = rows.len();
             let mut names: Vec<String> = products.iter().map(|p| format!("ln_price[{p}]")).collect();
-            let mut cols: Vec<Vec<f64>> = (0..np).map(|j| rows.iter().map(|&r| cell[&(table.store[r].as_str(), table.period[r])][j].ln()).collect()).collect();
+            let mut cols: Vec<Vec<f64>> =
+                (0..np).map(|j| rows.iter().map(|&r| cell[&(table.store[r].as_str(), table.period[r])][j].ln()).collect()).collect();
             for &c in &ctrl {
                 names.push(table.control_names[c].clone());
                 cols.push(rows.iter().map(|&r| table.controls[c][r]).collect());

@@ -9,8 +9,8 @@ use rand_distr::{Distribution, Normal};
 use shopml_core::{Fit, Timestamp};
 use shopml_pricing::optimal::maximise_1d;
 use shopml_pricing::{
-    Covariance, Demand, DemandCurve, DemandData, DemandForm, LogitShareParams, OrderLine, OrderLineElasticityParams, PanelDemandParams, PanelTable,
-    PriceProblem, PricingError, ShareData, optimal_price,
+    Covariance, Demand, DemandCurve, DemandData, DemandForm, LogitShareParams, OrderLine, OrderLineElasticityParams, PanelDemandParams,
+    PanelTable, PriceProblem, PricingError, ShareData, optimal_price,
 };
 
 const REPS: usize = 1000;
@@ -19,7 +19,8 @@ const REPS: usize = 1000;
 fn loglog_sample(rng: &mut StdRng, n: usize, e: f64, hetero: bool) -> DemandData {
     let noise = Normal::new(0.0, 0.2).unwrap();
     let price: Vec<f64> = (0..n).map(|_| rng.random_range(1.0..3.0)).collect();
-    let qty = price.iter().map(|p: &f64| (4.0 + e * p.ln() + noise.sample(rng) * if hetero { p.ln() * 1.5 + 0.2 } else { 1.0 }).exp()).collect();
+    let qty =
+        price.iter().map(|p: &f64| (4.0 + e * p.ln() + noise.sample(rng) * if hetero { p.ln() * 1.5 + 0.2 } else { 1.0 }).exp()).collect();
     DemandData::new(price, qty)
 }
 
@@ -116,7 +117,8 @@ fn inelastic_demand_returns_the_flagged_upper_bound() {
     let r = optimal_price(&PriceProblem::new(Demand::ConstantElasticity { scale: 100.0, elasticity: -1.2 }, 1.0, 2.0, 5.0)).unwrap();
     assert_eq!(r.price, 5.0);
     assert!(!r.inelastic);
-    let err = optimal_price(&PriceProblem::new(Demand::Linear { intercept: 10.0, slope: -1.0 }, 12.0, 1.0, 9.0).product("dear")).unwrap_err();
+    let err =
+        optimal_price(&PriceProblem::new(Demand::Linear { intercept: 10.0, slope: -1.0 }, 12.0, 1.0, 9.0).product("dear")).unwrap_err();
     assert!(matches!(err, PricingError::CostAboveBounds { ref product, .. } if product == "dear"));
 }
 

@@ -32,7 +32,8 @@ struct Fixture {
 fn problem(inst: &Instance) -> LineProblem {
     let products = (0..inst.cost.len())
         .map(|i| {
-            let mut p = LineProduct::new(format!("p{i}"), inst.cost[i], inst.min_price[i], inst.max_price[i]).current_price(inst.current_price[i]);
+            let mut p =
+                LineProduct::new(format!("p{i}"), inst.cost[i], inst.min_price[i], inst.max_price[i]).current_price(inst.current_price[i]);
             if let Some(c) = inst.capacity[i] {
                 p = p.capacity(c);
             }
@@ -58,8 +59,20 @@ fn qp_matches_cvxpy_and_slsqp_on_ten_instances() {
         assert_eq!(sol.method, LineMethod::QuadraticProgram);
         assert!(sol.converged, "seed {}: {:?}", inst.seed, sol);
         for i in 0..sol.prices.len() {
-            assert!((sol.prices[i] - inst.solution[i]).abs() < 1e-6, "seed {} p{i}: {} vs cvxpy {}", inst.seed, sol.prices[i], inst.solution[i]);
-            assert!((sol.prices[i] - inst.solution_slsqp[i]).abs() < 1e-6, "seed {} p{i}: {} vs SLSQP {}", inst.seed, sol.prices[i], inst.solution_slsqp[i]);
+            assert!(
+                (sol.prices[i] - inst.solution[i]).abs() < 1e-6,
+                "seed {} p{i}: {} vs cvxpy {}",
+                inst.seed,
+                sol.prices[i],
+                inst.solution[i]
+            );
+            assert!(
+                (sol.prices[i] - inst.solution_slsqp[i]).abs() < 1e-6,
+                "seed {} p{i}: {} vs SLSQP {}",
+                inst.seed,
+                sol.prices[i],
+                inst.solution_slsqp[i]
+            );
         }
         assert!((sol.objective_value - inst.objective).abs() < 1e-6 * inst.objective.abs());
         // every instance was built with binding rules
@@ -103,7 +116,10 @@ fn capacity_and_revenue_floor_conflict_is_certified() {
 fn cost_above_every_price_is_an_error() {
     let products = vec![LineProduct::new("dear", 20.0, 1.0, 10.0)];
     let demand = LineDemand::Linear { intercept: vec![50.0], slopes: vec![vec![-3.0]] };
-    assert!(matches!(optimise_line(&LineProblem::new(products, demand), &LineSolverParams::default()), Err(PricingError::CostAboveBounds { .. })));
+    assert!(matches!(
+        optimise_line(&LineProblem::new(products, demand), &LineSolverParams::default()),
+        Err(PricingError::CostAboveBounds { .. })
+    ));
 }
 
 /// Brute force written independently of the library: recursion over the ladders.
@@ -129,8 +145,20 @@ fn brute(problem: &LineProblem, ladders: &[Vec<f64>], cap: &[Option<f64>], i: us
 #[test]
 fn ninety_nine_endings_equal_brute_force() {
     for (seed, demand) in [
-        (0, LineDemand::Linear { intercept: vec![60.0, 70.0, 55.0], slopes: vec![vec![-6.0, 1.0, 0.5], vec![0.8, -7.0, 1.0], vec![0.5, 0.7, -5.0]] }),
-        (1, LineDemand::ConstantElasticity { scale: vec![500.0, 400.0, 300.0], elasticities: vec![vec![-2.5, 0.4, 0.2], vec![0.3, -2.0, 0.3], vec![0.2, 0.2, -3.0]] }),
+        (
+            0,
+            LineDemand::Linear {
+                intercept: vec![60.0, 70.0, 55.0],
+                slopes: vec![vec![-6.0, 1.0, 0.5], vec![0.8, -7.0, 1.0], vec![0.5, 0.7, -5.0]],
+            },
+        ),
+        (
+            1,
+            LineDemand::ConstantElasticity {
+                scale: vec![500.0, 400.0, 300.0],
+                elasticities: vec![vec![-2.5, 0.4, 0.2], vec![0.3, -2.0, 0.3], vec![0.2, 0.2, -3.0]],
+            },
+        ),
     ] {
         let ladders: Vec<Vec<f64>> = (0..3).map(|_| price_points_ending(2.0, 15.0, 0.99)).collect();
         let cap = [None, Some(6.0), None];
@@ -180,7 +208,10 @@ fn multistart_matches_fine_grid_for_constant_elasticities() {
 
 #[test]
 fn single_product_constant_elasticity_line_is_lerner() {
-    let problem = LineProblem::new(vec![LineProduct::new("a", 4.0, 1.0, 50.0)], LineDemand::ConstantElasticity { scale: vec![1e4], elasticities: vec![vec![-3.0]] });
+    let problem = LineProblem::new(
+        vec![LineProduct::new("a", 4.0, 1.0, 50.0)],
+        LineDemand::ConstantElasticity { scale: vec![1e4], elasticities: vec![vec![-3.0]] },
+    );
     let sol = optimise_line(&problem, &LineSolverParams::default()).unwrap();
     assert!((sol.prices[0] - 6.0).abs() < 1e-5, "{}", sol.prices[0]);
     // revenue objective with elastic demand: the lower bound binds
