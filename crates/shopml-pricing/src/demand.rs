@@ -117,7 +117,7 @@ impl DemandData {
 /// use shopml_core::Fit;
 /// use shopml_pricing::{DemandCurve, DemandData, DemandForm};
 /// // q = 100 · p^-2 exactly, with a little multiplicative wiggle
-/// let price = vec![1.0, 1.5, 2.0, 2.5, 3.0, 3.5];
+/// let price: Vec<f64> = vec![1.0, 1.5, 2.0, 2.5, 3.0, 3.5];
 /// let wiggle = [1.01, 0.99, 1.02, 0.98, 1.0, 1.01];
 /// let qty: Vec<f64> = price.iter().zip(wiggle).map(|(p, w)| 100.0 * p.powf(-2.0) * w).collect();
 /// let curve = DemandCurve::params(DemandForm::LogLog).fit(&DemandData::new(price, qty)).unwrap();

@@ -31,7 +31,7 @@
 //! | [`logit`] | logit market-share demand for a product group (Berry 1994) |
 //! | [`orderlines`] | elasticities straight from order lines, with a tunable reliability rule |
 //! | [`optimal`] | one product's optimal price: Lerner and linear closed forms, argmin's Brent otherwise |
-//! | [`line`] | product lines with cross effects and rules: Clarabel QP, multi-start, price ladders |
+//! | [`line`](mod@line) | product lines with cross effects and rules: Clarabel QP, multi-start, price ladders |
 //! | [`markdown`] | markdown schedules by dynamic programming over (period, stock) |
 //! | [`dynamic`] | Thompson sampling (Poisson–Gamma, log-linear, inventory-constrained LP), baselines, simulator |
 //! | [`whatif`] | demand / revenue / profit over a price grid with intervals |

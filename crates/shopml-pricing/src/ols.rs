@@ -1,7 +1,7 @@
 //! The one seam to shopml-linear: least squares with classical or HC1
 //! covariance, and the t / normal quantiles used for intervals.
 //!
-//! Everything else in the crate sees only [`OlsFit`], so a rename in
+//! Everything else in the crate sees only the private `OlsFit`, so a rename in
 //! shopml-linear touches this file alone.
 
 use ndarray::{Array2, ArrayView1, ArrayView2};

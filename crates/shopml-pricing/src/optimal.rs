@@ -1,7 +1,7 @@
 //! The profit- or revenue-maximising price of one product within bounds.
 //!
 //! Closed forms where they exist, a bounded Brent search (argmin's
-//! [`BrentOpt`](argmin::solver::brent::BrentOpt)) otherwise:
+//! [`argmin::solver::brent::BrentOpt`]) otherwise:
 //!
 //! * constant elasticity `q = A p^e`, profit: the Lerner rule
 //!   `(p* − c)/p* = −1/e`, i.e. `p* = c e / (1 + e)` when `e < −1`;
