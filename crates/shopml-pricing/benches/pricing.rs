@@ -46,13 +46,13 @@ pub fn line_problem(n: usize) -> LineProblem {
             slopes[i][j] = if i == j { -(6.0 + 4.0 * u()) } else { 0.05 * u() };
         }
     }
-    let intercept: Vec<f64> = (0..n).map(|_| 60.0 + 60.0 * u()).collect();
+    let intercept: Vec<f64> = (0..n).map(|_| 110.0 + 60.0 * u()).collect();
     let products = (0..n)
         .map(|i| {
             let cost = 2.0 + 3.0 * u();
             let mut p = LineProduct::new(format!("p{i}"), cost, 1.0, 20.0).current_price(6.0 + 4.0 * u());
             if i % 5 == 0 {
-                p = p.capacity(20.0);
+                p = p.capacity(120.0);
             }
             p
         })

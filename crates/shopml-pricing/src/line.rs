@@ -494,8 +494,8 @@ fn quadratic(problem: &LineProblem, boxes: &[(f64, String, f64, String)], qmat: 
             // The Farkas certificate's non-zero multipliers name the conflicting rules.
             let zmax = sol.z.iter().fold(0.0f64, |acc, v| acc.max(v.abs()));
             let mut names: Vec<String> =
-                rows.iter().enumerate().filter(|(r, _)| sol.z[*r].abs() > 1e-6 * zmax).map(|(_, (_, _, nm))| nm.clone()).collect();
-            if sol.z[m_lin..].iter().any(|v| v.abs() > 1e-6 * zmax) {
+                rows.iter().enumerate().filter(|(r, _)| sol.z[*r].abs() > 1e-3 * zmax).map(|(_, (_, _, nm))| nm.clone()).collect();
+            if sol.z[m_lin..].iter().any(|v| v.abs() > 1e-3 * zmax) {
                 names.push("revenue_floor".into());
             }
             return Err(PricingError::Infeasible {
