@@ -47,7 +47,13 @@ fn synthetic() -> PanelTable {
             for b in 0..3 {
                 let deal = f64::from(u8::from(u() < 0.25));
                 let feat = f64::from(u8::from(u() < 0.1));
-                let lq = 9.0 + 0.02 * store as f64 + own[b] * p[b].ln() + 0.4 * p[(b + 1) % 3].ln() + 0.3 * deal + 0.5 * feat + 0.3 * (u() - 0.5);
+                let lq = 9.0
+                    + 0.02 * store as f64
+                    + own[b] * p[b].ln()
+                    + 0.4 * p[(b + 1) % 3].ln()
+                    + 0.3 * deal
+                    + 0.5 * feat
+                    + 0.3 * (u() - 0.5);
                 let _ = t.push(&store.to_string(), &(b + 1).to_string(), week, p[b], lq.exp(), &[deal, feat]);
             }
         }
@@ -73,8 +79,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let cost = 0.6 * median;
         let d = Demand::ConstantElasticity { scale: 1.0, elasticity: own.estimate };
         let best = optimal_price(&PriceProblem::new(d, cost, prices[0], prices[prices.len() - 1]).product(brand.clone()))?;
-        let note = if best.inelastic { " (inelastic: upper bound)" } else if best.binding.is_some() { " (bound)" } else { "" };
-        println!("| {brand} | {:.3} | [{:.3}, {:.3}] | {median:.2} | {cost:.2} | {:.2}{note} |", own.estimate, own.lower, own.upper, best.price);
+        let note = if best.inelastic {
+            " (inelastic: upper bound)"
+        } else if best.binding.is_some() {
+            " (bound)"
+        } else {
+            ""
+        };
+        println!(
+            "| {brand} | {:.3} | [{:.3}, {:.3}] | {median:.2} | {cost:.2} | {:.2}{note} |",
+            own.estimate, own.lower, own.upper, best.price
+        );
     }
     let k = e.products.len().min(3);
     println!("\ncross-price elasticities (rows: demand of, columns: price of), first {k} products:");

@@ -29,7 +29,11 @@ fn panel() -> PanelTable {
             for b in 0..11 {
                 let deal = f64::from(u8::from(u() < 0.3));
                 let feat = u();
-                let lq = 5.0 + 0.01 * s as f64 - 3.0 * prices[b].ln() + 0.3 * prices[(b + 1) % 11].ln() + 0.4 * deal + 0.2 * feat + 0.3 * (u() - 0.5);
+                let lq = 5.0 + 0.01 * s as f64 - 3.0 * prices[b].ln()
+                    + 0.3 * prices[(b + 1) % 11].ln()
+                    + 0.4 * deal
+                    + 0.2 * feat
+                    + 0.3 * (u() - 0.5);
                 t.push(&s.to_string(), &b.to_string(), w, prices[b], lq.exp(), &[deal, feat]).unwrap();
             }
         }
@@ -67,11 +71,15 @@ fn benches(c: &mut Criterion) {
     g.bench_function("cross_price_panel_106k_rows", |b| b.iter(|| CrossPriceParams::default().fit(&t).unwrap()));
     let lp = line_problem(50);
     g.bench_function("line_qp_50_products", |b| b.iter(|| optimise_line(&lp, &LineSolverParams::default()).unwrap()));
-    let md = MarkdownProblem::new(vec![10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0], vec![0.5, 0.8, 1.2, 1.8, 2.5, 3.5, 5.0, 7.0], 26, 200, 1.0).monotone(true);
+    let md =
+        MarkdownProblem::new(vec![10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0], vec![0.5, 0.8, 1.2, 1.8, 2.5, 3.5, 5.0, 7.0], 26, 200, 1.0)
+            .monotone(true);
     g.bench_function("markdown_dp_26x200x8_monotone", |b| b.iter(|| solve_markdown(&md).unwrap()));
     let prices: Vec<f64> = (1..=10).map(f64::from).collect();
     let market = Market::new(prices.clone(), prices.iter().map(|p| 20.0 * (-0.35 * p).exp()).collect()).unwrap();
-    g.bench_function("thompson_10k_periods", |b| b.iter(|| simulate(&mut PoissonGammaTs::new(prices.clone(), 1.0, 1.0).unwrap(), &market, 10_000, None, 1).unwrap()));
+    g.bench_function("thompson_10k_periods", |b| {
+        b.iter(|| simulate(&mut PoissonGammaTs::new(prices.clone(), 1.0, 1.0).unwrap(), &market, 10_000, None, 1).unwrap())
+    });
     g.finish();
 }
 

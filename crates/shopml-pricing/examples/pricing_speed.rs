@@ -26,8 +26,15 @@ fn main() {
         let brand: usize = v[1].parse().expect("brand");
         let price: f64 = v[4 + brand].parse().expect("price");
         let logmove: f64 = v[3].parse().expect("logmove");
-        t.push(v[0], v[1], v[2].parse().expect("week"), price, logmove.exp(), &[v[16].parse().expect("deal"), v[17].parse().expect("feat")])
-            .expect("row");
+        t.push(
+            v[0],
+            v[1],
+            v[2].parse().expect("week"),
+            price,
+            logmove.exp(),
+            &[v[16].parse().expect("deal"), v[17].parse().expect("feat")],
+        )
+        .expect("row");
     }
     let mut times = Vec::with_capacity(repeats);
     let mut own = 0.0;
