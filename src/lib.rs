@@ -19,6 +19,7 @@
 //! | `privacy` | `shopml-privacy` | keyed pseudonyms, PII masking, k-anonymity, differentially private aggregates |
 //! | `basket` | `shopml-basket` | baskets, FP-Growth frequent itemsets, association rules, bought-together suggestions |
 //! | `anomaly` | `shopml-anomaly` | Isolation Forest, LOF, robust scorers, suspicious orders, sales-series anomalies |
+//! | `pricing` | `shopml-pricing` | demand curves, elasticities, optimal prices, markdowns, Thompson-sampling pricing |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -59,3 +60,5 @@ pub use shopml_privacy as privacy;
 pub use shopml_basket as basket;
 #[cfg(feature = "anomaly")]
 pub use shopml_anomaly as anomaly;
+#[cfg(feature = "pricing")]
+pub use shopml_pricing as pricing;
