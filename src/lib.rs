@@ -54,11 +54,11 @@ pub mod report;
 
 #[cfg(feature = "storefront")]
 pub mod storefront;
-#[cfg(feature = "privacy")]
-pub use shopml_privacy as privacy;
-#[cfg(feature = "basket")]
-pub use shopml_basket as basket;
 #[cfg(feature = "anomaly")]
 pub use shopml_anomaly as anomaly;
+#[cfg(feature = "basket")]
+pub use shopml_basket as basket;
 #[cfg(feature = "pricing")]
 pub use shopml_pricing as pricing;
+#[cfg(feature = "privacy")]
+pub use shopml_privacy as privacy;

@@ -22,7 +22,7 @@
 
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Fit, Params, TimeSeries, validate::param};
-use shopml_forecast::ets::{AutoEts, Component, EtsParams, Ets};
+use shopml_forecast::ets::{AutoEts, Component, Ets, EtsParams};
 
 use crate::error::{AnomalyError, Result};
 

@@ -5,7 +5,7 @@ use shopml_core::AsCoreError;
 /// What can go wrong when building baskets, mining itemsets, deriving rules or serving suggestions.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum BasketError {
     /// A shared error: bad parameter, empty input, unknown id, I/O, …
     #[error(transparent)]
     Core(#[from] shopml_core::Error),
@@ -36,14 +36,14 @@ pub enum Error {
     NotAllItemsets(&'static str),
 }
 
-impl AsCoreError for Error {
+impl AsCoreError for BasketError {
     fn as_core(&self) -> Option<&shopml_core::Error> {
         match self {
-            Error::Core(e) => Some(e),
+            BasketError::Core(e) => Some(e),
             _ => None,
         }
     }
 }
 
-/// Shorthand for `Result<T, shopml_basket::Error>`.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+/// Shorthand for `Result<T, shopml_basket::BasketError>`.
+pub type Result<T, E = BasketError> = std::result::Result<T, E>;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use shopml_core::{Error as CoreError, FastHashMap, Fit, IdMap, Params};
 
 use crate::baskets::Baskets;
-use crate::error::{Error, Result};
+use crate::error::{BasketError, Result};
 use crate::mining::Ctx;
 
 /// The minimum support of a frequent itemset.
@@ -93,7 +93,7 @@ pub struct ItemsetParams {
     /// FP-Growth (default) or Apriori.
     pub algorithm: Algorithm,
     /// The explosion guard: more frequent itemsets than this is
-    /// [`Error::TooManyItemsets`] (default 10,000,000).
+    /// [`BasketError::TooManyItemsets`] (default 10,000,000).
     pub max_itemsets: usize,
 }
 
@@ -145,7 +145,7 @@ impl Params for ItemsetParams {
 
 impl Fit<Baskets> for ItemsetParams {
     type Model = FrequentItemsets;
-    type Error = Error;
+    type Error = BasketError;
     /// Mines the frequent itemsets of `baskets`.
     fn fit(&self, baskets: &Baskets) -> Result<FrequentItemsets> {
         self.check()?;
@@ -159,7 +159,7 @@ impl Fit<Baskets> for ItemsetParams {
             Algorithm::FpGrowth => crate::fpgrowth::fpgrowth(baskets, &ctx),
             Algorithm::Apriori => crate::apriori::apriori(baskets, &ctx),
         };
-        let sink = mined.map_err(|_| Error::TooManyItemsets { limit: self.max_itemsets, min_count, n_baskets: n })?;
+        let sink = mined.map_err(|_| BasketError::TooManyItemsets { limit: self.max_itemsets, min_count, n_baskets: n })?;
         let mut offsets = Vec::with_capacity(sink.lens.len() + 1);
         offsets.push(0);
         for &l in &sink.lens {
@@ -380,7 +380,7 @@ impl FrequentItemsets {
     /// supersets one item larger suffices. Needs [`ItemsetKind::All`].
     pub fn filter_kind(&self, kind: ItemsetKind) -> Result<FrequentItemsets> {
         if self.kind != ItemsetKind::All {
-            return Err(Error::NotAllItemsets(self.kind.name()));
+            return Err(BasketError::NotAllItemsets(self.kind.name()));
         }
         if kind == ItemsetKind::All {
             return Ok(self.clone());

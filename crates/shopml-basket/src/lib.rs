@@ -13,7 +13,7 @@
 //!   items with rayon and deterministic for any thread count; Apriori
 //!   (Agrawal & Srikant 1994) as a reference; minimum support as a fraction
 //!   or a count, a maximum length, closed or maximal itemsets, and an
-//!   explosion guard ([`Error::TooManyItemsets`] names the threshold to raise).
+//!   explosion guard ([`BasketError::TooManyItemsets`] names the threshold to raise).
 //! - [`Rules`]: association rules with support, confidence, lift, leverage,
 //!   conviction, Zhang's metric, Jaccard, certainty and Kulczynski, defined
 //!   as in mlxtend 0.25; thresholds on any [`Metric`], antecedent and
@@ -63,7 +63,7 @@ pub mod serve;
 pub mod synth;
 
 pub use baskets::Baskets;
-pub use error::{Error, Result};
+pub use error::{BasketError, Result};
 pub use eval::{CompletionParams, CompletionReport, evaluate_completion};
 pub use from_transactions::{BasketReport, BasketSpec, Grouping};
 pub use itemsets::{Algorithm, FrequentItemsets, ItemsetKind, ItemsetParams, MinSupport};

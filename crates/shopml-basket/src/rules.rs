@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize, Serializer};
 use shopml_core::{Error as CoreError, Fit, IdMap, Params};
 
-use crate::error::{Error, Result};
+use crate::error::{BasketError, Result};
 use crate::itemsets::{FrequentItemsets, ItemsetKind};
 
 /// A rule metric, for thresholds and sorting.
@@ -220,7 +220,7 @@ pub struct RuleParams {
     pub max_antecedent_len: Option<usize>,
     /// Longest consequent (default `None`: no limit).
     pub max_consequent_len: Option<usize>,
-    /// The explosion guard: more rules than this is [`Error::TooManyRules`] (default 10,000,000).
+    /// The explosion guard: more rules than this is [`BasketError::TooManyRules`] (default 10,000,000).
     pub max_rules: usize,
 }
 
@@ -288,7 +288,7 @@ const MAX_RULE_ITEMSET: usize = 63;
 
 impl Fit<FrequentItemsets> for RuleParams {
     type Model = Rules;
-    type Error = Error;
+    type Error = BasketError;
     /// Derives every rule `A → C` with `A ∪ C` a frequent itemset, `A`, `C`
     /// non-empty and disjoint, that meets the thresholds and length limits.
     /// Rules come in itemset order, then by antecedent bit mask; the order
@@ -296,7 +296,7 @@ impl Fit<FrequentItemsets> for RuleParams {
     fn fit(&self, sets: &FrequentItemsets) -> Result<Rules> {
         self.check()?;
         if sets.kind() != ItemsetKind::All {
-            return Err(Error::NotAllItemsets(match sets.kind() {
+            return Err(BasketError::NotAllItemsets(match sets.kind() {
                 ItemsetKind::Closed => "closed",
                 _ => "maximal",
             }));
@@ -316,7 +316,7 @@ impl Fit<FrequentItemsets> for RuleParams {
                     return Ok(out);
                 }
                 if l > MAX_RULE_ITEMSET {
-                    return Err(Error::TooManyRules { limit: self.max_rules });
+                    return Err(BasketError::TooManyRules { limit: self.max_rules });
                 }
                 let full: u64 = if l == 64 { u64::MAX } else { (1u64 << l) - 1 };
                 let mut a = Vec::with_capacity(l);
@@ -346,7 +346,7 @@ impl Fit<FrequentItemsets> for RuleParams {
                     let rule = Rule::from_counts(a.clone(), c.clone(), sets.count(s), ca, cc, n);
                     if self.thresholds.iter().all(|&(m, v)| rule.metric(m) >= v) {
                         if made.fetch_add(1, Ordering::Relaxed) >= self.max_rules {
-                            return Err(Error::TooManyRules { limit: self.max_rules });
+                            return Err(BasketError::TooManyRules { limit: self.max_rules });
                         }
                         out.push(rule);
                     }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use shopml_core::{Error as CoreError, Fit, Params};
 
 use crate::baskets::Baskets;
-use crate::error::{Error, Result};
+use crate::error::{BasketError, Result};
 use crate::itemsets::{FrequentItemsets, ItemsetParams, MinSupport};
 use crate::rules::{Metric, Rule, RuleParams, Rules};
 
@@ -140,7 +140,7 @@ impl Params for BoughtTogetherParams {
 
 impl Fit<Baskets> for BoughtTogetherParams {
     type Model = BoughtTogether;
-    type Error = Error;
+    type Error = BasketError;
     /// Mines itemsets, keeps the rules with one-item consequents that pass
     /// the thresholds, and indexes them by antecedent.
     fn fit(&self, baskets: &Baskets) -> Result<BoughtTogether> {
@@ -290,7 +290,7 @@ impl BoughtTogether {
     pub fn suggest(&self, req: &CartRequest) -> Result<Vec<Suggestion>> {
         let n_items = self.n_items();
         let check = |i: usize| {
-            if i >= n_items { Err(Error::from(CoreError::IndexOutOfRange { what: "item", index: i, len: n_items })) } else { Ok(()) }
+            if i >= n_items { Err(BasketError::from(CoreError::IndexOutOfRange { what: "item", index: i, len: n_items })) } else { Ok(()) }
         };
         let mut blocked = vec![false; n_items];
         for &i in req.cart.iter().chain(&req.exclude) {

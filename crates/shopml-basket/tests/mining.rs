@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
-use shopml_basket::{Algorithm, Baskets, Error, FrequentItemsets, ItemsetKind, Metric, MinSupport, RuleParams, Rules};
+use shopml_basket::{Algorithm, BasketError, Baskets, FrequentItemsets, ItemsetKind, Metric, MinSupport, RuleParams, Rules};
 use shopml_core::Fit;
 
 /// Every non-empty subset of every basket, counted: the definition of support.
@@ -151,7 +151,7 @@ fn explosion_guard_names_the_threshold() {
     // One basket of 20 items has 2^20 - 1 frequent itemsets at count 1.
     let baskets = Baskets::from_index_lists(20, [(0..20).collect::<Vec<u32>>()]).unwrap();
     let err = FrequentItemsets::params(MinSupport::Count(1)).max_itemsets(1000).fit(&baskets).unwrap_err();
-    assert!(matches!(err, Error::TooManyItemsets { limit: 1000, min_count: 1, .. }), "{err:?}");
+    assert!(matches!(err, BasketError::TooManyItemsets { limit: 1000, min_count: 1, .. }), "{err:?}");
     assert!(err.to_string().contains("raise `min_support`"));
     // The limit is exact: 2^10 - 1 itemsets pass a limit of 1023 and fail 1022.
     let small = Baskets::from_index_lists(10, [(0..10).collect::<Vec<u32>>()]).unwrap();
@@ -160,7 +160,7 @@ fn explosion_guard_names_the_threshold() {
     assert!(FrequentItemsets::params(MinSupport::Count(1)).algorithm(Algorithm::Apriori).max_itemsets(1022).fit(&small).is_err());
     let sets = FrequentItemsets::params(MinSupport::Count(1)).fit(&small).unwrap();
     let err = RuleParams::unfiltered().max_rules(100).fit(&sets).unwrap_err();
-    assert!(matches!(err, Error::TooManyRules { limit: 100 }));
+    assert!(matches!(err, BasketError::TooManyRules { limit: 100 }));
 }
 
 #[test]
@@ -168,16 +168,16 @@ fn bad_parameters_and_inputs_are_typed_errors() {
     let b = Baskets::from_item_lists([vec!["a", "b"]]).unwrap();
     for f in [0.0, -0.1, 1.5, f64::NAN] {
         let e = FrequentItemsets::params(MinSupport::Fraction(f)).fit(&b).unwrap_err();
-        assert!(matches!(e, Error::Core(shopml_core::Error::InvalidParameter { name: "min_support", .. })), "{f}: {e:?}");
+        assert!(matches!(e, BasketError::Core(shopml_core::Error::InvalidParameter { name: "min_support", .. })), "{f}: {e:?}");
     }
     assert!(FrequentItemsets::params(MinSupport::Count(0)).fit(&b).is_err());
     assert!(FrequentItemsets::params(MinSupport::Count(1)).max_len(Some(0)).fit(&b).is_err());
     let empty: Vec<Vec<&str>> = Vec::new();
-    assert!(matches!(Baskets::from_item_lists(empty).unwrap_err(), Error::Core(shopml_core::Error::EmptyInput { .. })));
+    assert!(matches!(Baskets::from_item_lists(empty).unwrap_err(), BasketError::Core(shopml_core::Error::EmptyInput { .. })));
     assert!(Baskets::from_index_lists(3, [vec![0u32, 3]]).is_err());
     // Rules need all itemsets.
     let closed = FrequentItemsets::params(MinSupport::Count(1)).kind(ItemsetKind::Closed).fit(&b).unwrap();
-    assert!(matches!(RuleParams::default().fit(&closed).unwrap_err(), Error::NotAllItemsets("closed")));
+    assert!(matches!(RuleParams::default().fit(&closed).unwrap_err(), BasketError::NotAllItemsets("closed")));
     assert!(
         RuleParams::default().min(Metric::Lift, f64::NAN).fit(&FrequentItemsets::params(MinSupport::Count(1)).fit(&b).unwrap()).is_err()
     );

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use shopml_basket::eval::{CompletionParams, evaluate_completion};
-use shopml_basket::{BasketSpec, Baskets, BoughtTogether, CartRequest, Error, MinSupport, Score};
+use shopml_basket::{BasketError, BasketSpec, Baskets, BoughtTogether, CartRequest, MinSupport, Score};
 use shopml_clean::{CleaningRules, TransactionSchema, read_transactions};
 use shopml_core::{Fit, Timestamp};
 
@@ -103,7 +103,7 @@ fn request_filters_are_honoured() {
     assert_eq!(m.suggest(&CartRequest::new(vec![idx("tea")], 0)).unwrap().len(), 0);
     assert!(m.suggest(&CartRequest::new(vec![99], 3)).is_err());
     let unknown = m.resolve(&CartRequest::new(vec!["teapot".to_string()], 3)).unwrap_err();
-    assert!(matches!(unknown, Error::Core(shopml_core::Error::UnknownId { .. })), "{unknown:?}");
+    assert!(matches!(unknown, BasketError::Core(shopml_core::Error::UnknownId { .. })), "{unknown:?}");
     // mug → tea has confidence 3/4; it is the best rule for the cart {mug}.
     let top = m.suggest(&m.resolve(&CartRequest::new(vec!["mug"], 1)).unwrap()).unwrap();
     assert_eq!(top[0].item, idx("tea"));
