@@ -35,11 +35,18 @@ pub enum Reason {
     MissingId,
     /// An event whose type is not one of the accepted kinds.
     UnknownEventKind,
+    /// A well-formed date (or Unix time) outside the supported range
+    /// [`Timestamp::MIN`](shopml_core::Timestamp::MIN)`..=`[`MAX`](shopml_core::Timestamp::MAX);
+    /// the [`Issue`] names the line and column.
+    DateOutOfRange,
 }
+
+/// Number of [`Reason`]s.
+pub(crate) const N_REASONS: usize = Reason::ALL.len();
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 13] = [
         Reason::Unparsable,
         Reason::ExactDuplicate,
         Reason::KeyDuplicate,
@@ -52,6 +59,7 @@ impl Reason {
         Reason::Outlier,
         Reason::MissingId,
         Reason::UnknownEventKind,
+        Reason::DateOutOfRange,
     ];
 
     /// The reason's code in the quarantine file and in messages (`exact_duplicate`, …).
@@ -69,6 +77,7 @@ impl Reason {
             Reason::Outlier => "outlier",
             Reason::MissingId => "missing_id",
             Reason::UnknownEventKind => "unknown_event_kind",
+            Reason::DateOutOfRange => "date_out_of_range",
         }
     }
 }
@@ -156,7 +165,7 @@ impl CleaningReport {
     }
 
     /// Adds per-reason counts indexed like [`Reason::ALL`].
-    pub(crate) fn add_counts(&mut self, matched: &[u64; 12], quarantined: &[u64; 12]) {
+    pub(crate) fn add_counts(&mut self, matched: &[u64; N_REASONS], quarantined: &[u64; N_REASONS]) {
         for (i, r) in Reason::ALL.into_iter().enumerate() {
             if matched[i] > 0 {
                 *self.matched.entry(r).or_insert(0) += matched[i];
