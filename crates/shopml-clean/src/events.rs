@@ -222,7 +222,11 @@ impl Params for EventRules {
 }
 
 /// The result of cleaning events.
+///
+/// Loaded from JSON it is checked: every event as in [`Event`]'s own
+/// loading, and `report.rows_kept` equals the number of events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CleanedEventsRaw")]
 pub struct CleanedEvents {
     /// Events that passed every rule, in file order.
     pub events: Vec<Event>,
@@ -390,4 +394,20 @@ pub(crate) fn clean(
         events.iter_mut().for_each(|e| h.event(e));
     }
     Ok(CleanedEvents { events, report })
+}
+
+#[derive(Deserialize)]
+struct CleanedEventsRaw {
+    events: Vec<Event>,
+    report: CleaningReport,
+}
+
+impl TryFrom<CleanedEventsRaw> for CleanedEvents {
+    type Error = Error;
+    fn try_from(r: CleanedEventsRaw) -> shopml_core::Result<Self> {
+        if r.events.len() as u64 != r.report.rows_kept || r.report.returns != 0 {
+            return Err(Error::param("report", "rows_kept must equal the number of events, and returns must be 0"));
+        }
+        Ok(CleanedEvents { events: r.events, report: r.report })
+    }
 }

@@ -34,6 +34,7 @@ use crate::error::{CleanError, Result};
 
 /// How outliers are recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "OutlierMethodRaw")]
 pub enum OutlierMethod {
     /// Tukey's fences `[Q1 − k·IQR, Q3 + k·IQR]`.
     Iqr {
@@ -73,6 +74,26 @@ pub struct OutlierParams {
     /// Groups with fewer values than this (or with zero spread) use the global
     /// fences in [`fit_grouped`](OutlierParams::fit_grouped). Default 8.
     pub min_group_size: usize,
+}
+
+#[derive(Deserialize)]
+enum OutlierMethodRaw {
+    Iqr { k: f64 },
+    ZScore { threshold: f64 },
+    RobustZ { threshold: f64 },
+}
+
+impl TryFrom<OutlierMethodRaw> for OutlierMethod {
+    type Error = Error;
+    fn try_from(r: OutlierMethodRaw) -> shopml_core::Result<Self> {
+        let m = match r {
+            OutlierMethodRaw::Iqr { k } => OutlierMethod::Iqr { k },
+            OutlierMethodRaw::ZScore { threshold } => OutlierMethod::ZScore { threshold },
+            OutlierMethodRaw::RobustZ { threshold } => OutlierMethod::RobustZ { threshold },
+        };
+        OutlierParams { method: m, min_group_size: 1 }.check()?;
+        Ok(m)
+    }
 }
 
 #[derive(Deserialize)]

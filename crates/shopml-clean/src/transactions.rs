@@ -19,7 +19,11 @@ use crate::rules::{CleaningRules, MissingCustomer, NumericField, ReturnPolicy};
 use crate::schema::{Column, Field, PriceColumn, TransactionSchema, resolve};
 
 /// The result of cleaning order lines.
+///
+/// Loaded from JSON it is checked: every record as in
+/// [`Transaction`]'s own loading, and the counts of its report match the lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CleanedRaw")]
 pub struct Cleaned {
     /// Sales that passed every rule, in file order.
     pub transactions: Vec<Transaction>,
@@ -27,6 +31,23 @@ pub struct Cleaned {
     pub returns: Vec<Transaction>,
     /// What happened to every row.
     pub report: CleaningReport,
+}
+
+#[derive(Deserialize)]
+struct CleanedRaw {
+    transactions: Vec<Transaction>,
+    returns: Vec<Transaction>,
+    report: CleaningReport,
+}
+
+impl TryFrom<CleanedRaw> for Cleaned {
+    type Error = shopml_core::Error;
+    fn try_from(r: CleanedRaw) -> shopml_core::Result<Self> {
+        if r.transactions.len() as u64 != r.report.rows_kept || r.returns.len() as u64 != r.report.returns {
+            return Err(shopml_core::Error::param("report", "rows_kept and returns must equal the numbers of transactions and returns"));
+        }
+        Ok(Cleaned { transactions: r.transactions, returns: r.returns, report: r.report })
+    }
 }
 
 /// Column positions resolved against the header.

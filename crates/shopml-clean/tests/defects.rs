@@ -226,3 +226,35 @@ fn infinite_fences_round_trip_through_json() {
     let json = serde_json::to_string(&f).unwrap();
     assert_eq!(serde_json::from_str::<Fences>(&json).unwrap(), f);
 }
+
+#[test]
+fn loaded_json_is_validated() {
+    use shopml_clean::{CleaningReport, Cleaned, EventRules, Imputer, ImputerParams, OutlierParams, Transaction};
+    // Round trips of valid values.
+    let rules = CleaningRules::online_retail();
+    assert_eq!(serde_json::from_str::<CleaningRules>(&serde_json::to_string(&rules).unwrap()).unwrap(), rules);
+    let schema = TransactionSchema::online_retail().delimiter(Delimiter::Whitespace);
+    assert_eq!(serde_json::from_str::<TransactionSchema>(&serde_json::to_string(&schema).unwrap()).unwrap(), schema);
+    // Edited values that would misbehave are rejected on load.
+    let edit = |json: String, from: &str, to: &str| json.replacen(from, to, 1);
+    let r = serde_json::to_string(&rules).unwrap();
+    assert!(serde_json::from_str::<CleaningRules>(&edit(r.clone(), "[\"C\"]", "[\"\"]")).is_err(), "empty prefix");
+    assert!(serde_json::from_str::<CleaningRules>(&edit(r, "\"ExactDuplicate\",", "")).is_err(), "rule order not a permutation");
+    let s = serde_json::to_string(&TransactionSchema::online_retail()).unwrap();
+    assert!(serde_json::from_str::<TransactionSchema>(&edit(s.clone(), "\"max_record_bytes\":1048576", "\"max_record_bytes\":0")).is_err());
+    assert!(serde_json::from_str::<TransactionSchema>(&edit(s, "\"max_batch_bytes\":4194304", "\"max_batch_bytes\":10")).is_err());
+    assert!(serde_json::from_str::<EventRules>(r#"{"drop_exact_duplicates":true,"time_window":[5,1],"kinds":null,"quarantine_file":null}"#).is_err());
+    assert!(serde_json::from_str::<OutlierParams>(r#"{"method":{"Iqr":{"k":-1.0}},"min_group_size":8}"#).is_err());
+    assert!(serde_json::from_str::<ImputerParams>(r#"{"strategy":{"Constant":1e999},"add_indicator":false}"#).is_err());
+    assert!(serde_json::from_str::<Imputer>(r#"{"statistics":[1.0],"indicator_columns":[3]}"#).is_err(), "indicator past the columns");
+    assert!(serde_json::from_str::<Imputer>(r#"{"statistics":[1.0,2.0],"indicator_columns":[1,0]}"#).is_err());
+    let t = r#"{"invoice":"1","product":"A","description":null,"quantity":1.0,"timestamp":TS,"unit_price":2.0,"customer":null,"country":null,"line":2}"#;
+    assert!(serde_json::from_str::<Transaction>(&t.replace("TS", "1700000000")).is_ok());
+    assert!(serde_json::from_str::<Transaction>(&t.replace("TS", "9223372036854775807")).is_err(), "timestamp out of range");
+    let report = r#"{"rows_read":3,"rows_kept":1,"returns":0,"quarantined":{},"matched":{},"outliers_flagged":0,"values_capped":0,"latin1_fields":0,"blank_lines":0,"issues":[]}"#;
+    assert!(serde_json::from_str::<CleaningReport>(report).is_err(), "does not balance");
+    let c = neutral(&format!("{H}1,A,x,1,2024-01-01 00:00:00,5.0,u1,UK\n"));
+    let json = serde_json::to_string(&c).unwrap();
+    assert_eq!(serde_json::from_str::<Cleaned>(&json).unwrap(), c);
+    assert!(serde_json::from_str::<Cleaned>(&json.replacen("\"rows_kept\":1", "\"rows_kept\":2", 1)).is_err());
+}

@@ -53,7 +53,10 @@ fn return_policies_and_first_reason_wins() {
     assert_eq!(split.report.matched(Reason::Return), 2);
     let keep = run(body, &CleaningRules::online_retail().returns(ReturnPolicy::Keep).missing_customer(MissingCustomer::Keep));
     assert_eq!((keep.returns.len(), keep.transactions.len()), (0, 2));
-    let q = run(body, &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine));
+    // Quarantining returns leaves nothing here: an error naming the first rejected line.
+    let all_gone = read(format!("{H}{body}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine));
+    assert!(matches!(all_gone, Err(CleanError::NothingKept { rows_read: 3, line: 2, reason: Reason::Return, .. })), "{all_gone:?}");
+    let q = run(&format!("{body}4,A,x,1,2011-01-01 10:00:00,1.0,10.0,UK\n"), &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine));
     assert_eq!(q.report.quarantined(Reason::Return), 1);
     let not_neg = run(
         body,
@@ -65,13 +68,13 @@ fn return_policies_and_first_reason_wins() {
 
 #[test]
 fn non_product_codes_are_case_insensitive_and_prefixes_work() {
-    let body = "1,m,manual,1,2011-01-01 10:00:00,1.0,10,UK\n2,gift_0001_10,voucher,1,2011-01-01 10:00:00,10.0,10,UK\n";
+    let body = "1,m,manual,1,2011-01-01 10:00:00,1.0,10,UK\n2,gift_0001_10,voucher,1,2011-01-01 10:00:00,10.0,10,UK\n3,A,mug,1,2011-01-01 10:00:00,1.0,10,UK\n";
     let c = run(body, &CleaningRules::online_retail());
     assert_eq!(c.report.quarantined(Reason::NonProduct), 1);
     let c = run(body, &CleaningRules { non_product_prefixes: vec!["GIFT_".into()], ..CleaningRules::online_retail() });
     assert_eq!(c.report.quarantined(Reason::NonProduct), 2);
-    let c = run(body, &CleaningRules::online_retail().non_product_codes(Vec::<String>::new()));
-    assert_eq!(c.transactions.len(), 2);
+    let c = run(body, &CleaningRules::online_retail().non_product_codes([] as [&str; 0]));
+    assert_eq!(c.transactions.len(), 3);
 }
 
 #[test]
@@ -160,7 +163,7 @@ fn outlier_rules_in_the_pipeline() {
 
 #[test]
 fn report_serde_round_trip() {
-    let c = run("1,A,x,1,2011-01-01 10:00:00,1.0,,UK\n", &CleaningRules::online_retail());
+    let c = run("1,A,x,1,2011-01-01 10:00:00,1.0,,UK\n2,A,x,1,2011-01-01 10:00:00,1.0,7,UK\n", &CleaningRules::online_retail());
     let json = serde_json::to_string(&c.report).unwrap();
     let back: CleaningReport = serde_json::from_str(&json).unwrap();
     assert_eq!(back, c.report);
