@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use ndarray::{Array1, Array2};
-use shopml::clean::{CleaningRules, MissingCustomer, Transaction, TransactionSchema, read_transactions};
+use shopml::clean::{CleaningRules, MissingCustomer, Transaction, TransactionSchema, read};
 use shopml::core::{Fit, Forecast, TimeSeries, Timestamp};
 use shopml::features::{CustomerFeaturesParams, DemandParams, Frequency, InteractionParams, InteractionValue, SplitRule, TieRule};
 use shopml::forecast::ets::AutoEts;
@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 1. Cleaning.
     let t = Instant::now();
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default())?;
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail())?;
     let r = &cleaned.report;
     println!("== 1. cleaning {} ({:.2} s)", path.display(), t.elapsed().as_secs_f64());
     println!("   rows read {}, kept {}, returns split off {}", r.rows_read, r.rows_kept, r.returns);
@@ -137,8 +137,8 @@ fn recommend_products(sales: &[Transaction]) -> Result<(), Box<dyn std::error::E
 /// 95 % cycle service level with a 2 ± 0.5 week lead time.
 fn forecast_demand(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
-    let rules = CleaningRules { missing_customer: MissingCustomer::Keep, ..CleaningRules::default() };
-    let all = read_transactions(path, &TransactionSchema::online_retail(), &rules)?;
+    let rules = CleaningRules { missing_customer: MissingCustomer::Keep, ..CleaningRules::online_retail() };
+    let all = read(path, &TransactionSchema::online_retail(), &rules)?;
     let lines: Vec<Transaction> = all.transactions.into_iter().chain(all.returns).collect();
     let panel = DemandParams::new().frequency(Frequency::Week).build(&lines, None)?;
     let mut order: Vec<usize> = (0..panel.keys.len()).collect();

@@ -99,7 +99,7 @@ fn digits(s: &[u8]) -> Option<u32> {
 }
 
 /// A checked civil date-time; `raw` and `expected` only shape the error.
-fn civil(raw: &[u8], expected: &'static str, (y, mo, d): (u32, u32, u32), (h, mi, s): (u32, u32, u32)) -> Result<Timestamp, DateError> {
+fn civil(raw: &[u8], expected: &'static str, (y, mo, d): Triple, (h, mi, s): Triple) -> Result<Timestamp, DateError> {
     if !(MIN_YEAR..=MAX_YEAR).contains(&(y as i64)) {
         // Still reject impossible days first, so `9999-02-30` is invalid rather than out of range.
         let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
@@ -188,8 +188,11 @@ fn iso(s: &[u8]) -> Result<Timestamp, DateError> {
     Timestamp::from_seconds(t.0 - offset).map_err(|_| DateError::OutOfRange { value: shown(s) })
 }
 
+/// Three small numbers: (a, b, year) or (hour, minute, second).
+type Triple = (u32, u32, u32);
+
 /// `a<sep>b<sep>YYYY[ time]` → ((a, b, year), (h, m, s)); `None` when the layout does not fit.
-fn split_dmy(s: &[u8], sep: u8) -> Option<((u32, u32, u32), (u32, u32, u32))> {
+fn split_dmy(s: &[u8], sep: u8) -> Option<(Triple, Triple)> {
     let (date, time) = match s.iter().position(|&b| b == b' ' || b == b'T') {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),

@@ -102,7 +102,11 @@ fn positions(schema: &TransactionSchema, header: Option<&[String]>) -> Result<Po
     }
     for (k, n) in names.iter().enumerate() {
         if names[..k].contains(n) {
-            return Err(CleanError::DuplicateColumn { name: n.clone(), first: attrs[names.iter().position(|m| m == n).unwrap_or(0)] + 1, second: attrs[k] + 1 });
+            return Err(CleanError::DuplicateColumn {
+                name: n.clone(),
+                first: attrs[names.iter().position(|m| m == n).unwrap_or(0)] + 1,
+                second: attrs[k] + 1,
+            });
         }
     }
     let max_index = idx.iter().flatten().chain(attrs.iter()).copied().max().unwrap_or(0);
@@ -365,6 +369,8 @@ const ZERO: u8 = 8;
 const NO_CUSTOMER: u8 = 16;
 const RETURN: u8 = 32;
 
+// Most rows are `Row`; boxing it would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
     Bad(usize, String, Reason),
     Row { tx: Option<Transaction>, hash: u64, key: Option<(u64, Vec<u8>)>, flags: u8 },
