@@ -48,7 +48,7 @@
 //!
 //! ## What is in the crate
 //!
-//! - One reader entry point, [`read`] (and [`read_with`] for a quarantine
+//! - One reader entry point, [`read()`] (and [`read_with`] for a quarantine
 //!   writer or a [`RecordHook`]), for order lines and events alike: the
 //!   schema's type decides ([`TransactionSchema`] → [`Cleaned`],
 //!   [`EventSchema`] → [`CleanedEvents`]). A schema maps columns (header
@@ -97,7 +97,7 @@ pub mod events;
 pub mod impute;
 mod input;
 pub mod outliers;
-pub mod read;
+mod read;
 pub mod records;
 pub mod report;
 pub mod rules;

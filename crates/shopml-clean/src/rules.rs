@@ -12,7 +12,7 @@ use crate::schema::Field;
 /// What to do with a line that has no customer id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum MissingCustomer {
-    /// Quarantine it ([`Reason::MissingCustomer`](crate::Reason::MissingCustomer)):
+    /// Quarantine it ([`Reason::MissingCustomer`]):
     /// for customer analytics (RFM, segments, recommenders).
     #[default]
     Quarantine,
@@ -29,7 +29,7 @@ pub enum ReturnPolicy {
     Split,
     /// Leave them among the sales (negative quantities net out).
     Keep,
-    /// Quarantine them ([`Reason::Return`](crate::Reason::Return)).
+    /// Quarantine them ([`Reason::Return`]).
     Quarantine,
 }
 
