@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use shopml::basket::eval::{CompletionParams, evaluate_completion};
 use shopml::basket::{BasketSpec, BoughtTogether, CartRequest, FrequentItemsets, ItemsetKind, Metric, MinSupport, RuleParams};
-use shopml::clean::{CleaningRules, TransactionSchema, read_transactions};
+use shopml::clean::{CleaningRules, TransactionSchema, read};
 use shopml::core::{Fit, Timestamp};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/data/online_retail_sample.csv.gz"));
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default())?;
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail())?;
     let (baskets, report) = BasketSpec::default().build(&cleaned.transactions)?;
     println!(
         "{} order lines -> {} baskets (invoices) over {} products, {:.1} products per basket; {} non-product lines dropped",

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use shopml::clean::{CleaningRules, Transaction, TransactionSchema, read_transactions};
+use shopml::clean::{CleaningRules, Transaction, TransactionSchema, read};
 use shopml::features::{CustomerFeaturesParams, TieRule};
 use shopml::privacy::dp::{Bounds, DpReport, Noise, count_into_bins};
 use shopml::privacy::{
@@ -55,7 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     // 1. Read, then pseudonymise ids and mask descriptions.
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default())?;
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail())?;
     let ids = Pseudonymiser::new(key, PseudonymiserParams::default().domain("customer"))?;
     let policy = PiiPolicy::new().column("CustomerID", ColumnPolicy::Pseudonymise).column("Description", ColumnPolicy::Mask);
     let mut pii = PiiReport::default();

@@ -14,17 +14,17 @@
 
 use shopml_anomaly::orders::{FEATURE_NAMES, order_features};
 use shopml_anomaly::{Detector, IsolationForest, RobustScorer};
-use shopml_clean::{CleaningRules, TransactionSchema, read_transactions};
+use shopml_clean::{CleaningRules, TransactionSchema, read};
 use shopml_core::Fit;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let top: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(20);
     let path = shopml_core::testdata::data_path("online_retail/online_retail.csv.gz");
-    let defaults = CleaningRules::default();
+    let defaults = CleaningRules::online_retail();
     let keep_manual: Vec<String> = defaults.non_product_codes.iter().filter(|c| c.as_str() != "M").cloned().collect();
     let rules = defaults.non_product_codes(keep_manual);
     let t0 = std::time::Instant::now();
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &rules)?;
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &rules)?;
     let mut lines = cleaned.transactions;
     lines.extend(cleaned.returns);
     let features = order_features(&lines)?;

@@ -115,6 +115,7 @@ const DAY: i64 = 86_400;
 ///     invoice: inv.into(), product: "mug".into(), description: None, quantity: q,
 ///     timestamp: Timestamp(1_300_000_000 + 60 * minute), unit_price: p,
 ///     customer: Some("c1".into()), country: Some("UK".into()), line: 2,
+///     category: None, attributes: Default::default(),
 /// };
 /// let f = order_features(&[line("1", 2.0, 3.0, 0), line("2", 500.0, 3.0, 600), line("C3", -500.0, 3.0, 610)]).unwrap();
 /// let col = |name: &str| FEATURE_NAMES.iter().position(|n| *n == name).unwrap();

@@ -69,6 +69,8 @@ fn robust_conformance() {
 
 fn line(invoice: &str, customer: &str, product: &str, q: f64, p: f64, minutes: i64, country: &str) -> Transaction {
     Transaction {
+        category: None,
+        attributes: Default::default(),
         invoice: invoice.into(),
         product: product.into(),
         description: None,
@@ -165,11 +167,11 @@ fn series_zero_day_under_a_multiplicative_model() {
 #[test]
 #[ignore = "needs SHOPML_DATA (Online Retail)"]
 fn online_retail_extremes_rank_at_the_top() {
-    use shopml_clean::{CleaningRules, TransactionSchema, read_transactions};
+    use shopml_clean::{CleaningRules, TransactionSchema, read};
     let path = shopml_core::testdata::data_path("online_retail/online_retail.csv.gz");
-    let defaults = CleaningRules::default();
+    let defaults = CleaningRules::online_retail();
     let keep: Vec<String> = defaults.non_product_codes.iter().filter(|c| c.as_str() != "M").cloned().collect();
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &defaults.non_product_codes(keep)).unwrap();
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &defaults.non_product_codes(keep)).unwrap();
     let mut lines = cleaned.transactions;
     lines.extend(cleaned.returns);
     let f = order_features(&lines).unwrap();

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use shopml_basket::synth::QuestParams;
 use shopml_basket::{BasketSpec, Baskets, FrequentItemsets, MinSupport};
-use shopml_clean::{CleaningRules, TransactionSchema, read_transactions};
+use shopml_clean::{CleaningRules, TransactionSchema, read};
 use shopml_core::Fit;
 
 fn peak_rss_mb() -> f64 {
@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let baskets = if has("--online-retail") {
         let path = shopml_core::testdata::data_path("online_retail/online_retail.csv.gz");
-        let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default())?;
+        let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail())?;
         let mut spec = BasketSpec::default();
         if let Some(c) = get("--country") {
             spec = spec.countries([c]);

@@ -7,6 +7,8 @@ use shopml_core::Timestamp;
 
 fn line(invoice: &str, product: &str, customer: Option<&str>, country: &str, day: u32, hour: u32, qty: f64) -> Transaction {
     Transaction {
+        category: None,
+        attributes: Default::default(),
         invoice: invoice.into(),
         product: product.into(),
         description: Some(format!("desc {product}")),

@@ -7,7 +7,7 @@
 //! sample of rules with every metric.
 
 use shopml_basket::{BasketSpec, Baskets, FrequentItemsets, Metric, MinSupport, RuleParams, Rules};
-use shopml_clean::{CleaningRules, Transaction, TransactionSchema, read_transactions};
+use shopml_clean::{CleaningRules, Transaction, TransactionSchema, read};
 use shopml_core::Fit;
 
 fn fnv1a64(data: &[u8]) -> String {
@@ -106,7 +106,7 @@ fn check_case(txs: &[Transaction], case: &serde_json::Value) {
 #[ignore = "needs SHOPML_DATA (UCI Online Retail)"]
 fn itemsets_and_rules_match_mlxtend_on_online_retail() {
     let path = shopml_core::testdata::data_path("online_retail/online_retail.csv.gz");
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
     let fixture: serde_json::Value = serde_json::from_str(include_str!("fixtures/basket_mlxtend.json"))
         .expect("fixture written by benches/peers/basket_mlxtend_fixture.py");
     let cases = fixture["cases"].as_array().unwrap();
@@ -122,7 +122,7 @@ fn completion_on_the_whole_file_beats_popularity() {
     use shopml_basket::BoughtTogether;
     use shopml_basket::eval::{CompletionParams, evaluate_completion};
     let path = shopml_core::testdata::data_path("online_retail/online_retail.csv.gz");
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
     let (baskets, _) = BasketSpec::default().build(&cleaned.transactions).unwrap();
     let (train, test) = baskets.split_at(shopml_core::Timestamp::from_date(2011, 10, 1).unwrap()).unwrap();
     let model = BoughtTogether::params(MinSupport::Fraction(0.002)).fit(&train).unwrap();

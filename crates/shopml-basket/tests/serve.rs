@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 use shopml_basket::eval::{CompletionParams, evaluate_completion};
 use shopml_basket::{BasketError, BasketSpec, Baskets, BoughtTogether, CartRequest, MinSupport, Score};
-use shopml_clean::{CleaningRules, TransactionSchema, read_transactions};
+use shopml_clean::{CleaningRules, TransactionSchema, read};
 use shopml_core::{Fit, Timestamp};
 
 /// Best confidence (or lift) of `A → {j}` over non-empty `A ⊆ cart` with
@@ -126,7 +126,7 @@ fn model_round_trips_through_json() {
 #[test]
 fn completion_beats_popularity_on_the_embedded_sample() {
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/online_retail_sample.csv.gz");
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
     let (baskets, report) = BasketSpec::default().build(&cleaned.transactions).unwrap();
     assert!(report.balances());
     let (train, test) = baskets.split_at(Timestamp::from_date(2011, 10, 1).unwrap()).unwrap();

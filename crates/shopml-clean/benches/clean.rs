@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::Array2;
-use shopml_clean::{CleaningRules, ImputeStrategy, ImputerParams, OutlierParams, TransactionSchema, read_transactions_from};
+use shopml_clean::{CleaningRules, ImputeStrategy, ImputerParams, OutlierParams, TransactionSchema, read};
 use shopml_core::Fit;
 
 /// 50,000 lines with duplicates, returns, guests, postage and a quoted description.
@@ -36,8 +36,8 @@ fn synthetic_csv() -> Vec<u8> {
 fn benches(c: &mut Criterion) {
     let csv = synthetic_csv();
     let schema = TransactionSchema::online_retail();
-    let rules = CleaningRules::default();
-    c.bench_function("read_clean_50k_lines", |b| b.iter(|| read_transactions_from(&csv[..], &schema, &rules).unwrap()));
+    let rules = CleaningRules::online_retail();
+    c.bench_function("read_clean_50k_lines", |b| b.iter(|| read(&csv[..], &schema, &rules).unwrap()));
 
     let values: Vec<f64> = (0..100_000).map(|i| ((i * 7919) % 1000) as f64 / 10.0).collect();
     c.bench_function("iqr_fences_100k", |b| b.iter(|| OutlierParams::iqr(1.5).fit(&values[..]).unwrap()));

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use shopml_clean::{CleaningRules, MissingCustomer, Reason, TransactionSchema, read_transactions};
+use shopml_clean::{CleaningRules, MissingCustomer, Reason, TransactionSchema, read};
 
 /// CPU seconds (user + system, all threads) used by this process so far, from
 /// `/proc/self/stat` (Linux; NaN elsewhere). Clock ticks are assumed to be 1/100 s.
@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = args.first().cloned().unwrap_or_else(|| "../shared/data/online_retail/online_retail.csv.gz".into());
     let keep = args.iter().any(|a| a == "--keep-missing-customer");
     let repeat: usize = args.iter().position(|a| a == "--repeat").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(1);
-    let mut rules = CleaningRules::default();
+    let mut rules = CleaningRules::online_retail();
     if keep {
         rules = rules.missing_customer(MissingCustomer::Keep);
     }
@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..repeat.max(1) {
         drop(cleaned.take());
         let (t0, c0) = (Instant::now(), cpu_seconds());
-        let c = read_transactions(path.as_ref(), &schema, &rules)?;
+        let c = read(std::path::Path::new(&path), &schema, &rules)?;
         best = best.min(t0.elapsed().as_secs_f64());
         best_cpu = best_cpu.min(cpu_seconds() - c0);
         cleaned = Some(c);

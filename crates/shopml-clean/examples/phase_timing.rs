@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::time::Instant;
 
-use shopml_clean::{CleaningRules, ReturnPolicy, TransactionSchema, open_path, read_transactions};
+use shopml_clean::{CleaningRules, ReturnPolicy, TransactionSchema, open_path, read};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).unwrap_or_else(|| "../shared/data/online_retail/online_retail.csv.gz".into());
@@ -16,10 +16,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("decompress {:.3}s ({} bytes)", t.elapsed().as_secs_f64(), buf.len());
     let schema = TransactionSchema::online_retail();
     let t = Instant::now();
-    let c = read_transactions(p, &schema, &CleaningRules::permissive().returns(ReturnPolicy::Keep))?;
+    let c = read(p, &schema, &CleaningRules::permissive().returns(ReturnPolicy::Keep))?;
     println!("permissive {:.3}s ({} kept)", t.elapsed().as_secs_f64(), c.transactions.len());
     let t = Instant::now();
-    let c = read_transactions(p, &schema, &CleaningRules::default())?;
+    let c = read(p, &schema, &CleaningRules::online_retail())?;
     println!("default    {:.3}s ({} kept)", t.elapsed().as_secs_f64(), c.transactions.len());
     Ok(())
 }

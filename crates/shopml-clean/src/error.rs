@@ -22,8 +22,8 @@ pub enum CleanError {
         /// The column name the schema asked for.
         name: String,
         /// Which record field it was meant to fill.
-        field: &'static str,
-        /// The header as read, comma-separated.
+        field: String,
+        /// The header as read, comma-separated (at most 500 characters).
         header: String,
     },
     /// A column position in the schema is past the last column.
@@ -32,9 +32,42 @@ pub enum CleanError {
         /// The zero-based position the schema asked for.
         index: usize,
         /// Which record field it was meant to fill.
-        field: &'static str,
+        field: String,
         /// How many columns the header (or first record) has.
         n_columns: usize,
+    },
+    /// A column the schema names occurs more than once in the header, so
+    /// which one is meant is ambiguous.
+    #[error("column `{name}` appears twice in the header (columns {first} and {second}); rename one or map it by position")]
+    DuplicateColumn {
+        /// The repeated header name.
+        name: String,
+        /// One-based position of its first occurrence.
+        first: usize,
+        /// One-based position of its second occurrence.
+        second: usize,
+    },
+    /// A non-empty input produced no rows at all (nothing kept, no returns):
+    /// almost always a wrong date format, delimiter or column mapping.
+    /// The first rejected row shows why.
+    #[error(
+        "none of the {rows_read} rows was kept; the first rejected row, line {line}{}, was {reason}: {message}; record: {record}",
+        column.map(|c| format!(" column {c}")).unwrap_or_default()
+    )]
+    NothingKept {
+        /// Rows read.
+        rows_read: u64,
+        /// One-based line of the first rejected row.
+        line: u64,
+        /// One-based column to blame, when one field is.
+        column: Option<usize>,
+        /// Why it was rejected.
+        reason: crate::Reason,
+        /// What was wrong (for rule rejections, the rule).
+        message: String,
+        /// The start of the rejected record as read (at most 200 characters,
+        /// after the [`RecordHook`](crate::RecordHook) rewrote it).
+        record: String,
     },
     /// The input has no header line although the schema expects one.
     #[error("the input is empty: expected a header line")]

@@ -1,16 +1,17 @@
 //! Reading and cleaning behaviour events (views, carts, purchases).
 
 use std::borrow::Cow;
-use std::io::{BufRead, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::BufRead;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Params, Timestamp};
 
-use crate::csv::{Fields, Next, RecordReader};
-use crate::datetime::DateFormat;
+use crate::csv::{CsvReader, Delimiter, Fields, Next};
+use crate::datetime::{DateError, DateFormat};
 use crate::error::{CleanError, Result};
-use crate::input::{FieldError, SeenSet, Sink, normalize_id, number, open_path, open_reader, read_header, text};
+use crate::input::{SeenSet, Sink, normalize_id, number, read_header, text};
+use crate::read::RecordHook;
 use crate::records::{Event, EventKind};
 use crate::report::{CleaningReport, Reason};
 use crate::schema::{Column, CsvFormat, resolve};
@@ -24,6 +25,7 @@ use crate::schema::{Column, CsvFormat, resolve};
 /// assert!(schema.session.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "EventSchemaRaw")]
 pub struct EventSchema {
     /// User / visitor id (required).
     pub user: Column,
@@ -81,11 +83,65 @@ impl EventSchema {
         self.csv.has_header = yes;
         self
     }
+
+    /// Sets the whole CSV layout.
+    pub fn csv(mut self, csv: CsvFormat) -> Self {
+        self.csv = csv;
+        self
+    }
+
+    /// Sets the field delimiter: a byte, a `char`, a string or [`Delimiter::Whitespace`].
+    pub fn delimiter(mut self, d: impl Into<Delimiter>) -> Self {
+        self.csv.delimiter = d.into();
+        self
+    }
+
+    /// Sets the cell values meaning "missing" ([`CsvFormat::missing_values`]).
+    pub fn missing_values(mut self, tokens: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.csv = self.csv.missing_values(tokens);
+        self
+    }
+
+    /// Checks the CSV layout.
+    pub fn check(&self) -> shopml_core::Result<()> {
+        self.csv.check()
+    }
+}
+
+#[derive(Deserialize)]
+struct EventSchemaRaw {
+    user: Column,
+    item: Column,
+    kind: Column,
+    timestamp: Column,
+    session: Option<Column>,
+    price: Option<Column>,
+    date_format: DateFormat,
+    csv: CsvFormat,
+}
+
+impl TryFrom<EventSchemaRaw> for EventSchema {
+    type Error = Error;
+    fn try_from(r: EventSchemaRaw) -> shopml_core::Result<Self> {
+        let s = EventSchema {
+            user: r.user,
+            item: r.item,
+            kind: r.kind,
+            timestamp: r.timestamp,
+            session: r.session,
+            price: r.price,
+            date_format: r.date_format,
+            csv: r.csv,
+        };
+        s.check()?;
+        Ok(s)
+    }
 }
 
 /// Validation rules for events. Order of reasons: unparsable → missing id →
 /// exact duplicate → outside the window → unknown event kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "EventRulesRaw")]
 pub struct EventRules {
     /// Quarantine a line identical to an earlier one (default `true`).
     pub drop_exact_duplicates: bool,
@@ -123,6 +179,36 @@ impl EventRules {
     }
 }
 
+#[derive(Deserialize)]
+struct EventRulesRaw {
+    drop_exact_duplicates: bool,
+    time_window: Option<(Timestamp, Timestamp)>,
+    kinds: Option<Vec<EventKind>>,
+    quarantine_file: Option<PathBuf>,
+}
+
+impl TryFrom<EventRulesRaw> for EventRules {
+    type Error = Error;
+    fn try_from(r: EventRulesRaw) -> shopml_core::Result<Self> {
+        let rules = EventRules {
+            drop_exact_duplicates: r.drop_exact_duplicates,
+            time_window: r.time_window,
+            kinds: r.kinds,
+            quarantine_file: r.quarantine_file,
+        };
+        rules.check()?;
+        Ok(rules)
+    }
+}
+
+impl EventRules {
+    /// Sets [`quarantine_file`](Self::quarantine_file).
+    pub fn quarantine_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.quarantine_file = Some(path.into());
+        self
+    }
+}
+
 impl Params for EventRules {
     fn check(&self) -> shopml_core::Result<()> {
         if let Some((a, b)) = self.time_window
@@ -140,58 +226,16 @@ impl Params for EventRules {
 }
 
 /// The result of cleaning events.
+///
+/// Loaded from JSON it is checked: every event as in [`Event`]'s own
+/// loading, and `report.rows_kept` equals the number of events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CleanedEventsRaw")]
 pub struct CleanedEvents {
     /// Events that passed every rule, in file order.
     pub events: Vec<Event>,
     /// What happened to every row (`returns` is always 0).
     pub report: CleaningReport,
-}
-
-/// Reads and cleans events from a CSV file, plain or gzip.
-pub fn read_events(path: &Path, schema: &EventSchema, rules: &EventRules) -> Result<CleanedEvents> {
-    let input = open_path(path)?;
-    with_sink(rules, |sink| clean(input, schema, rules, sink))
-}
-
-/// Reads and cleans events from any reader (plain or gzip bytes).
-///
-/// ```
-/// use shopml_clean::{read_events_from, EventKind, EventRules, EventSchema, Reason};
-/// let csv = "user,item,type,time,price\nu1,p1,view,2024-05-01T10:00:00Z,\nu1,p1,cart,2024-05-01T10:01:00Z,9.5\n,p2,view,2024-05-01T10:02:00Z,\n";
-/// let schema = EventSchema::new("user", "item", "type", "time").price("price");
-/// let out = read_events_from(csv.as_bytes(), &schema, &EventRules::default()).unwrap();
-/// assert_eq!(out.events.len(), 2);
-/// assert_eq!(out.events[1].kind, EventKind::Cart);
-/// assert_eq!(out.events[1].price, Some(9.5));
-/// assert_eq!(out.report.quarantined(Reason::MissingId), 1);
-/// ```
-pub fn read_events_from<R: Read + Send>(reader: R, schema: &EventSchema, rules: &EventRules) -> Result<CleanedEvents> {
-    let input = open_reader(reader).map_err(|e| CleanError::io(None, e))?;
-    with_sink(rules, |sink| clean(input, schema, rules, sink))
-}
-
-/// Like [`read_events_from`], writing quarantined rows to `quarantine`.
-pub fn read_events_with_quarantine<R: Read + Send, W: Write>(
-    reader: R,
-    schema: &EventSchema,
-    rules: &EventRules,
-    mut quarantine: W,
-) -> Result<CleanedEvents> {
-    let input = open_reader(reader).map_err(|e| CleanError::io(None, e))?;
-    let sink = Sink::new(Some(&mut quarantine), None)?;
-    clean(input, schema, rules, sink)
-}
-
-fn with_sink<T>(rules: &EventRules, f: impl FnOnce(Sink<'_>) -> Result<T>) -> Result<T> {
-    match &rules.quarantine_file {
-        None => f(Sink::new(None, None)?),
-        Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| CleanError::Quarantine { path: Some(p.clone()), source: e })?;
-            let mut w = std::io::BufWriter::new(file);
-            f(Sink::new(Some(&mut w), Some(p.clone()))?)
-        }
-    }
 }
 
 struct Pos {
@@ -214,21 +258,39 @@ struct Row<'a> {
     price: Option<f64>,
 }
 
-fn parse_row<'a, R: BufRead>(rdr: &'a RecordReader<R>, pos: &Pos, schema: &EventSchema, latin1: &mut u64) -> Result<Row<'a>, FieldError> {
+/// (one-based column, message, reason).
+type RowError = (usize, String, Reason);
+
+fn parse_row<'a, R: BufRead>(rdr: &'a CsvReader<R>, pos: &Pos, schema: &EventSchema, latin1: &mut u64) -> Result<Row<'a>, RowError> {
     let n = rdr.n_fields();
     match pos.expected {
-        Some(e) if n != e => return Err((n.min(e) + 1, format!("expected {e} fields, found {n}"))),
+        Some(e) if n != e => return Err((n.min(e) + 1, format!("expected {e} fields, found {n}"), Reason::Unparsable)),
         None if n <= pos.max => {
-            return Err((n + 1, format!("expected at least {} fields, found {n}", pos.max + 1)));
+            return Err((n + 1, format!("expected at least {} fields, found {n}", pos.max + 1), Reason::Unparsable));
         }
         _ => {}
     }
+    let (user, item, kind, session, price) = parse_fields(rdr, pos, schema, latin1).map_err(|(c, m)| (c, m, Reason::Unparsable))?;
+    let timestamp = schema.date_format.parse_bytes(rdr.field(pos.timestamp)).map_err(|e| {
+        let reason = if matches!(e, DateError::OutOfRange { .. }) { Reason::DateOutOfRange } else { Reason::Unparsable };
+        (pos.timestamp + 1, e.to_string(), reason)
+    })?;
+    Ok(Row { user, item, kind, timestamp, session, price })
+}
+
+type Parts<'a> = (Cow<'a, str>, Cow<'a, str>, EventKind, Option<Cow<'a, str>>, Option<f64>);
+
+fn parse_fields<'a, R: BufRead>(
+    rdr: &'a CsvReader<R>,
+    pos: &Pos,
+    schema: &EventSchema,
+    latin1: &mut u64,
+) -> Result<Parts<'a>, (usize, String)> {
     let enc = schema.csv.encoding;
     let kind_text = text(rdr, pos.kind, enc, latin1)?;
     if kind_text.trim().is_empty() {
         return Err((pos.kind + 1, "empty event type".into()));
     }
-    let timestamp = schema.date_format.parse_bytes(rdr.field(pos.timestamp)).map_err(|m| (pos.timestamp + 1, m))?;
     let price = match pos.price {
         None => None,
         Some(i) => {
@@ -243,21 +305,20 @@ fn parse_row<'a, R: BufRead>(rdr: &'a RecordReader<R>, pos: &Pos, schema: &Event
             if schema.csv.is_missing(&s) { None } else { Some(s) }
         }
     };
-    Ok(Row {
-        user: text(rdr, pos.user, enc, latin1)?,
-        item: text(rdr, pos.item, enc, latin1)?,
-        kind: EventKind::parse(&kind_text),
-        timestamp,
-        session,
-        price,
-    })
+    Ok((text(rdr, pos.user, enc, latin1)?, text(rdr, pos.item, enc, latin1)?, EventKind::parse(&kind_text), session, price))
 }
 
-fn clean(input: Box<dyn BufRead + Send + '_>, schema: &EventSchema, rules: &EventRules, mut sink: Sink<'_>) -> Result<CleanedEvents> {
+pub(crate) fn clean(
+    input: Box<dyn BufRead + Send + '_>,
+    schema: &EventSchema,
+    rules: &EventRules,
+    mut sink: Sink<'_>,
+    hook: Option<&dyn RecordHook>,
+) -> Result<CleanedEvents> {
     rules.check()?;
-    schema.csv.check()?;
+    schema.check()?;
     let csv = &schema.csv;
-    let mut rdr = RecordReader::new(input, csv.delimiter, csv.quote, csv.max_record_bytes);
+    let mut rdr = CsvReader::new(input, csv);
     let header = read_header(&mut rdr, csv)?;
     let h = header.as_deref();
     let width = h.map(|h| h.len());
@@ -286,17 +347,17 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &EventSchema, rules: &Even
         let line = rdr.line();
         let row = match next {
             Next::Eof => break,
-            Next::Malformed { column, message } => Err((column, message)),
+            Next::Malformed { column, message } => Err((column, message, Reason::Unparsable)),
             Next::Record => parse_row(&rdr, &pos, schema, &mut latin1),
         };
         report.rows_read += 1;
         let row = match row {
             Ok(r) => r,
-            Err((column, message)) => {
-                report.matched_one(Reason::Unparsable);
-                report.quarantine(Reason::Unparsable);
-                report.issue(line, Some(column), Reason::Unparsable, &message);
-                sink.write(line, Reason::Unparsable, Some(column), &message, rdr.raw())?;
+            Err((column, message, reason)) => {
+                report.matched_one(reason);
+                report.quarantine(reason);
+                report.issue(line, Some(column), reason, &message);
+                sink.write(line, reason, Some(column), &message, rdr.raw())?;
                 continue;
             }
         };
@@ -335,5 +396,27 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &EventSchema, rules: &Even
     report.blank_lines = rdr.blank_lines();
     report.rows_kept = events.len() as u64;
     sink.finish()?;
+    if report.rows_read > 0 && events.is_empty() {
+        return Err(sink.nothing_kept(report.rows_read));
+    }
+    if let Some(h) = hook {
+        events.iter_mut().for_each(|e| h.event(e));
+    }
     Ok(CleanedEvents { events, report })
+}
+
+#[derive(Deserialize)]
+struct CleanedEventsRaw {
+    events: Vec<Event>,
+    report: CleaningReport,
+}
+
+impl TryFrom<CleanedEventsRaw> for CleanedEvents {
+    type Error = Error;
+    fn try_from(r: CleanedEventsRaw) -> shopml_core::Result<Self> {
+        if r.events.len() as u64 != r.report.rows_kept || r.report.returns != 0 {
+            return Err(Error::param("report", "rows_kept must equal the number of events, and returns must be 0"));
+        }
+        Ok(CleanedEvents { events: r.events, report: r.report })
+    }
 }

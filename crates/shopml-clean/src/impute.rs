@@ -128,11 +128,27 @@ pub enum ImputeStrategy {
 
 /// Unfitted imputer.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ImputerParamsRaw")]
 pub struct ImputerParams {
     /// How gaps are filled.
     pub strategy: ImputeStrategy,
     /// Append a 0/1 indicator column for every column with gaps during fit.
     pub add_indicator: bool,
+}
+
+#[derive(Deserialize)]
+struct ImputerParamsRaw {
+    strategy: ImputeStrategy,
+    add_indicator: bool,
+}
+
+impl TryFrom<ImputerParamsRaw> for ImputerParams {
+    type Error = Error;
+    fn try_from(r: ImputerParamsRaw) -> shopml_core::Result<Self> {
+        let p = ImputerParams { strategy: r.strategy, add_indicator: r.add_indicator };
+        p.check()?;
+        Ok(p)
+    }
 }
 
 impl ImputerParams {
@@ -167,12 +183,42 @@ impl Params for ImputerParams {
 }
 
 /// A fitted imputer: one fill value per column.
+///
+/// Loaded from JSON it is checked: finite fill values, indicator columns
+/// strictly increasing and within the columns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ImputerRaw")]
 pub struct Imputer {
     /// Fill value per column.
     pub statistics: Vec<f64>,
     /// Columns (that had gaps during fit) that get an indicator column, in order.
     pub indicator_columns: Vec<usize>,
+}
+
+#[derive(Deserialize)]
+struct ImputerRaw {
+    statistics: Vec<f64>,
+    indicator_columns: Vec<usize>,
+}
+
+impl TryFrom<ImputerRaw> for Imputer {
+    type Error = Error;
+    fn try_from(r: ImputerRaw) -> shopml_core::Result<Self> {
+        if r.statistics.is_empty() {
+            return Err(Error::empty("imputer statistics"));
+        }
+        validate::finite_slice("imputer statistics", &r.statistics)?;
+        let p = r.statistics.len();
+        for (k, &j) in r.indicator_columns.iter().enumerate() {
+            if j >= p || (k > 0 && j <= r.indicator_columns[k - 1]) {
+                return Err(Error::param(
+                    "indicator_columns",
+                    format!("must be strictly increasing column indices below {p}, got {j} at {k}"),
+                ));
+            }
+        }
+        Ok(Imputer { statistics: r.statistics, indicator_columns: r.indicator_columns })
+    }
 }
 
 fn most_frequent(sorted: &[f64]) -> f64 {
@@ -213,7 +259,14 @@ impl Fit<Array2<f64>> for ImputerParams {
                 return Err(Error::empty(format!("column {j} has no observed value to impute from")).into());
             }
             statistics.push(match self.strategy {
-                ImputeStrategy::Mean => obs.iter().sum::<f64>() / obs.len() as f64,
+                ImputeStrategy::Mean => {
+                    let n = obs.len() as f64;
+                    match obs.iter().sum::<f64>() / n {
+                        m if m.is_finite() => m,
+                        // The sum overflowed: Σ v/n cannot.
+                        _ => obs.iter().map(|v| v / n).sum::<f64>(),
+                    }
+                }
                 ImputeStrategy::Median => {
                     obs.sort_unstable_by(f64::total_cmp);
                     quantile_sorted(&obs, 0.5)

@@ -5,8 +5,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::csv::{Encoding, Fields, Next, RecordReader, decode};
+use crate::csv::{CsvReader, Encoding, Fields, Next, decode};
 use crate::error::{CleanError, Result};
+use crate::read::RecordHook;
 use crate::report::Reason;
 use crate::schema::CsvFormat;
 
@@ -118,9 +119,22 @@ impl SeenSet {
 }
 
 /// The optional quarantine side file: `line,reason,column,message,record`.
-pub(crate) struct Sink<'w> {
+/// It also remembers the first rejected row (for [`CleanError::NothingKept`])
+/// and passes raw records through the [`RecordHook`]'s rewrite.
+pub struct Sink<'w> {
     w: Option<&'w mut dyn Write>,
     path: Option<PathBuf>,
+    hook: Option<&'w dyn RecordHook>,
+    first: Option<FirstRejected>,
+}
+
+/// The first row a read rejected.
+pub(crate) struct FirstRejected {
+    pub(crate) line: u64,
+    pub(crate) column: Option<usize>,
+    pub(crate) reason: Reason,
+    pub(crate) message: String,
+    pub(crate) record: String,
 }
 
 fn quoted(out: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
@@ -135,8 +149,8 @@ fn quoted(out: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 impl<'w> Sink<'w> {
-    pub(crate) fn new(w: Option<&'w mut dyn Write>, path: Option<PathBuf>) -> Result<Self> {
-        let mut s = Sink { w, path };
+    pub(crate) fn new(w: Option<&'w mut dyn Write>, path: Option<PathBuf>, hook: Option<&'w dyn RecordHook>) -> Result<Self> {
+        let mut s = Sink { w, path, hook, first: None };
         if let Some(w) = s.w.as_mut() {
             let r = w.write_all(b"line,reason,column,message,record\n");
             r.map_err(|e| CleanError::Quarantine { path: s.path.clone(), source: e })?;
@@ -145,6 +159,16 @@ impl<'w> Sink<'w> {
     }
 
     pub(crate) fn write(&mut self, line: u64, reason: Reason, column: Option<usize>, message: &str, record: &[u8]) -> Result<()> {
+        let record = match self.hook {
+            Some(h) => h.quarantined_record(record),
+            None => std::borrow::Cow::Borrowed(record),
+        };
+        if self.first.is_none() {
+            let message = if message.is_empty() { format!("rule `{}`", reason.code()) } else { message.to_string() };
+            let text = String::from_utf8_lossy(&record[..record.len().min(1000)]);
+            let record = crate::csv::preview(&text, 200).into_owned();
+            self.first = Some(FirstRejected { line, column, reason, message, record });
+        }
         let Some(w) = self.w.as_mut() else {
             return Ok(());
         };
@@ -153,10 +177,22 @@ impl<'w> Sink<'w> {
             write!(w, "{line},{},{col},", reason.code())?;
             quoted(&mut **w, message.as_bytes())?;
             w.write_all(b",")?;
-            quoted(&mut **w, record)?;
+            quoted(&mut **w, &record)?;
             w.write_all(b"\n")
         })();
         r.map_err(|e| CleanError::Quarantine { path: self.path.clone(), source: e })
+    }
+
+    /// The [`CleanError::NothingKept`] for a read of `rows_read` rows of which none survived.
+    pub(crate) fn nothing_kept(&mut self, rows_read: u64) -> CleanError {
+        let f = self.first.take().unwrap_or(FirstRejected {
+            line: 0,
+            column: None,
+            reason: Reason::Unparsable,
+            message: "no row survived".into(),
+            record: String::new(),
+        });
+        CleanError::NothingKept { rows_read, line: f.line, column: f.column, reason: f.reason, message: f.message, record: f.record }
     }
 
     pub(crate) fn finish(&mut self) -> Result<()> {
@@ -168,7 +204,7 @@ impl<'w> Sink<'w> {
 }
 
 /// Reads the header (if the format has one): the trimmed cell names, BOM removed.
-pub(crate) fn read_header<R: BufRead>(rdr: &mut RecordReader<R>, csv: &CsvFormat) -> Result<Option<Vec<String>>> {
+pub(crate) fn read_header<R: BufRead>(rdr: &mut CsvReader<R>, csv: &CsvFormat) -> Result<Option<Vec<String>>> {
     if !csv.has_header {
         return Ok(None);
     }
@@ -213,7 +249,7 @@ pub(crate) fn number(s: &str, i: usize, what: &str) -> Result<f64, FieldError> {
     let t = s.trim();
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err((i + 1, format!("{what} `{t}` is not a finite number"))),
+        _ => Err((i + 1, format!("{what} `{}` is not a finite number", crate::csv::preview(t, 64)))),
     }
 }
 

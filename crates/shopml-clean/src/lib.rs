@@ -13,7 +13,7 @@
 //! `rows_read = rows_kept + returns + Σ quarantined` always holds.
 //!
 //! ```
-//! use shopml_clean::{read_transactions_from, CleaningRules, MissingCustomer, Reason, TransactionSchema};
+//! use shopml_clean::{read, CleaningRules, MissingCustomer, Reason, TransactionSchema};
 //!
 //! let csv = "\
 //! InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
@@ -26,7 +26,7 @@
 //! 536365,71053,WHITE METAL LANTERN,six,2010-12-01 08:26:00,3.39,17850.0,United Kingdom
 //! ";
 //! let schema = TransactionSchema::online_retail();
-//! let out = read_transactions_from(csv.as_bytes(), &schema, &CleaningRules::default()).unwrap();
+//! let out = read(csv.as_bytes(), &schema, &CleaningRules::online_retail()).unwrap();
 //! assert_eq!(out.transactions.len(), 1);
 //! assert_eq!(out.transactions[0].customer.as_deref(), Some("17850"));
 //! assert_eq!(out.returns.len(), 1);
@@ -41,20 +41,35 @@
 //! assert!(r.balances());
 //!
 //! // Demand series want every sale, with or without a customer.
-//! let keep = CleaningRules::default().missing_customer(MissingCustomer::Keep);
-//! let out = read_transactions_from(csv.as_bytes(), &schema, &keep).unwrap();
+//! let keep = CleaningRules::online_retail().missing_customer(MissingCustomer::Keep);
+//! let out = read(csv.as_bytes(), &schema, &keep).unwrap();
 //! assert_eq!(out.transactions.len(), 2);
 //! ```
 //!
 //! ## What is in the crate
 //!
-//! - Readers: [`read_transactions`] / [`read_transactions_from`] /
-//!   [`read_transactions_with_quarantine`] for order lines, [`read_events`] /
-//!   [`read_events_from`] for behaviour events, driven by a column mapping
-//!   ([`TransactionSchema`], [`EventSchema`]: header names or positions), a
-//!   [`DateFormat`] and an [`Encoding`].
+//! - One reader entry point, [`read()`] (and [`read_with`] for a quarantine
+//!   writer or a [`RecordHook`]), for order lines and events alike: the
+//!   schema's type decides ([`TransactionSchema`] → [`Cleaned`],
+//!   [`EventSchema`] → [`CleanedEvents`]). A schema maps columns (header
+//!   names or positions; a category and any further columns are carried as
+//!   [`Transaction::category`] / [`Transaction::attributes`]; a unit price or
+//!   a line total), a [`DateFormat`] (ISO, US, European, dotted, compact
+//!   `YYYYMMDD`, Unix; `Auto` never guesses) and a [`CsvFormat`] (one-byte,
+//!   multi-byte or whitespace [`Delimiter`], [`Encoding`], missing-value
+//!   tokens, memory caps). [`CsvReader`] splits any other CSV file.
+//! - Bounded memory whatever the input: a record over
+//!   [`CsvFormat::max_record_bytes`] (quoted or not) is quarantined after
+//!   buffering at most that many bytes; batches are capped at
+//!   [`CsvFormat::max_batch_bytes`]. Dates outside
+//!   [`Timestamp::MIN`](shopml_core::Timestamp::MIN)`..=`[`MAX`](shopml_core::Timestamp::MAX)
+//!   are quarantined as [`Reason::DateOutOfRange`] with line and column.
+//!   A non-empty input of which no row survives is
+//!   [`CleanError::NothingKept`], showing the first rejected row.
 //! - Rules: [`CleaningRules`] (duplicates, returns, missing customers, prices,
-//!   non-product codes, time window, outliers), each producing a [`Reason`].
+//!   non-product codes, time window, outliers), each producing a [`Reason`],
+//!   in a configurable order. The default is neutral (no shop's codes);
+//!   [`CleaningRules::online_retail`] is the preset for the UCI export.
 //! - [`outliers`]: IQR, z-score and robust z fences, global or per group.
 //! - [`impute`]: missing values in `Array2<f64>` — drop rows/columns, fitted
 //!   imputers (mean, median, most frequent, constant) with missing-indicator
@@ -82,6 +97,7 @@ pub mod events;
 pub mod impute;
 mod input;
 pub mod outliers;
+mod read;
 pub mod records;
 pub mod report;
 pub mod rules;
@@ -89,15 +105,20 @@ pub mod sample;
 pub mod schema;
 pub mod transactions;
 
-pub use csv::Encoding;
-pub use datetime::DateFormat;
+pub use csv::{CsvReader, Delimiter, Encoding, Next};
+pub use datetime::{DateError, DateFormat};
 pub use error::{CleanError, Result};
-pub use events::{CleanedEvents, EventRules, EventSchema, read_events, read_events_from};
+pub use events::{CleanedEvents, EventRules, EventSchema};
 pub use impute::{ImputeStrategy, Imputer, ImputerParams};
 pub use input::{open_path, open_reader};
 pub use outliers::{ColumnFences, Fences, GroupedFences, OutlierAction, OutlierMethod, OutlierParams};
-pub use records::{Event, EventKind, Transaction};
+pub use read::{ReadOptions, RecordHook, Schema, Source, read, read_with};
+pub use records::{Attributes, Event, EventKind, Transaction};
 pub use report::{CleaningReport, Issue, Reason};
-pub use rules::{CleaningRules, MissingCustomer, NumericField, OutlierRule, ReturnPolicy};
-pub use schema::{Column, CsvFormat, Field, TransactionSchema};
-pub use transactions::{Cleaned, read_transactions, read_transactions_from, read_transactions_with_quarantine};
+pub use rules::{
+    CleaningRules, DEFAULT_RULE_ORDER, MissingCustomer, NumericField, ONLINE_RETAIL_NON_PRODUCT_CODES, OutlierRule, ReturnPolicy,
+};
+pub use schema::{
+    Column, CsvFormat, DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_FIELDS, DEFAULT_MAX_RECORD_BYTES, Field, PriceColumn, TransactionSchema,
+};
+pub use transactions::Cleaned;

@@ -34,6 +34,7 @@ use crate::error::{CleanError, Result};
 
 /// How outliers are recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "OutlierMethodRaw")]
 pub enum OutlierMethod {
     /// Tukey's fences `[Q1 − k·IQR, Q3 + k·IQR]`.
     Iqr {
@@ -66,12 +67,48 @@ pub enum OutlierAction {
 /// Unfitted outlier detector: a method and, for grouped fitting, the smallest
 /// group that gets its own fences.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "OutlierParamsRaw")]
 pub struct OutlierParams {
     /// The method.
     pub method: OutlierMethod,
     /// Groups with fewer values than this (or with zero spread) use the global
     /// fences in [`fit_grouped`](OutlierParams::fit_grouped). Default 8.
     pub min_group_size: usize,
+}
+
+#[derive(Deserialize)]
+enum OutlierMethodRaw {
+    Iqr { k: f64 },
+    ZScore { threshold: f64 },
+    RobustZ { threshold: f64 },
+}
+
+impl TryFrom<OutlierMethodRaw> for OutlierMethod {
+    type Error = Error;
+    fn try_from(r: OutlierMethodRaw) -> shopml_core::Result<Self> {
+        let m = match r {
+            OutlierMethodRaw::Iqr { k } => OutlierMethod::Iqr { k },
+            OutlierMethodRaw::ZScore { threshold } => OutlierMethod::ZScore { threshold },
+            OutlierMethodRaw::RobustZ { threshold } => OutlierMethod::RobustZ { threshold },
+        };
+        OutlierParams { method: m, min_group_size: 1 }.check()?;
+        Ok(m)
+    }
+}
+
+#[derive(Deserialize)]
+struct OutlierParamsRaw {
+    method: OutlierMethod,
+    min_group_size: usize,
+}
+
+impl TryFrom<OutlierParamsRaw> for OutlierParams {
+    type Error = Error;
+    fn try_from(r: OutlierParamsRaw) -> shopml_core::Result<Self> {
+        let p = OutlierParams { method: r.method, min_group_size: r.min_group_size };
+        p.check()?;
+        Ok(p)
+    }
 }
 
 impl OutlierParams {
@@ -141,11 +178,17 @@ impl Params for OutlierParams {
 }
 
 /// Fitted bounds: values outside `[lower, upper]` are outliers.
+///
+/// Fitted fences are ordered and never NaN (they may be infinite when the
+/// data's spread overflows `f64`); loaded from JSON they are checked the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FencesRaw")]
 pub struct Fences {
     /// Lower fence.
+    #[serde(serialize_with = "inf_f64::serialize")]
     pub lower: f64,
     /// Upper fence.
+    #[serde(serialize_with = "inf_f64::serialize")]
     pub upper: f64,
 }
 
@@ -155,9 +198,17 @@ impl Fences {
         x < self.lower || x > self.upper
     }
 
-    /// `x` clamped into the fences.
+    /// `x` clamped into the fences (never panics: with hand-made fences that
+    /// are NaN or out of order, `x` is moved only past a fence it is on the wrong side of,
+    /// lower fence first).
     pub fn cap(&self, x: f64) -> f64 {
-        x.clamp(self.lower, self.upper)
+        if x < self.lower {
+            self.lower
+        } else if x > self.upper {
+            self.upper
+        } else {
+            x
+        }
     }
 
     /// One flag per value.
@@ -166,12 +217,72 @@ impl Fences {
     }
 }
 
-/// Linear-interpolation quantile of sorted data (type 7).
+#[derive(Deserialize)]
+struct FencesRaw {
+    #[serde(deserialize_with = "inf_f64::deserialize")]
+    lower: f64,
+    #[serde(deserialize_with = "inf_f64::deserialize")]
+    upper: f64,
+}
+
+/// f64 in JSON with ±∞ kept: finite values as numbers, `"inf"` / `"-inf"` as strings
+/// (JSON has no infinity, and serde_json would write `null`).
+pub(crate) mod inf_f64 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() {
+            s.serialize_f64(*v)
+        } else if *v > 0.0 {
+            s.serialize_str("inf")
+        } else if *v < 0.0 {
+            s.serialize_str("-inf")
+        } else {
+            s.serialize_str("NaN")
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumOrText {
+        Num(f64),
+        Text(String),
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        match NumOrText::deserialize(d)? {
+            NumOrText::Num(v) => Ok(v),
+            NumOrText::Text(t) => match t.as_str() {
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                other => Err(serde::de::Error::custom(format!("`{other}` is not a number, \"inf\" or \"-inf\""))),
+            },
+        }
+    }
+}
+
+impl TryFrom<FencesRaw> for Fences {
+    type Error = Error;
+    fn try_from(r: FencesRaw) -> shopml_core::Result<Self> {
+        let (lower, upper) = (r.lower, r.upper);
+        if lower.is_nan() || upper.is_nan() || lower > upper {
+            return Err(Error::param("fences", format!("lower {lower} and upper {upper} must be ordered and not NaN")));
+        }
+        Ok(Fences { lower, upper })
+    }
+}
+
+/// Linear-interpolation quantile of sorted finite data (type 7), written as
+/// `a·(1 − t) + b·t` so that a gap wider than `f64::MAX` cannot overflow to ∞·0 = NaN.
 pub(crate) fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * q;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+    let t = h - lo as f64;
+    if t == 0.0 {
+        return sorted[lo];
+    }
+    sorted[lo] * (1.0 - t) + sorted[hi] * t
 }
 
 /// Fences of non-empty finite data (reordered in place), and the spread they
@@ -185,14 +296,21 @@ fn fences_of(values: &mut [f64], method: OutlierMethod) -> (Fences, f64) {
             (Fences { lower: q1 - k * iqr, upper: q3 + k * iqr }, iqr)
         }
         OutlierMethod::ZScore { threshold } => {
+            // Scaled by the largest magnitude, so sums of values near f64::MAX do not overflow.
             let n = values.len() as f64;
-            let mean = values.iter().sum::<f64>() / n;
-            let sd = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+            let scale = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            if scale == 0.0 {
+                return (Fences { lower: 0.0, upper: 0.0 }, 0.0);
+            }
+            let mean_s = values.iter().map(|v| v / scale / n).sum::<f64>();
+            let sd_s = (values.iter().map(|v| (v / scale - mean_s) * (v / scale - mean_s)).sum::<f64>() / n).sqrt();
+            let (mean, sd) = (mean_s * scale, sd_s * scale);
             (Fences { lower: mean - threshold * sd, upper: mean + threshold * sd }, sd)
         }
         OutlierMethod::RobustZ { threshold } => {
             values.sort_unstable_by(f64::total_cmp);
             let med = quantile_sorted(values, 0.5);
+            // |v − med| may overflow to ∞ for data spanning ±f64::MAX; ∞ sorts last and is harmless.
             let mut dev: Vec<f64> = values.iter().map(|v| (v - med).abs()).collect();
             dev.sort_unstable_by(f64::total_cmp);
             let mad = quantile_sorted(&dev, 0.5);

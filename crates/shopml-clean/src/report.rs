@@ -35,11 +35,18 @@ pub enum Reason {
     MissingId,
     /// An event whose type is not one of the accepted kinds.
     UnknownEventKind,
+    /// A well-formed date (or Unix time) outside the supported range
+    /// [`Timestamp::MIN`](shopml_core::Timestamp::MIN)`..=`[`MAX`](shopml_core::Timestamp::MAX);
+    /// the [`Issue`] names the line and column.
+    DateOutOfRange,
 }
+
+/// Number of [`Reason`]s.
+pub(crate) const N_REASONS: usize = Reason::ALL.len();
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 12] = [
+    pub const ALL: [Reason; 13] = [
         Reason::Unparsable,
         Reason::ExactDuplicate,
         Reason::KeyDuplicate,
@@ -52,6 +59,7 @@ impl Reason {
         Reason::Outlier,
         Reason::MissingId,
         Reason::UnknownEventKind,
+        Reason::DateOutOfRange,
     ];
 
     /// The reason's code in the quarantine file and in messages (`exact_duplicate`, …).
@@ -69,6 +77,7 @@ impl Reason {
             Reason::Outlier => "outlier",
             Reason::MissingId => "missing_id",
             Reason::UnknownEventKind => "unknown_event_kind",
+            Reason::DateOutOfRange => "date_out_of_range",
         }
     }
 }
@@ -96,7 +105,11 @@ pub struct Issue {
 ///
 /// The invariant `rows_read = rows_kept + returns + Σ quarantined` always
 /// holds ([`balances`](CleaningReport::balances)): no row disappears without a reason.
+///
+/// Loaded from JSON it is checked: it must balance, hold at most
+/// [`MAX_ISSUES`] issues, and match no more rows per rule than were read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CleaningReportRaw")]
 pub struct CleaningReport {
     /// Data rows read (records after the header; blank lines are not rows).
     pub rows_read: u64,
@@ -121,6 +134,49 @@ pub struct CleaningReport {
     pub blank_lines: u64,
     /// The first problems found (at most [`MAX_ISSUES`]), with line and column.
     pub issues: Vec<Issue>,
+}
+
+#[derive(Deserialize)]
+struct CleaningReportRaw {
+    rows_read: u64,
+    rows_kept: u64,
+    returns: u64,
+    quarantined: BTreeMap<Reason, u64>,
+    matched: BTreeMap<Reason, u64>,
+    outliers_flagged: u64,
+    values_capped: u64,
+    latin1_fields: u64,
+    blank_lines: u64,
+    issues: Vec<Issue>,
+}
+
+impl TryFrom<CleaningReportRaw> for CleaningReport {
+    type Error = shopml_core::Error;
+    fn try_from(r: CleaningReportRaw) -> shopml_core::Result<Self> {
+        let report = CleaningReport {
+            rows_read: r.rows_read,
+            rows_kept: r.rows_kept,
+            returns: r.returns,
+            quarantined: r.quarantined,
+            matched: r.matched,
+            outliers_flagged: r.outliers_flagged,
+            values_capped: r.values_capped,
+            latin1_fields: r.latin1_fields,
+            blank_lines: r.blank_lines,
+            issues: r.issues,
+        };
+        let sum = report.quarantined.values().try_fold(report.rows_kept.checked_add(report.returns), |acc, &n| Some(acc?.checked_add(n)));
+        if sum.flatten() != Some(report.rows_read) {
+            return Err(shopml_core::Error::param("report", "rows_read must equal rows_kept + returns + Σ quarantined"));
+        }
+        if report.issues.len() > MAX_ISSUES {
+            return Err(shopml_core::Error::param("issues", format!("at most {MAX_ISSUES}")));
+        }
+        if report.matched.values().any(|&n| n > report.rows_read) {
+            return Err(shopml_core::Error::param("matched", "a rule cannot match more rows than were read"));
+        }
+        Ok(report)
+    }
 }
 
 /// How many [`Issue`]s a report keeps; the counts are always complete.
@@ -156,7 +212,7 @@ impl CleaningReport {
     }
 
     /// Adds per-reason counts indexed like [`Reason::ALL`].
-    pub(crate) fn add_counts(&mut self, matched: &[u64; 12], quarantined: &[u64; 12]) {
+    pub(crate) fn add_counts(&mut self, matched: &[u64; N_REASONS], quarantined: &[u64; N_REASONS]) {
         for (i, r) in Reason::ALL.into_iter().enumerate() {
             if matched[i] > 0 {
                 *self.matched.entry(r).or_insert(0) += matched[i];

@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use shopml_core::Error;
 use shopml_core::ids::FastHasher;
 
-use crate::csv::{Fields, Next, RecordReader};
+use crate::csv::{CsvReader, Fields, Next};
 use crate::error::{CleanError, Result};
 use crate::input::{normalize_id, open_reader, read_header};
 use crate::schema::{Field, TransactionSchema, resolve};
@@ -56,7 +56,8 @@ pub fn sample_by_customer<R: Read + Send, W: Write>(
     }
     let csv = &schema.csv;
     let input = open_reader(input).map_err(|e| CleanError::io(None, e))?;
-    let mut rdr = RecordReader::new(input, csv.delimiter, csv.quote, csv.max_record_bytes);
+    schema.check()?;
+    let mut rdr = CsvReader::new(input, csv);
     let header = read_header(&mut rdr, csv)?;
     let w = |e| CleanError::io(None, e);
     if header.is_some() {

@@ -1,23 +1,29 @@
 //! Reading and cleaning order lines.
 
 use std::borrow::Cow;
-use std::io::{BufRead, Read, Write};
-use std::path::Path;
+use std::io::BufRead;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use shopml_core::{FastHashMap, Params, Timestamp};
 
-use crate::csv::{Fields, Next, RecordReader};
+use crate::csv::{CsvReader, Fields, Next};
+use crate::datetime::DateError;
 use crate::error::{CleanError, Result};
-use crate::input::{FieldError, SeenSet, Sink, normalize_id, number, open_path, open_reader, read_header, text};
+use crate::input::{SeenSet, Sink, normalize_id, number, read_header, text};
 use crate::outliers::{Fences, OutlierAction};
-use crate::records::Transaction;
-use crate::report::{CleaningReport, Reason};
+use crate::read::RecordHook;
+use crate::records::{Attributes, Transaction};
+use crate::report::{CleaningReport, N_REASONS, Reason};
 use crate::rules::{CleaningRules, MissingCustomer, NumericField, ReturnPolicy};
-use crate::schema::{Field, TransactionSchema, resolve};
+use crate::schema::{Column, Field, PriceColumn, TransactionSchema, resolve};
 
 /// The result of cleaning order lines.
+///
+/// Loaded from JSON it is checked: every record as in
+/// [`Transaction`]'s own loading, and the counts of its report match the lists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CleanedRaw")]
 pub struct Cleaned {
     /// Sales that passed every rule, in file order.
     pub transactions: Vec<Transaction>,
@@ -27,61 +33,31 @@ pub struct Cleaned {
     pub report: CleaningReport,
 }
 
-/// Reads and cleans order lines from a CSV file, plain or gzip-compressed
-/// (detected from the content). Quarantined rows go to
-/// [`CleaningRules::quarantine_file`] when it is set.
-///
-/// ```no_run
-/// use shopml_clean::{read_transactions, CleaningRules, TransactionSchema};
-/// let cleaned = read_transactions(
-///     "online_retail.csv.gz".as_ref(),
-///     &TransactionSchema::online_retail(),
-///     &CleaningRules::default(),
-/// )?;
-/// assert!(cleaned.report.balances());
-/// # Ok::<(), shopml_clean::CleanError>(())
-/// ```
-pub fn read_transactions(path: &Path, schema: &TransactionSchema, rules: &CleaningRules) -> Result<Cleaned> {
-    let input = open_path(path)?;
-    with_rules_sink(rules, |sink| clean(input, schema, rules, sink))
+#[derive(Deserialize)]
+struct CleanedRaw {
+    transactions: Vec<Transaction>,
+    returns: Vec<Transaction>,
+    report: CleaningReport,
 }
 
-/// Like [`read_transactions`], from any reader (plain or gzip bytes).
-pub fn read_transactions_from<R: Read + Send>(reader: R, schema: &TransactionSchema, rules: &CleaningRules) -> Result<Cleaned> {
-    let input = open_reader(reader).map_err(|e| CleanError::io(None, e))?;
-    with_rules_sink(rules, |sink| clean(input, schema, rules, sink))
-}
-
-/// Like [`read_transactions_from`], writing quarantined rows as CSV
-/// (`line,reason,column,message,record`) to `quarantine` instead of
-/// [`CleaningRules::quarantine_file`].
-pub fn read_transactions_with_quarantine<R: Read + Send, W: Write>(
-    reader: R,
-    schema: &TransactionSchema,
-    rules: &CleaningRules,
-    mut quarantine: W,
-) -> Result<Cleaned> {
-    let input = open_reader(reader).map_err(|e| CleanError::io(None, e))?;
-    let sink = Sink::new(Some(&mut quarantine), None)?;
-    clean(input, schema, rules, sink)
-}
-
-pub(crate) fn with_rules_sink<T>(rules: &CleaningRules, f: impl FnOnce(Sink<'_>) -> Result<T>) -> Result<T> {
-    match &rules.quarantine_file {
-        None => f(Sink::new(None, None)?),
-        Some(p) => {
-            let file = std::fs::File::create(p).map_err(|e| CleanError::Quarantine { path: Some(p.clone()), source: e })?;
-            let mut w = std::io::BufWriter::new(file);
-            f(Sink::new(Some(&mut w), Some(p.clone()))?)
+impl TryFrom<CleanedRaw> for Cleaned {
+    type Error = shopml_core::Error;
+    fn try_from(r: CleanedRaw) -> shopml_core::Result<Self> {
+        if r.transactions.len() as u64 != r.report.rows_kept || r.returns.len() as u64 != r.report.returns {
+            return Err(shopml_core::Error::param("report", "rows_kept and returns must equal the numbers of transactions and returns"));
         }
+        Ok(Cleaned { transactions: r.transactions, returns: r.returns, report: r.report })
     }
 }
 
 /// Column positions resolved against the header.
 struct Positions {
-    idx: [Option<usize>; 8],
+    idx: [Option<usize>; 9],
     expected_fields: Option<usize>,
     max_index: usize,
+    /// Attribute columns and their shared names.
+    attrs: Vec<usize>,
+    attr_names: Arc<[String]>,
 }
 
 impl Positions {
@@ -91,14 +67,50 @@ impl Positions {
 }
 
 fn positions(schema: &TransactionSchema, header: Option<&[String]>) -> Result<Positions> {
-    let mut idx = [None; 8];
+    let width = header.map(|h| h.len());
+    let mut idx = [None; 9];
     for f in Field::ALL {
         if let Some(c) = schema.column(f) {
-            idx[f as usize] = Some(resolve(c, f.name(), header, header.map(|h| h.len()))?);
+            idx[f as usize] = Some(resolve(c, f.name(), header, width)?);
         }
     }
-    let max_index = idx.iter().flatten().copied().max().unwrap_or(0);
-    Ok(Positions { idx, expected_fields: header.map(|h| h.len()), max_index })
+    let mut attrs = Vec::new();
+    let mut names = Vec::new();
+    let name_of = |i: usize| header.and_then(|h| h.get(i).cloned()).unwrap_or_else(|| format!("column_{}", i + 1));
+    for c in &schema.attributes {
+        let what = match c {
+            Column::Name(n) => format!("attribute `{n}`"),
+            Column::Index(i) => format!("attribute at position {i}"),
+        };
+        let i = resolve(c, &what, header, width)?;
+        attrs.push(i);
+        names.push(name_of(i));
+    }
+    if schema.other_columns
+        && let Some(h) = header
+    {
+        for (i, n) in h.iter().enumerate() {
+            if !idx.contains(&Some(i)) && !attrs.contains(&i) {
+                if names.contains(n) || h[..i].contains(n) {
+                    let first = h.iter().position(|c| c == n).unwrap_or(0);
+                    return Err(CleanError::DuplicateColumn { name: n.clone(), first: first + 1, second: i + 1 });
+                }
+                attrs.push(i);
+                names.push(n.clone());
+            }
+        }
+    }
+    for (k, n) in names.iter().enumerate() {
+        if names[..k].contains(n) {
+            return Err(CleanError::DuplicateColumn {
+                name: n.clone(),
+                first: attrs[names.iter().position(|m| m == n).unwrap_or(0)] + 1,
+                second: attrs[k] + 1,
+            });
+        }
+    }
+    let max_index = idx.iter().flatten().chain(attrs.iter()).copied().max().unwrap_or(0);
+    Ok(Positions { idx, expected_fields: width, max_index, attrs, attr_names: names.into() })
 }
 
 struct Row<'a> {
@@ -110,39 +122,75 @@ struct Row<'a> {
     unit_price: f64,
     customer: Option<Cow<'a, str>>,
     country: Option<Cow<'a, str>>,
+    category: Option<Cow<'a, str>>,
+    attrs: Vec<Option<Cow<'a, str>>>,
 }
 
-fn parse_row<'a, F: Fields>(rdr: &'a F, pos: &Positions, schema: &TransactionSchema, latin1: &mut u64) -> Result<Row<'a>, FieldError> {
+/// A row that could not be parsed: one-based column, message, reason
+/// ([`Reason::Unparsable`] or [`Reason::DateOutOfRange`]).
+type RowError = (usize, String, Reason);
+
+fn unparsable((c, m): (usize, String)) -> RowError {
+    (c, m, Reason::Unparsable)
+}
+
+fn parse_row<'a, F: Fields>(rdr: &'a F, pos: &Positions, schema: &TransactionSchema, latin1: &mut u64) -> Result<Row<'a>, RowError> {
     let n = rdr.n_fields();
     match pos.expected_fields {
-        Some(e) if n != e => return Err((n.min(e) + 1, format!("expected {e} fields, found {n}"))),
+        Some(e) if n != e => return Err(unparsable((n.min(e) + 1, format!("expected {e} fields, found {n}")))),
         None if n <= pos.max_index => {
-            return Err((n + 1, format!("expected at least {} fields, found {n}", pos.max_index + 1)));
+            return Err(unparsable((n + 1, format!("expected at least {} fields, found {n}", pos.max_index + 1))));
         }
         _ => {}
     }
     let enc = schema.csv.encoding;
-    let required = |f: Field, latin1: &mut u64| -> Result<Cow<'a, str>, FieldError> {
+    let required = |f: Field, latin1: &mut u64| -> Result<Cow<'a, str>, RowError> {
         let i = pos.get(f).unwrap_or(0);
-        let s = text(rdr, i, enc, latin1)?;
+        let s = text(rdr, i, enc, latin1).map_err(unparsable)?;
         if s.trim().is_empty() {
-            return Err((i + 1, format!("empty {}", f.name())));
+            return Err(unparsable((i + 1, format!("empty {}", f.name()))));
         }
         Ok(s)
     };
-    let optional = |f: Field, latin1: &mut u64| -> Result<Option<Cow<'a, str>>, FieldError> {
-        let Some(i) = pos.get(f) else { return Ok(None) };
-        let s = text(rdr, i, enc, latin1)?;
+    let optional_at = |i: usize, latin1: &mut u64| -> Result<Option<Cow<'a, str>>, RowError> {
+        let s = text(rdr, i, enc, latin1).map_err(unparsable)?;
         Ok(if schema.csv.is_missing(&s) { None } else { Some(s) })
+    };
+    let optional = |f: Field, latin1: &mut u64| -> Result<Option<Cow<'a, str>>, RowError> {
+        match pos.get(f) {
+            None => Ok(None),
+            Some(i) => optional_at(i, latin1),
+        }
     };
     let invoice = required(Field::Invoice, latin1)?;
     let product = required(Field::Product, latin1)?;
     let q = required(Field::Quantity, latin1)?;
-    let quantity = number(&q, pos.get(Field::Quantity).unwrap_or(0), "quantity")?;
+    let quantity = number(&q, pos.get(Field::Quantity).unwrap_or(0), "quantity").map_err(unparsable)?;
     let ti = pos.get(Field::Timestamp).unwrap_or(0);
-    let timestamp = schema.date_format.parse_bytes(rdr.field(ti)).map_err(|m| (ti + 1, m))?;
+    let timestamp = schema.date_format.parse_bytes(rdr.field(ti)).map_err(|e| {
+        let reason = if matches!(e, DateError::OutOfRange { .. }) { Reason::DateOutOfRange } else { Reason::Unparsable };
+        (ti + 1, e.to_string(), reason)
+    })?;
     let p = required(Field::UnitPrice, latin1)?;
-    let unit_price = number(&p, pos.get(Field::UnitPrice).unwrap_or(0), "unit price")?;
+    let pi = pos.get(Field::UnitPrice).unwrap_or(0);
+    let unit_price = match schema.price {
+        PriceColumn::Unit(_) => number(&p, pi, "unit price").map_err(unparsable)?,
+        PriceColumn::LineTotal(_) => {
+            let total = number(&p, pi, "line total").map_err(unparsable)?;
+            if quantity == 0.0 {
+                return Err(unparsable((pi + 1, format!("line total {total} with quantity 0 gives no unit price"))));
+            }
+            let u = total / quantity;
+            if !u.is_finite() {
+                return Err(unparsable((pi + 1, format!("line total {total} / quantity {quantity} is not finite"))));
+            }
+            u
+        }
+    };
+    let mut attrs = Vec::with_capacity(pos.attrs.len());
+    for &i in &pos.attrs {
+        attrs.push(optional_at(i, latin1)?);
+    }
     Ok(Row {
         invoice,
         product,
@@ -152,6 +200,8 @@ fn parse_row<'a, F: Fields>(rdr: &'a F, pos: &Positions, schema: &TransactionSch
         unit_price,
         customer: optional(Field::Customer, latin1)?,
         country: optional(Field::Country, latin1)?,
+        category: optional(Field::Category, latin1)?,
+        attrs,
     })
 }
 
@@ -173,12 +223,19 @@ impl Row<'_> {
                 Field::UnitPrice => out.extend_from_slice(&self.unit_price.to_bits().to_le_bytes()),
                 Field::Customer => out.extend_from_slice(self.customer.as_deref().map(normalize_id).unwrap_or("").as_bytes()),
                 Field::Country => out.extend_from_slice(self.country.as_deref().unwrap_or("").trim().as_bytes()),
+                Field::Category => out.extend_from_slice(self.category.as_deref().unwrap_or("").trim().as_bytes()),
             }
             out.push(0x1f);
         }
     }
 
-    fn into_transaction(self, line: u64) -> Transaction {
+    fn into_transaction(self, line: u64, names: &Arc<[String]>) -> Transaction {
+        let attributes = if self.attrs.is_empty() {
+            Attributes::default()
+        } else {
+            let values = self.attrs.into_iter().map(|v| v.map(trimmed)).collect();
+            Attributes::from_parts(names, values)
+        };
         Transaction {
             invoice: trimmed(self.invoice),
             product: trimmed(self.product),
@@ -188,6 +245,8 @@ impl Row<'_> {
             unit_price: self.unit_price,
             customer: self.customer.as_deref().map(|c| normalize_id(c).to_string()),
             country: self.country.map(trimmed),
+            category: self.category.map(trimmed),
+            attributes,
             line,
         }
     }
@@ -232,6 +291,12 @@ impl Fields for BatchRecord<'_> {
 /// Records per batch.
 const BATCH: usize = 4096;
 
+/// The most batches parsed in parallel in one round. At most
+/// `3 × this + 3` batches are alive at once (queued, being parsed, being
+/// consumed, being filled), which bounds the reader's working memory at
+/// `(3 × 8 + 3) × max_batch_bytes` plus their parsed rows.
+pub(crate) const MAX_BATCHES_PER_ROUND: usize = 8;
+
 impl Batch {
     fn new() -> Self {
         Batch {
@@ -249,7 +314,19 @@ impl Batch {
         self.records.clear();
     }
 
-    fn push<R: BufRead>(&mut self, rdr: &RecordReader<R>, malformed: Option<(usize, String)>) {
+    /// Bytes held: raw and unquoted bytes, field ranges and record metadata.
+    fn bytes(&self) -> usize {
+        self.raw.len() + self.data.len() + 16 * self.bounds.len() + std::mem::size_of::<Meta>() * self.records.len()
+    }
+
+    /// What pushing the reader's current record would add to [`bytes`](Self::bytes) (an upper bound).
+    fn cost<R: BufRead>(rdr: &CsvReader<R>, malformed: &Option<(usize, String)>) -> usize {
+        let (bounds, in_raw) = rdr.field_bounds();
+        let data = if in_raw || malformed.is_some() { 0 } else { bounds.last().map_or(0, |b| b.1) };
+        rdr.raw().len() + data + 16 * bounds.len() + std::mem::size_of::<Meta>() + malformed.as_ref().map_or(0, |m| m.1.len())
+    }
+
+    fn push<R: BufRead>(&mut self, rdr: &CsvReader<R>, malformed: Option<(usize, String)>) {
         let r0 = self.raw.len();
         self.raw.extend_from_slice(rdr.raw());
         let f0 = self.bounds.len();
@@ -292,8 +369,10 @@ const ZERO: u8 = 8;
 const NO_CUSTOMER: u8 = 16;
 const RETURN: u8 = 32;
 
+// Most rows are `Row`; boxing it would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
-    Bad(usize, String),
+    Bad(usize, String, Reason),
     Row { tx: Option<Transaction>, hash: u64, key: Option<(u64, Vec<u8>)>, flags: u8 },
 }
 
@@ -311,14 +390,14 @@ fn parse_batch(b: &Batch, ctx: &Ctx<'_>) -> (Vec<Parsed>, u64) {
     let mut out = Vec::with_capacity(b.records.len());
     for m in &b.records {
         if let Some((c, msg)) = &m.malformed {
-            out.push(Parsed::Bad(*c, msg.clone()));
+            out.push(Parsed::Bad(*c, msg.clone(), Reason::Unparsable));
             continue;
         }
         let rec = BatchRecord { batch: b, fields: m.fields, in_raw: m.in_raw };
         let row = match parse_row(&rec, &ctx.pos, schema, &mut latin1) {
             Ok(r) => r,
-            Err((c, msg)) => {
-                out.push(Parsed::Bad(c, msg));
+            Err((c, msg, reason)) => {
+                out.push(Parsed::Bad(c, msg, reason));
                 continue;
             }
         };
@@ -350,18 +429,25 @@ fn parse_batch(b: &Batch, ctx: &Ctx<'_>) -> (Vec<Parsed>, u64) {
         if rules.is_cancellation(row.invoice.trim()) || (rules.negative_quantity_is_return && row.quantity < 0.0) {
             flags |= RETURN;
         }
-        let tx = (flags & ctx.local_quarantine == 0).then(|| row.into_transaction(m.line));
+        let tx = (flags & ctx.local_quarantine == 0).then(|| row.into_transaction(m.line, &ctx.pos.attr_names));
         out.push(Parsed::Row { tx, hash, key, flags });
     }
     (out, latin1)
 }
 
-fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules: &CleaningRules, mut sink: Sink<'_>) -> Result<Cleaned> {
+pub(crate) fn clean(
+    input: Box<dyn BufRead + Send + '_>,
+    schema: &TransactionSchema,
+    rules: &CleaningRules,
+    mut sink: Sink<'_>,
+    hook: Option<&dyn RecordHook>,
+) -> Result<Cleaned> {
     use rayon::prelude::*;
     rules.check()?;
-    schema.csv.check()?;
+    schema.check()?;
     let csv = &schema.csv;
-    let mut rdr = RecordReader::new(input, csv.delimiter, csv.quote, csv.max_record_bytes);
+    let max_batch_bytes = csv.max_batch_bytes;
+    let mut rdr = CsvReader::new(input, csv);
     let header = read_header(&mut rdr, csv)?;
     let pos = positions(schema, header.as_deref())?;
     let mut local_quarantine = WINDOW | NON_PRODUCT | PRICE | ZERO;
@@ -379,7 +465,8 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules:
     let mut seen = SeenSet::default();
     let mut seen_keys = SeenSet::default();
     // Batches parsed per parallel round.
-    let per_round = rayon::current_num_threads().max(2);
+    // (capped, so the memory in flight does not grow with the core count).
+    let per_round = rayon::current_num_threads().clamp(2, MAX_BATCHES_PER_ROUND);
 
     std::thread::scope(|scope| -> Result<()> {
         let (send, recv) = std::sync::mpsc::sync_channel::<Msg>(per_round);
@@ -396,38 +483,39 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules:
             };
             let mut batch = Batch::new();
             loop {
-                let msg = match rdr.next_record() {
-                    Err(e) => Some(Msg::Failed(e)),
-                    Ok(Next::Eof) => None,
-                    Ok(Next::Record) => {
-                        batch.push(&rdr, None);
-                        if batch.records.len() < BATCH {
-                            continue;
-                        }
-                        Some(Msg::Batch(std::mem::replace(&mut batch, fresh())))
-                    }
-                    Ok(Next::Malformed { column, message }) => {
-                        batch.push(&rdr, Some((column, message)));
-                        continue;
-                    }
-                };
-                match msg {
-                    Some(Msg::Failed(e)) => {
+                let malformed = match rdr.next_record() {
+                    Err(e) => {
                         let _ = send.send(Msg::Failed(e));
                         return;
                     }
-                    Some(m) => {
-                        if send.send(m).is_err() {
-                            return;
-                        }
-                    }
-                    None => {
+                    Ok(Next::Eof) => {
                         if !batch.records.is_empty() {
                             let _ = send.send(Msg::Batch(batch));
                         }
                         let _ = send.send(Msg::Done { blank_lines: rdr.blank_lines() });
                         return;
                     }
+                    Ok(Next::Record) => None,
+                    Ok(Next::Malformed { column, message }) => Some((column, message)),
+                };
+                // The batch cap is checked before the record is copied in, for
+                // every record (malformed ones too): a batch never exceeds
+                // max_batch_bytes, which check() makes larger than any record.
+                let msg = if !batch.records.is_empty() && batch.bytes() + Batch::cost(&rdr, &malformed) > max_batch_bytes {
+                    Some(Msg::Batch(std::mem::replace(&mut batch, fresh())))
+                } else {
+                    None
+                };
+                batch.push(&rdr, malformed);
+                let msg = match msg {
+                    Some(m) => Some(m),
+                    None if batch.records.len() >= BATCH => Some(Msg::Batch(std::mem::replace(&mut batch, fresh()))),
+                    None => None,
+                };
+                if let Some(m) = msg
+                    && send.send(m).is_err()
+                {
+                    return;
                 }
             }
         });
@@ -466,7 +554,12 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules:
             }
         });
 
-        let (mut matched, mut quarantined) = ([0u64; 12], [0u64; 12]);
+        let (mut matched, mut quarantined) = ([0u64; N_REASONS], [0u64; N_REASONS]);
+        // Rank of each reason in the rule order (lower decides first).
+        let mut rank = [usize::MAX; N_REASONS];
+        for (k, r) in rules.rule_order.iter().enumerate() {
+            rank[*r as usize] = k;
+        }
         let mut done = false;
         while !done {
             let Ok(Round { batches: mut pending, parsed, end }) = parsed_recv.recv() else {
@@ -494,20 +587,20 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules:
                     report.rows_read += 1;
                     let raw = &b.raw[m.raw.0..m.raw.1];
                     let (tx, hash, key, flags) = match p {
-                        Parsed::Bad(column, message) => {
-                            matched[Reason::Unparsable as usize] += 1;
-                            quarantined[Reason::Unparsable as usize] += 1;
-                            report.issue(m.line, Some(column), Reason::Unparsable, &message);
-                            sink.write(m.line, Reason::Unparsable, Some(column), &message, raw)?;
+                        Parsed::Bad(column, message, reason) => {
+                            matched[reason as usize] += 1;
+                            quarantined[reason as usize] += 1;
+                            report.issue(m.line, Some(column), reason, &message);
+                            sink.write(m.line, reason, Some(column), &message, raw)?;
                             continue;
                         }
                         Parsed::Row { tx, hash, key, flags } => (tx, hash, key, flags),
                     };
                     let mut first: Option<Reason> = None;
-                    let mut hit = |matched: &mut [u64; 12], reason: Reason, applies: bool, quarantines: bool| {
+                    let mut hit = |matched: &mut [u64; N_REASONS], reason: Reason, applies: bool, quarantines: bool| {
                         if applies {
                             matched[reason as usize] += 1;
-                            if quarantines && first.is_none() {
+                            if quarantines && first.is_none_or(|f| rank[reason as usize] < rank[f as usize]) {
                                 first = Some(reason);
                             }
                         }
@@ -546,6 +639,12 @@ fn clean(input: Box<dyn BufRead + Send + '_>, schema: &TransactionSchema, rules:
     report.rows_kept = transactions.len() as u64;
     report.returns = returns.len() as u64;
     sink.finish()?;
+    if report.rows_read > 0 && report.rows_kept + report.returns == 0 {
+        return Err(sink.nothing_kept(report.rows_read));
+    }
+    if let Some(h) = hook {
+        transactions.iter_mut().chain(returns.iter_mut()).for_each(|t| h.transaction(t));
+    }
     debug_assert!(report.balances());
     Ok(Cleaned { transactions, returns, report })
 }
@@ -562,7 +661,7 @@ fn serialize_transaction(t: &Transaction) -> Vec<u8> {
         if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
     };
     format!(
-        "{},{},{},{},{},{},{},{}",
+        "{},{},{},{},{},{},{},{},{}",
         q(&t.invoice),
         q(&t.product),
         q(t.description.as_deref().unwrap_or("")),
@@ -570,7 +669,8 @@ fn serialize_transaction(t: &Transaction) -> Vec<u8> {
         t.timestamp,
         t.unit_price,
         q(t.customer.as_deref().unwrap_or("")),
-        q(t.country.as_deref().unwrap_or(""))
+        q(t.country.as_deref().unwrap_or("")),
+        q(t.category.as_deref().unwrap_or(""))
     )
     .into_bytes()
 }

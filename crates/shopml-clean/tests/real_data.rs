@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use shopml_clean::{CleaningRules, MissingCustomer, Reason, ReturnPolicy, TransactionSchema, read_transactions};
+use shopml_clean::{CleaningRules, MissingCustomer, Reason, ReturnPolicy, TransactionSchema, read};
 use shopml_core::{Timestamp, testdata::data_path};
 
 fn path() -> std::path::PathBuf {
@@ -19,8 +19,8 @@ fn path() -> std::path::PathBuf {
 #[ignore = "needs SHOPML_DATA"]
 fn published_facts_with_default_rules() {
     let q = std::env::temp_dir().join(format!("shopml-clean-quarantine-{}.csv", std::process::id()));
-    let rules = CleaningRules { negative_quantity_is_return: false, ..CleaningRules::default() }.quarantine_file(&q);
-    let c = read_transactions(&path(), &TransactionSchema::online_retail(), &rules).unwrap();
+    let rules = CleaningRules { negative_quantity_is_return: false, ..CleaningRules::online_retail() }.quarantine_file(&q);
+    let c = read(&path(), &TransactionSchema::online_retail(), &rules).unwrap();
     let r = &c.report;
     assert_eq!(r.rows_read, 541_909);
     assert_eq!(r.matched(Reason::Return), 9_288, "cancellation lines (InvoiceNo starting with C)");
@@ -48,7 +48,7 @@ fn published_facts_with_default_rules() {
 fn everything_kept_matches_the_file_totals() {
     // Rules off, returns kept among sales: the output is the file itself.
     let rules = CleaningRules::permissive().returns(ReturnPolicy::Keep);
-    let c = read_transactions(&path(), &TransactionSchema::online_retail(), &rules).unwrap();
+    let c = read(&path(), &TransactionSchema::online_retail(), &rules).unwrap();
     let t = &c.transactions;
     assert_eq!(t.len(), 541_909);
     assert!(c.report.balances());
@@ -70,8 +70,8 @@ fn everything_kept_matches_the_file_totals() {
 #[test]
 #[ignore = "needs SHOPML_DATA"]
 fn keeping_guests_keeps_their_sales() {
-    let keep = CleaningRules::default().missing_customer(MissingCustomer::Keep);
-    let c = read_transactions(&path(), &TransactionSchema::online_retail(), &keep).unwrap();
+    let keep = CleaningRules::online_retail().missing_customer(MissingCustomer::Keep);
+    let c = read(&path(), &TransactionSchema::online_retail(), &keep).unwrap();
     assert!(c.report.balances());
     assert_eq!(c.report.quarantined(Reason::MissingCustomer), 0);
     assert_eq!(c.report.matched(Reason::MissingCustomer), 135_080);

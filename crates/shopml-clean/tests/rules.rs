@@ -2,15 +2,15 @@
 
 use shopml_clean::{
     CleanError, CleaningReport, CleaningRules, Column, DateFormat, Encoding, EventKind, EventRules, EventSchema, Field, MissingCustomer,
-    NumericField, OutlierAction, OutlierParams, OutlierRule, Reason, ReturnPolicy, TransactionSchema, read_events_from,
-    read_transactions_from, read_transactions_with_quarantine, sample::sample_by_customer,
+    NumericField, OutlierAction, OutlierParams, OutlierRule, ReadOptions, Reason, ReturnPolicy, TransactionSchema, read, read_with,
+    sample::sample_by_customer,
 };
 use shopml_core::Timestamp;
 
 const H: &str = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
 
 fn run(body: &str, rules: &CleaningRules) -> shopml_clean::Cleaned {
-    let c = read_transactions_from(format!("{H}{body}").as_bytes(), &TransactionSchema::online_retail(), rules).unwrap();
+    let c = read(format!("{H}{body}").as_bytes(), &TransactionSchema::online_retail(), rules).unwrap();
     assert!(c.report.balances(), "{}", c.report);
     c
 }
@@ -20,22 +20,23 @@ fn key_duplicates_and_time_window() {
     let body = "1,A,x,1,2011-01-01 10:00:00,1.0,10.0,UK\n\
                 1,A,x,2,2011-01-01 10:00:00,1.0,10.0,UK\n\
                 2,A,x,1,2012-01-01 10:00:00,1.0,10.0,UK\n";
-    let rules = CleaningRules::default().key_duplicates(Some(vec![Field::Invoice, Field::Product]));
+    let rules = CleaningRules::online_retail().key_duplicates(Some(vec![Field::Invoice, Field::Product]));
     let c = run(body, &rules);
     assert_eq!(c.report.quarantined(Reason::KeyDuplicate), 1);
     assert_eq!(c.transactions.len(), 2);
     let end = Timestamp::from_date(2012, 1, 1).unwrap();
-    let c = run(body, &CleaningRules::default().time_window(Timestamp::from_date(2011, 1, 1).unwrap(), end));
+    let c = run(body, &CleaningRules::online_retail().time_window(Timestamp::from_date(2011, 1, 1).unwrap(), end));
     assert_eq!(c.report.quarantined(Reason::OutsideWindow), 1);
     assert!(
-        CleaningRules::default().time_window(end, end).key_duplicates(None).quarantine_file("x").missing_customer(MissingCustomer::Keep)
-            != CleaningRules::default()
+        CleaningRules::online_retail()
+            .time_window(end, end)
+            .key_duplicates(None)
+            .quarantine_file("x")
+            .missing_customer(MissingCustomer::Keep)
+            != CleaningRules::online_retail()
     );
-    let bad = read_transactions_from(
-        format!("{H}{body}").as_bytes(),
-        &TransactionSchema::online_retail(),
-        &CleaningRules::default().time_window(end, end),
-    );
+    let bad =
+        read(format!("{H}{body}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail().time_window(end, end));
     assert!(matches!(bad, Err(CleanError::Core(shopml_core::Error::InvalidParameter { name: "time_window", .. }))));
 }
 
@@ -44,7 +45,7 @@ fn return_policies_and_first_reason_wins() {
     let body = "C1,A,x,-1,2011-01-01 10:00:00,1.0,10.0,UK\n\
                 2,A,x,-5,2011-01-01 10:00:00,1.0,,UK\n\
                 3,POST,postage,1,2011-01-01 10:00:00,0.0,,UK\n";
-    let split = run(body, &CleaningRules::default());
+    let split = run(body, &CleaningRules::online_retail());
     assert_eq!((split.returns.len(), split.transactions.len()), (1, 0));
     assert_eq!(split.report.quarantined(Reason::MissingCustomer), 1);
     // Line 4 matches three rules; non-product comes first.
@@ -52,13 +53,21 @@ fn return_policies_and_first_reason_wins() {
     assert_eq!(split.report.matched(Reason::NonPositivePrice), 1);
     assert_eq!(split.report.matched(Reason::MissingCustomer), 2);
     assert_eq!(split.report.matched(Reason::Return), 2);
-    let keep = run(body, &CleaningRules::default().returns(ReturnPolicy::Keep).missing_customer(MissingCustomer::Keep));
+    let keep = run(body, &CleaningRules::online_retail().returns(ReturnPolicy::Keep).missing_customer(MissingCustomer::Keep));
     assert_eq!((keep.returns.len(), keep.transactions.len()), (0, 2));
-    let q = run(body, &CleaningRules::default().returns(ReturnPolicy::Quarantine));
+    // Quarantining returns leaves nothing here: an error naming the first rejected line.
+    let all_gone = read(
+        format!("{H}{body}").as_bytes(),
+        &TransactionSchema::online_retail(),
+        &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine),
+    );
+    assert!(matches!(all_gone, Err(CleanError::NothingKept { rows_read: 3, line: 2, reason: Reason::Return, .. })), "{all_gone:?}");
+    let q =
+        run(&format!("{body}4,A,x,1,2011-01-01 10:00:00,1.0,10.0,UK\n"), &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine));
     assert_eq!(q.report.quarantined(Reason::Return), 1);
     let not_neg = run(
         body,
-        &CleaningRules { negative_quantity_is_return: false, ..CleaningRules::default().missing_customer(MissingCustomer::Keep) },
+        &CleaningRules { negative_quantity_is_return: false, ..CleaningRules::online_retail().missing_customer(MissingCustomer::Keep) },
     );
     assert_eq!(not_neg.returns.len(), 1);
     assert_eq!(not_neg.transactions[0].quantity, -5.0);
@@ -66,13 +75,13 @@ fn return_policies_and_first_reason_wins() {
 
 #[test]
 fn non_product_codes_are_case_insensitive_and_prefixes_work() {
-    let body = "1,m,manual,1,2011-01-01 10:00:00,1.0,10,UK\n2,gift_0001_10,voucher,1,2011-01-01 10:00:00,10.0,10,UK\n";
-    let c = run(body, &CleaningRules::default());
+    let body = "1,m,manual,1,2011-01-01 10:00:00,1.0,10,UK\n2,gift_0001_10,voucher,1,2011-01-01 10:00:00,10.0,10,UK\n3,A,mug,1,2011-01-01 10:00:00,1.0,10,UK\n";
+    let c = run(body, &CleaningRules::online_retail());
     assert_eq!(c.report.quarantined(Reason::NonProduct), 1);
-    let c = run(body, &CleaningRules { non_product_prefixes: vec!["GIFT_".into()], ..CleaningRules::default() });
+    let c = run(body, &CleaningRules { non_product_prefixes: vec!["GIFT_".into()], ..CleaningRules::online_retail() });
     assert_eq!(c.report.quarantined(Reason::NonProduct), 2);
-    let c = run(body, &CleaningRules::default().non_product_codes(Vec::<String>::new()));
-    assert_eq!(c.transactions.len(), 2);
+    let c = run(body, &CleaningRules::online_retail().non_product_codes([] as [&str; 0]));
+    assert_eq!(c.transactions.len(), 3);
 }
 
 #[test]
@@ -83,16 +92,16 @@ fn unparsable_rows_name_line_and_column() {
                 4,A,x,1,2011-01-01 10:00:00,1.0,10\n\
                 ,A,x,1,2011-01-01 10:00:00,1.0,10,UK\n\
                 6,A,x,inf,2011-01-01 10:00:00,1.0,10,UK\n";
-    let c = run(body, &CleaningRules::default());
+    let c = run(body, &CleaningRules::online_retail());
     assert_eq!(c.report.quarantined(Reason::Unparsable), 5);
     let at: Vec<(u64, Option<usize>)> = c.report.issues.iter().map(|i| (i.line, i.column)).collect();
     assert_eq!(at, vec![(3, Some(5)), (4, Some(6)), (5, Some(8)), (6, Some(1)), (7, Some(4))]);
     let mut side = Vec::new();
-    read_transactions_with_quarantine(
+    read_with(
         format!("{H}{body}").as_bytes(),
         &TransactionSchema::online_retail(),
-        &CleaningRules::default(),
-        &mut side,
+        &CleaningRules::online_retail(),
+        ReadOptions::new().quarantine(&mut side),
     )
     .unwrap();
     let side = String::from_utf8(side).unwrap();
@@ -110,15 +119,15 @@ fn latin1_positions_and_us_dates() {
         .has_header(false)
         .delimiter(b';')
         .date_format(DateFormat::MdyHm);
-    let c = read_transactions_from(&bytes[..], &schema, &CleaningRules::default()).unwrap();
+    let c = read(&bytes[..], &schema, &CleaningRules::online_retail()).unwrap();
     assert_eq!(c.transactions.len(), 2, "{:?}", c.report);
     assert_eq!(c.transactions[0].description.as_deref(), Some("café"));
     assert_eq!(c.transactions[0].timestamp, Timestamp::from_civil(2010, 12, 1, 8, 26, 0).unwrap());
     assert_eq!(c.transactions[1].customer.as_deref(), Some("17850"));
     assert_eq!(c.report.latin1_fields, 1);
-    let strict = read_transactions_from(&bytes[..], &schema.clone().encoding(Encoding::Utf8), &CleaningRules::default()).unwrap();
+    let strict = read(&bytes[..], &schema.clone().encoding(Encoding::Utf8), &CleaningRules::online_retail()).unwrap();
     assert_eq!(strict.report.quarantined(Reason::Unparsable), 1);
-    let latin = read_transactions_from(&bytes[..], &schema.encoding(Encoding::Latin1), &CleaningRules::default()).unwrap();
+    let latin = read(&bytes[..], &schema.encoding(Encoding::Latin1), &CleaningRules::online_retail()).unwrap();
     assert_eq!(latin.report.latin1_fields, 0);
     assert_eq!(latin.transactions[0].description.as_deref(), Some("café"));
 }
@@ -126,16 +135,15 @@ fn latin1_positions_and_us_dates() {
 #[test]
 fn schema_errors() {
     let no_country = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n";
-    let e = read_transactions_from(no_country.as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap_err();
-    assert!(matches!(&e, CleanError::MissingColumn { name, field: "country", .. } if name == "Country"), "{e}");
-    let e = read_transactions_from(&b""[..], &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap_err();
+    let e = read(no_country.as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap_err();
+    assert!(matches!(&e, CleanError::MissingColumn { name, field, .. } if name == "Country" && field == "country"), "{e}");
+    let e = read(&b""[..], &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap_err();
     assert!(matches!(e, CleanError::NoHeader));
     let by_pos = TransactionSchema::online_retail().customer(Column::Index(9));
-    let e = read_transactions_from(H.as_bytes(), &by_pos, &CleaningRules::default()).unwrap_err();
+    let e = read(H.as_bytes(), &by_pos, &CleaningRules::online_retail()).unwrap_err();
     assert!(matches!(e, CleanError::ColumnOutOfRange { index: 9, .. }), "{e}");
     // A byte-order mark before the header is ignored.
-    let c =
-        read_transactions_from(format!("\u{feff}{H}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
+    let c = read(format!("\u{feff}{H}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
     assert_eq!(c.report.rows_read, 0);
 }
 
@@ -147,19 +155,19 @@ fn outlier_rules_in_the_pipeline() {
         body.push_str(&format!("{i},A,x,{q},2011-01-01 10:00:00,1.0,10,UK\n"));
     }
     let rule = |action| OutlierRule { field: NumericField::Quantity, detector: OutlierParams::iqr(1.5), per_product: true, action };
-    let c = run(&body, &CleaningRules::default().outlier(rule(OutlierAction::Drop)));
+    let c = run(&body, &CleaningRules::online_retail().outlier(rule(OutlierAction::Drop)));
     assert_eq!((c.transactions.len(), c.report.quarantined(Reason::Outlier)), (8, 1));
-    let c = run(&body, &CleaningRules::default().outlier(rule(OutlierAction::Cap)));
+    let c = run(&body, &CleaningRules::online_retail().outlier(rule(OutlierAction::Cap)));
     assert_eq!((c.transactions[8].quantity, c.report.values_capped), (13.0, 1));
-    let c = run(&body, &CleaningRules::default().outlier(rule(OutlierAction::Flag)));
+    let c = run(&body, &CleaningRules::online_retail().outlier(rule(OutlierAction::Flag)));
     assert_eq!((c.transactions[8].quantity, c.report.outliers_flagged), (100.0, 1));
     let mut side = Vec::new();
     let schema = TransactionSchema::online_retail();
-    read_transactions_with_quarantine(
+    read_with(
         format!("{H}{body}").as_bytes(),
         &schema,
-        &CleaningRules::default().outlier(rule(OutlierAction::Drop)),
-        &mut side,
+        &CleaningRules::online_retail().outlier(rule(OutlierAction::Drop)),
+        ReadOptions::new().quarantine(&mut side),
     )
     .unwrap();
     assert!(String::from_utf8(side).unwrap().contains("10,outlier,,\"Quantity 100 outside [-3, 13]\""));
@@ -167,7 +175,7 @@ fn outlier_rules_in_the_pipeline() {
 
 #[test]
 fn report_serde_round_trip() {
-    let c = run("1,A,x,1,2011-01-01 10:00:00,1.0,,UK\n", &CleaningRules::default());
+    let c = run("1,A,x,1,2011-01-01 10:00:00,1.0,,UK\n2,A,x,1,2011-01-01 10:00:00,1.0,7,UK\n", &CleaningRules::online_retail());
     let json = serde_json::to_string(&c.report).unwrap();
     let back: CleaningReport = serde_json::from_str(&json).unwrap();
     assert_eq!(back, c.report);
@@ -183,7 +191,7 @@ fn events() {
                1700000120,7,42,wishlist,\n\
                yesterday,7,42,view,s1\n";
     let schema = EventSchema::new("user", "item", "event", "ts").session("session").date_format(DateFormat::UnixSeconds);
-    let c = read_events_from(csv.as_bytes(), &schema, &EventRules::default()).unwrap();
+    let c = read(csv.as_bytes(), &schema, &EventRules::default()).unwrap();
     assert!(c.report.balances());
     assert_eq!(c.events.len(), 3);
     assert_eq!(c.events[0].user, "7");
@@ -193,7 +201,7 @@ fn events() {
     assert_eq!(c.report.quarantined(Reason::ExactDuplicate), 1);
     assert_eq!(c.report.issues[0].line, 6);
     let only = EventRules::default().kinds(vec![EventKind::View, EventKind::Cart]);
-    let c = read_events_from(csv.as_bytes(), &schema, &only).unwrap();
+    let c = read(csv.as_bytes(), &schema, &only).unwrap();
     assert_eq!(c.report.quarantined(Reason::UnknownEventKind), 1);
 }
 
@@ -215,7 +223,7 @@ fn sample_keeps_whole_customers() {
     };
     assert_eq!(out, again, "deterministic for a seed");
     // Whole customers: each kept customer keeps all 20 of its lines ("17" and "17.0" are one customer).
-    let c = read_transactions_from(&out[..], &schema, &CleaningRules::permissive()).unwrap();
+    let c = read(&out[..], &schema, &CleaningRules::permissive()).unwrap();
     let mut per = std::collections::BTreeMap::new();
     for t in &c.transactions {
         *per.entry(t.customer.clone().unwrap()).or_insert(0) += 1;
@@ -243,7 +251,7 @@ fn same_output_whatever_the_thread_count() {
         }
     }
     let text = format!("{H}{body}");
-    let run = || read_transactions_from(text.as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
+    let run = || read(text.as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
     shopml_core::conformance::check_thread_count_independence(run);
     let c = run();
     assert!(c.report.balances());

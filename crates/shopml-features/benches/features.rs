@@ -32,6 +32,8 @@ fn synthetic() -> Vec<Transaction> {
                 unit_price: rng.random_range(0.5..20.0),
                 customer: Some(customer.clone()),
                 country: None,
+                category: None,
+                attributes: Default::default(),
                 line: out.len() as u64 + 2,
             });
         }

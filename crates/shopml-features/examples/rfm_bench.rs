@@ -9,14 +9,14 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use shopml_clean::{CleaningRules, TransactionSchema, read_transactions};
+use shopml_clean::{CleaningRules, TransactionSchema, read};
 use shopml_features::{CustomerFeaturesParams, RfmParams, TieRule};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = PathBuf::from(args.next().ok_or("usage: rfm_bench <online_retail.csv.gz> [repeats]")?);
     let repeats: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(3);
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default())?;
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail())?;
     let mut lines = cleaned.transactions;
     lines.extend(cleaned.returns);
 

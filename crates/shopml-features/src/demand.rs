@@ -77,7 +77,7 @@ pub enum Level {
 /// let line = |day: u32, qty: f64, price: f64| Transaction {
 ///     invoice: "1".into(), product: "A".into(), description: None, quantity: qty,
 ///     timestamp: Timestamp::from_civil(2011, 3, day, 12, 0, 0).unwrap(), unit_price: price,
-///     customer: None, country: None, line: 0,
+///     customer: None, country: None, category: None, attributes: Default::default(), line: 0,
 /// };
 /// let panel = DemandParams::new().frequency(Frequency::Day).build(&[line(1, 2.0, 3.0), line(1, 2.0, 1.0), line(3, 1.0, 2.0)], None).unwrap();
 /// assert_eq!(panel.quantity.row(0).to_vec(), vec![4.0, 0.0, 1.0]);

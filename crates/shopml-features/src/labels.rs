@@ -51,7 +51,7 @@ pub struct Labelled {
 /// let line = |inv: &str, cust: &str, day: u32| Transaction {
 ///     invoice: inv.into(), product: "A".into(), description: None, quantity: 1.0,
 ///     timestamp: Timestamp::from_date(2011, 3, day).unwrap(), unit_price: 2.0,
-///     customer: Some(cust.into()), country: None, line: 0,
+///     customer: Some(cust.into()), country: None, category: None, attributes: Default::default(), line: 0,
 /// };
 /// let lines = vec![line("1", "a", 1), line("2", "b", 2), line("3", "a", 20)];
 /// let cutoff = Timestamp::from_date(2011, 3, 10).unwrap();

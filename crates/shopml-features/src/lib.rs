@@ -42,6 +42,8 @@
 //!     unit_price: price,
 //!     customer: Some(customer.into()),
 //!     country: None,
+//!     category: None,
+//!     attributes: Default::default(),
 //!     line: 0,
 //! };
 //! let lines = vec![line("1", "a", 1, 2.0, 5.0), line("2", "a", 5, 1.0, 5.0), line("3", "b", 3, 4.0, 2.5)];

@@ -20,6 +20,8 @@ fn line(invoice: &str, customer: Option<&str>, product: &str, month: u32, day: u
         unit_price: price,
         customer: customer.map(str::to_string),
         country: None,
+        category: None,
+        attributes: Default::default(),
         line: 2,
     }
 }

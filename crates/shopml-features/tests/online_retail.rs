@@ -2,7 +2,7 @@
 //! (fixture written by `benches/peers/features_rfm.py --write-fixture`).
 
 use serde_json::Value;
-use shopml_clean::{CleaningRules, TransactionSchema, read_transactions};
+use shopml_clean::{CleaningRules, TransactionSchema, read};
 use shopml_features::{CustomerFeaturesParams, RfmParams};
 
 #[test]
@@ -10,7 +10,7 @@ use shopml_features::{CustomerFeaturesParams, RfmParams};
 fn rfm_and_customer_features_match_pandas() {
     let fx: Value = serde_json::from_str(include_str!("fixtures/rfm_online_retail.json")).unwrap();
     let path = shopml_core::testdata::data_path("online_retail/online_retail.csv.gz");
-    let cleaned = read_transactions(&path, &TransactionSchema::online_retail(), &CleaningRules::default()).unwrap();
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
     let mut lines = cleaned.transactions;
     lines.extend(cleaned.returns);
 

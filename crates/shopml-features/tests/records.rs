@@ -21,6 +21,8 @@ fn line(invoice: &str, customer: Option<&str>, product: &str, day: u32, hour: u3
         unit_price: price,
         customer: customer.map(str::to_string),
         country: None,
+        category: None,
+        attributes: Default::default(),
         line: 2,
     }
 }
