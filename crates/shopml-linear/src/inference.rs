@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::dist;
+use shopml_core::stats as dist;
 
 /// Which coefficient covariance to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

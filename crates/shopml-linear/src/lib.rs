@@ -24,7 +24,6 @@
 #![cfg_attr(not(test), warn(missing_docs))]
 
 pub mod cv;
-pub mod dist;
 pub mod enet;
 pub mod error;
 mod glm;
@@ -42,7 +41,7 @@ pub use cv::{CvResult, KFold, enet_cv, logistic_cv, ridge_cv};
 pub use enet::{ElasticNetParams, EnetPath, Lasso, Precompute, enet_path};
 pub use error::{LinearError, Result};
 pub use inference::{CovType, Inference, LeastSquaresFit, Statistic};
-pub use logistic::{ClassWeight, LogisticData, LogisticRegression, LogisticRegressionParams, LogisticSolver, Penalty};
+pub use logistic::{ClassTargets, ClassWeight, LogisticRegression, LogisticRegressionParams, LogisticSolver, Penalty};
 pub use model::LinearModel;
 pub use ols::{LinearRegressionParams, OlsSolver};
 pub use poisson::{PoissonRegression, PoissonRegressionParams, PoissonSolver};
