@@ -54,6 +54,8 @@
 //! ```
 #![warn(missing_docs)]
 
+#[macro_use]
+mod checked;
 pub mod customer;
 pub mod demand;
 pub mod error;
