@@ -33,7 +33,6 @@ macro_rules! validated_struct {
     };
 }
 
-pub(crate) use validated_struct;
 
 use shopml_core::Error;
 

@@ -70,5 +70,5 @@ pub use demand::{DemandPanel, DemandParams, Frequency, Level};
 pub use error::{FeaturesError, Result};
 pub use interactions::{EventWeights, InteractionParams, InteractionValue, Split, SplitRule, Weighting};
 pub use labels::{LabelParams, Labelled, Target};
-pub use prep::ReturnPolicy;
-pub use rfm::{Rfm, RfmParams, Segment, TieRule};
+pub use prep::ReturnsInSpend;
+pub use rfm::{RecencyDays, Rfm, RfmParams, Segment, TieRule};
