@@ -223,8 +223,11 @@ impl ClassTargets for ArrayView1<'_, bool> {
     }
 }
 
-/// A fitted logistic regression.
+/// A fitted logistic regression. Loading checks sorted distinct classes
+/// (at least two), one coefficient row per class (one for binary models),
+/// finite coefficients and a threshold in `(0, 1)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LogisticRaw")]
 pub struct LogisticRegression {
     classes: Vec<f64>,
     /// One row for binary models (the positive class `classes[1]`), one per class otherwise.
@@ -237,6 +240,52 @@ pub struct LogisticRegression {
     c: f64,
     l1_ratio: f64,
     fit_intercept: bool,
+}
+
+#[derive(Deserialize)]
+struct LogisticRaw {
+    classes: Vec<f64>,
+    coefficients: Array2<f64>,
+    intercepts: Array1<f64>,
+    threshold: f64,
+    n_iter: usize,
+    converged: bool,
+    objective: f64,
+    c: f64,
+    l1_ratio: f64,
+    fit_intercept: bool,
+}
+
+impl TryFrom<LogisticRaw> for LogisticRegression {
+    type Error = LinearError;
+    fn try_from(r: LogisticRaw) -> Result<Self> {
+        let k = r.classes.len();
+        if k < 2 || r.classes.windows(2).any(|w| !(w[0] < w[1])) {
+            return Err(shopml_core::Error::param("classes", "a loaded model needs at least two sorted, distinct, finite classes").into());
+        }
+        let rows = if k == 2 { 1 } else { k };
+        if r.coefficients.nrows() != rows || r.intercepts.len() != rows {
+            return Err(shopml_core::Error::shape("coefficient rows", rows, format!("{} rows, {} intercepts", r.coefficients.nrows(), r.intercepts.len())).into());
+        }
+        validate::finite_matrix("coefficients", r.coefficients.view())?;
+        validate::finite_vector("intercepts", r.intercepts.view())?;
+        validate::finite_slice("classes", &r.classes)?;
+        validate::param::in_open("threshold", r.threshold, 0.0, 1.0)?;
+        validate::param::positive("C", r.c)?;
+        validate::param::in_closed("l1_ratio", r.l1_ratio, 0.0, 1.0)?;
+        Ok(LogisticRegression {
+            classes: r.classes,
+            coefficients: r.coefficients,
+            intercepts: r.intercepts,
+            threshold: r.threshold,
+            n_iter: r.n_iter,
+            converged: r.converged,
+            objective: r.objective,
+            c: r.c,
+            l1_ratio: r.l1_ratio,
+            fit_intercept: r.fit_intercept,
+        })
+    }
 }
 
 impl LogisticRegression {

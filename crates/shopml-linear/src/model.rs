@@ -9,7 +9,12 @@ use crate::inference::Inference;
 use crate::kernels;
 
 /// A fitted linear predictor `ŷ = X β + intercept`.
+///
+/// Loading checks finite coefficients and intercept and a consistent
+/// inference table (non-finite statistics round-trip as strings, see
+/// `shopml_core::serde_float`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LinearModelRaw")]
 pub struct LinearModel {
     pub(crate) coefficients: Array1<f64>,
     pub(crate) intercept: f64,
@@ -19,6 +24,40 @@ pub struct LinearModel {
     pub(crate) converged: Option<bool>,
     pub(crate) inference: Option<Inference>,
     pub(crate) inference_note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LinearModelRaw {
+    coefficients: Array1<f64>,
+    intercept: f64,
+    rank: Option<usize>,
+    n_iter: Option<usize>,
+    dual_gap: Option<f64>,
+    converged: Option<bool>,
+    inference: Option<Inference>,
+    inference_note: Option<String>,
+}
+
+impl TryFrom<LinearModelRaw> for LinearModel {
+    type Error = LinearError;
+    fn try_from(r: LinearModelRaw) -> Result<Self> {
+        if let Some(inf) = &r.inference
+            && inf.params.len() != r.coefficients.len() + usize::from(inf.names.first().is_some_and(|n| n == "const"))
+        {
+            return Err(shopml_core::Error::shape("inference table vs coefficients", r.coefficients.len(), inf.params.len()).into());
+        }
+        LinearModel {
+            coefficients: r.coefficients,
+            intercept: r.intercept,
+            rank: r.rank,
+            n_iter: r.n_iter,
+            dual_gap: r.dual_gap,
+            converged: r.converged,
+            inference: r.inference,
+            inference_note: r.inference_note,
+        }
+        .checked("loaded linear model")
+    }
 }
 
 impl LinearModel {

@@ -352,7 +352,7 @@ fn pinv_inference(data: &Dataset<'_>, fit_intercept: bool, cov_type: CovType) ->
     let resid = &yw - &z.dot(&theta);
     let ssr = resid.dot(&resid);
     let df_resid = (n_obs - rank) as f64;
-    let df_model = (rank - off) as f64;
+    let df_model = rank.saturating_sub(off) as f64;
     let scale = ssr / df_resid;
     let cov = match cov_type {
         CovType::NonRobust => zpinv.dot(&zpinv.t()) * scale,

@@ -108,8 +108,10 @@ impl Params for PoissonRegressionParams {
     }
 }
 
-/// A fitted Poisson regression.
+/// A fitted Poisson regression. Loading checks finite coefficients,
+/// intercept and penalty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PoissonRaw")]
 pub struct PoissonRegression {
     coefficients: Array1<f64>,
     intercept: f64,
@@ -117,6 +119,33 @@ pub struct PoissonRegression {
     alpha: f64,
     n_iter: usize,
     converged: bool,
+}
+
+#[derive(Deserialize)]
+struct PoissonRaw {
+    coefficients: Array1<f64>,
+    intercept: f64,
+    fit_intercept: bool,
+    alpha: f64,
+    n_iter: usize,
+    converged: bool,
+}
+
+impl TryFrom<PoissonRaw> for PoissonRegression {
+    type Error = LinearError;
+    fn try_from(r: PoissonRaw) -> Result<Self> {
+        validate::finite_vector("coefficients", r.coefficients.view())?;
+        validate::finite_slice("intercept", &[r.intercept])?;
+        validate::param::non_negative("alpha", r.alpha)?;
+        Ok(PoissonRegression {
+            coefficients: r.coefficients,
+            intercept: r.intercept,
+            fit_intercept: r.fit_intercept,
+            alpha: r.alpha,
+            n_iter: r.n_iter,
+            converged: r.converged,
+        })
+    }
 }
 
 impl PoissonRegression {
