@@ -33,7 +33,6 @@ macro_rules! validated_struct {
     };
 }
 
-
 use shopml_core::Error;
 
 /// Fails unless every vector has length `n`.

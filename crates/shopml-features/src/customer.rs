@@ -136,7 +136,12 @@ pub struct CustomerFeaturesParams {
 
 impl Default for CustomerFeaturesParams {
     fn default() -> Self {
-        CustomerFeaturesParams { snapshot: None, returns: ReturnsInSpend::Net, windows_days: vec![30, 90, 180], recency: RecencyDays::Calendar }
+        CustomerFeaturesParams {
+            snapshot: None,
+            returns: ReturnsInSpend::Net,
+            windows_days: vec![30, 90, 180],
+            recency: RecencyDays::Calendar,
+        }
     }
 }
 

@@ -106,7 +106,13 @@ fn default_max_cells() -> usize {
 
 impl Default for DemandParams {
     fn default() -> Self {
-        DemandParams { frequency: Frequency::Day, level: Level::Product, returns: ReturnsInSpend::Net, range: None, max_cells: default_max_cells() }
+        DemandParams {
+            frequency: Frequency::Day,
+            level: Level::Product,
+            returns: ReturnsInSpend::Net,
+            range: None,
+            max_cells: default_max_cells(),
+        }
     }
 }
 
@@ -223,7 +229,11 @@ impl DemandParams {
         let avg_price = ndarray::Zip::from(&bought_value).and(&bought).map_collect(|&v, &q| if q > 0.0 { v / q } else { f64::NAN });
         for (what, a) in [("quantity", &quantity), ("revenue", &revenue)] {
             if let Some(((k, p), v)) = a.indexed_iter().find(|(_, v)| !v.is_finite()) {
-                return Err(crate::FeaturesError::Overflow { customer: format!("{} (series)", keys.ids()[k]), column: format!("{what} of period {}", periods[p]), value: *v });
+                return Err(crate::FeaturesError::Overflow {
+                    customer: format!("{} (series)", keys.ids()[k]),
+                    column: format!("{what} of period {}", periods[p]),
+                    value: *v,
+                });
             }
         }
         Ok(DemandPanel { keys, periods, frequency: self.frequency, quantity, revenue, avg_price })

@@ -59,7 +59,9 @@ pub enum FeaturesError {
         value: f64,
     },
     /// A demand panel would need more cells than the configured limit.
-    #[error("demand panel of {series} series × {periods} periods exceeds max_cells = {max_cells}; narrow the range, coarsen the frequency or raise max_cells")]
+    #[error(
+        "demand panel of {series} series × {periods} periods exceeds max_cells = {max_cells}; narrow the range, coarsen the frequency or raise max_cells"
+    )]
     PanelTooLarge {
         /// Number of series (rows).
         series: usize,

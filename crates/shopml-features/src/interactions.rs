@@ -364,7 +364,13 @@ impl InteractionParams {
         for &(user, item, v, row) in cells {
             let value = v as f32;
             if !value.is_finite() {
-                return Err(Error::NonFinite { what: format!("interaction value of input row {row} (user {user}, item {item})"), row, column: None, value: v }.into());
+                return Err(Error::NonFinite {
+                    what: format!("interaction value of input row {row} (user {user}, item {item})"),
+                    row,
+                    column: None,
+                    value: v,
+                }
+                .into());
             }
             triples.push(Triple { user, item, value });
         }

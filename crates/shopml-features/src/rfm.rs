@@ -299,7 +299,14 @@ impl Rfm {
         crate::checked::finite("Rfm monetary", &self.monetary)?;
         for (what, s) in [("r_score", &self.r_score), ("f_score", &self.f_score), ("m_score", &self.m_score)] {
             if let Some(row) = s.iter().position(|v| !(1..=5).contains(v)) {
-                return Err(Error::InvalidValue { what: what.into(), row, column: None, value: s[row] as f64, reason: "scores are 1–5".into() }.into());
+                return Err(Error::InvalidValue {
+                    what: what.into(),
+                    row,
+                    column: None,
+                    value: s[row] as f64,
+                    reason: "scores are 1–5".into(),
+                }
+                .into());
             }
         }
         Ok(())
@@ -329,7 +336,13 @@ pub(crate) struct RfmCore {
     pub monetary: Vec<f64>,
 }
 
-pub(crate) fn rfm_measures(lines: &[Transaction], g: &Grouped, snapshot: Timestamp, returns: ReturnsInSpend, rec: RecencyDays) -> Result<RfmCore> {
+pub(crate) fn rfm_measures(
+    lines: &[Transaction],
+    g: &Grouped,
+    snapshot: Timestamp,
+    returns: ReturnsInSpend,
+    rec: RecencyDays,
+) -> Result<RfmCore> {
     let n = g.customers.len();
     let mut recency = Vec::with_capacity(n);
     let mut frequency = Vec::with_capacity(n);

@@ -4,6 +4,8 @@
 //! (finite ones across the whole f64 range, dates across the whole i64 range)
 //! at every entry point, asserting "no panic, and every `Ok` is finite".
 
+#![allow(clippy::useless_vec)]
+
 use ndarray::{Array1, Array2, array};
 use proptest::prelude::*;
 use shopml_clean::Transaction;
@@ -58,7 +60,10 @@ fn scalers_fit_views_and_owned_arrays_alike() {
     let owned = StandardScalerParams::new().fit(&x).unwrap();
     let view = StandardScalerParams::new().fit(&x.view()).unwrap();
     assert_eq!(owned, view);
-    assert_eq!(owned.transform(&x.slice(ndarray::s![..2, ..])).unwrap(), owned.transform(&x.slice(ndarray::s![..2, ..]).to_owned()).unwrap());
+    assert_eq!(
+        owned.transform(&x.slice(ndarray::s![..2, ..])).unwrap(),
+        owned.transform(&x.slice(ndarray::s![..2, ..]).to_owned()).unwrap()
+    );
     let cats = array![["a".to_string()], ["b".to_string()]];
     assert_eq!(OneHotParams::new().fit(&cats.view()).unwrap(), OneHotParams::new().fit(&cats).unwrap());
 }
@@ -101,11 +106,7 @@ fn label_cutoff_after_the_last_order_is_an_error() {
 #[test]
 fn labels_and_features_bridge_to_datasets_and_metrics() {
     // Issue 12: no column selection, no dataset conversion, f64 labels.
-    let lines = vec![
-        line("1", "a", "P", day(1), 1.0, 2.0),
-        line("2", "b", "P", day(2), 2.0, 2.0),
-        line("3", "a", "P", day(12), 1.0, 2.0),
-    ];
+    let lines = vec![line("1", "a", "P", day(1), 1.0, 2.0), line("2", "b", "P", day(2), 2.0, 2.0), line("3", "a", "P", day(12), 1.0, 2.0)];
     let t = LabelParams::new(day(10), 20).build(&lines, &Target::Churn, None).unwrap();
     let d = t.to_dataset();
     assert_eq!(d.targets.to_vec(), vec![false, true]);
@@ -163,11 +164,7 @@ fn amounts_near_the_f64_range_are_typed_errors() {
 #[test]
 fn interaction_errors_name_the_input_row() {
     // Issue 13: the error named the aggregated cell's index.
-    let lines = vec![
-        line("1", "x", "P", day(1), 1.0, 1.0),
-        line("2", "a", "P", day(1), 3e38, 1.0),
-        line("3", "a", "P", day(2), 3e38, 1.0),
-    ];
+    let lines = vec![line("1", "x", "P", day(1), 1.0, 1.0), line("2", "a", "P", day(1), 3e38, 1.0), line("3", "a", "P", day(2), 3e38, 1.0)];
     let err = InteractionParams::new().value(InteractionValue::Quantity).fit(&lines[..]).unwrap_err();
     match err {
         FeaturesError::Core(shopml_core::Error::NonFinite { row: 2, .. }) => {}
@@ -199,9 +196,8 @@ fn hostile_f64() -> impl Strategy<Value = f64> {
 }
 
 fn matrix() -> impl Strategy<Value = Array2<f64>> {
-    (0usize..5, 0usize..4).prop_flat_map(|(r, c)| {
-        prop::collection::vec(hostile_f64(), r * c).prop_map(move |v| Array2::from_shape_vec((r, c), v).unwrap())
-    })
+    (0usize..5, 0usize..4)
+        .prop_flat_map(|(r, c)| prop::collection::vec(hostile_f64(), r * c).prop_map(move |v| Array2::from_shape_vec((r, c), v).unwrap()))
 }
 
 fn all_finite(a: &Array2<f64>) -> bool {

@@ -358,4 +358,3 @@ pub(crate) fn glm_inference(
         model: model.into(),
     }))
 }
-

@@ -260,12 +260,17 @@ impl TryFrom<LogisticRaw> for LogisticRegression {
     type Error = LinearError;
     fn try_from(r: LogisticRaw) -> Result<Self> {
         let k = r.classes.len();
-        if k < 2 || r.classes.windows(2).any(|w| !(w[0] < w[1])) {
+        if k < 2 || r.classes.windows(2).any(|w| w[0].partial_cmp(&w[1]) != Some(std::cmp::Ordering::Less)) {
             return Err(shopml_core::Error::param("classes", "a loaded model needs at least two sorted, distinct, finite classes").into());
         }
         let rows = if k == 2 { 1 } else { k };
         if r.coefficients.nrows() != rows || r.intercepts.len() != rows {
-            return Err(shopml_core::Error::shape("coefficient rows", rows, format!("{} rows, {} intercepts", r.coefficients.nrows(), r.intercepts.len())).into());
+            return Err(shopml_core::Error::shape(
+                "coefficient rows",
+                rows,
+                format!("{} rows, {} intercepts", r.coefficients.nrows(), r.intercepts.len()),
+            )
+            .into());
         }
         validate::finite_matrix("coefficients", r.coefficients.view())?;
         validate::finite_vector("intercepts", r.intercepts.view())?;
@@ -379,7 +384,6 @@ impl LogisticRegression {
             Ok(out)
         }
     }
-
 }
 
 impl<S: Data<Elem = f64>> Predict<ArrayBase<S, Ix2>> for LogisticRegression {

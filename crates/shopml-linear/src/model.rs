@@ -132,7 +132,6 @@ impl LinearModel {
             LinearError::NotAvailable(self.inference_note.clone().unwrap_or_else(|| "inference was not computed for this fit".into()))
         })
     }
-
 }
 
 impl<S: Data<Elem = f64>> Predict<ArrayBase<S, Ix2>> for LinearModel {

@@ -313,8 +313,7 @@ fn kfold_partitions_rows_and_cv_refits_best() {
     assert_eq!(res.best_index, 9);
     let yb = y.mapv(|v| f64::from(u8::from(v > 0.3)));
     let (res, m) =
-        logistic_cv(&Dataset::new(x.view(), yb.view()), &LogisticRegression::params(), &[0.01, 1.0, 100.0], &KFold::new(3, 2))
-            .unwrap();
+        logistic_cv(&Dataset::new(x.view(), yb.view()), &LogisticRegression::params(), &[0.01, 1.0, 100.0], &KFold::new(3, 2)).unwrap();
     assert_eq!(res.mean_score.len(), 3);
     assert!(m.coefficients().iter().all(|v| v.is_finite()));
 }

@@ -6,9 +6,7 @@ mod common;
 use common::{fixture, max_rel, shoppers, vec_f64};
 use ndarray::{Array1, Axis};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{
-    ClassWeight, ElasticNetParams, Lasso, LinearRegressionParams, LogisticRegression, LogisticSolver, RidgeParams,
-};
+use shopml_linear::{ClassWeight, ElasticNetParams, Lasso, LinearRegressionParams, LogisticRegression, LogisticSolver, RidgeParams};
 
 fn check(what: &str, coef: &[f64], intercept: f64, fx: &serde_json::Value, tol: f64) {
     let want = vec_f64(&fx["coef"]);

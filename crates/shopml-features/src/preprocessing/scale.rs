@@ -275,14 +275,12 @@ impl<S: Data<Elem = f64>> Fit<ArrayBase<S, Ix2>> for MinMaxScalerParams {
         });
         let min = lo - &data_min * &scale;
         let model = MinMaxScaler { data_min, data_max, scale, min, feature_range: self.feature_range, clip: self.clip };
-        model.check().map_err(|_| {
-            FeaturesError::Domain {
-                transform: "min-max scaler",
-                row: 0,
-                column: 0,
-                value: f64::NAN,
-                reason: "the target range and data range give a scale outside f64; narrow the feature range",
-            }
+        model.check().map_err(|_| FeaturesError::Domain {
+            transform: "min-max scaler",
+            row: 0,
+            column: 0,
+            value: f64::NAN,
+            reason: "the target range and data range give a scale outside f64; narrow the feature range",
         })?;
         Ok(model)
     }
