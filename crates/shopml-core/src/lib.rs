@@ -39,8 +39,10 @@ pub mod ids;
 pub mod linalg;
 pub mod metrics;
 pub mod select;
+pub mod serde_float;
 pub mod series;
 pub mod sparse;
+pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testdata;
 pub mod time;

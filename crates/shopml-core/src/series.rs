@@ -17,10 +17,29 @@ use crate::error::{Error, Result};
 /// assert_eq!(s.len(), 3);
 /// assert!(TimeSeries::new(vec![1.0], 0).is_err());
 /// ```
+///
+/// Missing values serialise as `"nan"` (see [`crate::serde_float`]), and
+/// loading runs the checks of [`TimeSeries::new`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "TimeSeriesRaw")]
 pub struct TimeSeries {
+    #[serde(with = "crate::serde_float::vec")]
     values: Vec<f64>,
     season_length: usize,
+}
+
+#[derive(Deserialize)]
+struct TimeSeriesRaw {
+    #[serde(with = "crate::serde_float::vec")]
+    values: Vec<f64>,
+    season_length: usize,
+}
+
+impl TryFrom<TimeSeriesRaw> for TimeSeries {
+    type Error = Error;
+    fn try_from(r: TimeSeriesRaw) -> Result<Self> {
+        TimeSeries::new(r.values, r.season_length)
+    }
 }
 
 impl TimeSeries {

@@ -1,5 +1,7 @@
 //! Sparse user × item matrices: [`Csr`] and the [`Interactions`] built on it.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -10,7 +12,12 @@ use crate::ids::IdMap;
 /// Columns within a row are strictly increasing (no duplicates). `f32` halves
 /// the memory traffic of the recommenders' hot loops compared with `f64`;
 /// statistics computed from the values are accumulated in `f64`.
+///
+/// Deserialisation runs [`Csr::from_parts`], so a loaded matrix satisfies
+/// the same invariants as a built one (a column index past the width, an
+/// unsorted row or a NaN value fails to load).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CsrRaw")]
 pub struct Csr {
     n_rows: usize,
     n_cols: usize,
@@ -19,12 +26,32 @@ pub struct Csr {
     values: Vec<f32>,
 }
 
+/// The unchecked serialised form of [`Csr`].
+#[derive(Deserialize)]
+struct CsrRaw {
+    n_rows: usize,
+    n_cols: usize,
+    indptr: Vec<usize>,
+    indices: Vec<u32>,
+    values: Vec<f32>,
+}
+
+impl TryFrom<CsrRaw> for Csr {
+    type Error = Error;
+    fn try_from(r: CsrRaw) -> Result<Self> {
+        Csr::from_parts(r.n_rows, r.n_cols, r.indptr, r.indices, r.values)
+    }
+}
+
 impl Csr {
     /// Builds a matrix from raw CSR arrays, checking every invariant
     /// (lengths, monotone `indptr`, sorted unique in-range columns, finite values).
     pub fn from_parts(n_rows: usize, n_cols: usize, indptr: Vec<usize>, indices: Vec<u32>, values: Vec<f32>) -> Result<Self> {
         if n_cols > u32::MAX as usize {
             return Err(Error::shape("Csr columns", "at most 2^32 - 1 columns", n_cols));
+        }
+        if n_rows >= u32::MAX as usize {
+            return Err(Error::shape("Csr rows", "fewer than 2^32 - 1 rows", n_rows));
         }
         if indptr.len() != n_rows + 1 {
             return Err(Error::shape("Csr indptr", n_rows + 1, indptr.len()));
@@ -270,9 +297,38 @@ fn sorted_entries(what: &'static str, idx: &[u32], values: &[f32], len: usize) -
 /// assert_eq!(m.get(0, 2), Some(3.0));
 /// assert_eq!(m.item_users().get(0, 1), Some(4.0)); // item 0, user 1
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The item-major transpose is computed once, on the first call of
+/// [`Interactions::item_users`], and cached (it is not serialised). A
+/// deserialised matrix is validated like a built one (through [`Csr`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "InteractionsRepr", into = "InteractionsRepr")]
 pub struct Interactions {
     user_items: Csr,
+    item_users: OnceLock<Csr>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct InteractionsRepr {
+    user_items: Csr,
+}
+
+impl From<InteractionsRepr> for Interactions {
+    fn from(r: InteractionsRepr) -> Self {
+        Interactions::from_user_items(r.user_items)
+    }
+}
+
+impl From<Interactions> for InteractionsRepr {
+    fn from(m: Interactions) -> Self {
+        InteractionsRepr { user_items: m.user_items }
+    }
+}
+
+impl PartialEq for Interactions {
+    fn eq(&self, other: &Self) -> bool {
+        self.user_items == other.user_items
+    }
 }
 
 impl Interactions {
@@ -344,10 +400,17 @@ impl Interactions {
                         Duplicates::Max => v = v.max(values[j]),
                         Duplicates::Last => v = values[j],
                         Duplicates::Error => {
+                            // Name the input triple that repeated the pair (its position in `triples`).
+                            let row = triples
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, t)| t.user as usize == u && t.item == item)
+                                .nth(1)
+                                .map_or(0, |(pos, _)| pos);
                             return Err(Error::InvalidValue {
-                                what: "interactions".into(),
-                                row: u,
-                                column: Some(item as usize),
+                                what: format!("interactions (user {u}, item {item})"),
+                                row,
+                                column: None,
                                 value: values[j] as f64,
                                 reason: "repeated (user, item) pair while duplicates are an error".into(),
                             });
@@ -356,10 +419,21 @@ impl Interactions {
                     j += 1;
                 }
                 if !v.is_finite() {
+                    // Only a sum of finite values can overflow: name the input
+                    // triple whose addition made the running sum infinite.
+                    let mut run = 0f32;
+                    let mut row = 0;
+                    for (pos, t) in triples.iter().enumerate().filter(|(_, t)| t.user as usize == u && t.item == item) {
+                        run += t.value;
+                        if !run.is_finite() {
+                            row = pos;
+                            break;
+                        }
+                    }
                     return Err(Error::NonFinite {
-                        what: "summed interaction values".into(),
-                        row: u,
-                        column: Some(item as usize),
+                        what: format!("summed interaction values (user {u}, item {item})"),
+                        row,
+                        column: None,
                         value: v as f64,
                     });
                 }
@@ -372,7 +446,7 @@ impl Interactions {
         }
         indices.truncate(write);
         values.truncate(write);
-        Ok(Interactions { user_items: Csr { n_rows: n_users, n_cols: n_items, indptr: new_indptr, indices, values } })
+        Ok(Interactions::from_user_items(Csr { n_rows: n_users, n_cols: n_items, indptr: new_indptr, indices, values }))
     }
 
     /// Appends a user who interacted with `items` (dense item indices, any
@@ -392,6 +466,10 @@ impl Interactions {
     /// ```
     pub fn push_user(&mut self, items: &[u32], values: &[f32]) -> Result<usize> {
         let pairs = sorted_entries("items", items, values, self.n_items())?;
+        if self.n_users() >= u32::MAX as usize - 1 {
+            return Err(Error::shape("Interactions", "fewer than 2^32 - 1 users", self.n_users() + 1));
+        }
+        self.item_users = OnceLock::new();
         let m = &mut self.user_items;
         for (c, v) in pairs {
             m.indices.push(c);
@@ -418,6 +496,10 @@ impl Interactions {
     /// ```
     pub fn push_item(&mut self, users: &[u32], values: &[f32]) -> Result<usize> {
         let pairs = sorted_entries("users", users, values, self.n_users())?;
+        if self.n_items() >= u32::MAX as usize - 1 {
+            return Err(Error::shape("Interactions", "fewer than 2^32 - 1 items", self.n_items() + 1));
+        }
+        self.item_users = OnceLock::new();
         let m = &mut self.user_items;
         let col = m.n_cols as u32;
         let nnz = m.indices.len() + pairs.len();
@@ -444,7 +526,7 @@ impl Interactions {
 
     /// Wraps a user-major [`Csr`] (rows = users, columns = items).
     pub fn from_user_items(user_items: Csr) -> Self {
-        Interactions { user_items }
+        Interactions { user_items, item_users: OnceLock::new() }
     }
 
     /// Number of users (rows).
@@ -475,13 +557,14 @@ impl Interactions {
     pub fn get(&self, user: usize, item: usize) -> Option<f32> {
         self.user_items.get(user, item)
     }
-    /// The item-major transpose (rows = items, columns = users).
-    pub fn item_users(&self) -> Csr {
-        self.user_items.transpose()
+    /// The item-major transpose (rows = items, columns = users), computed on
+    /// the first call in O(nnz + n_items) and cached; later calls are free.
+    pub fn item_users(&self) -> &Csr {
+        self.item_users.get_or_init(|| self.user_items.transpose())
     }
     /// Applies `f` to every stored value.
     pub fn map_values(&self, f: impl FnMut(f32) -> f32) -> Result<Interactions> {
-        Ok(Interactions { user_items: self.user_items.map_values(f)? })
+        Ok(Interactions::from_user_items(self.user_items.map_values(f)?))
     }
     /// Iterates over every stored interaction as a [`Triple`].
     pub fn triples(&self) -> impl Iterator<Item = Triple> + '_ {
@@ -491,7 +574,10 @@ impl Interactions {
 
 /// An [`Interactions`] matrix together with the maps from external user and
 /// item ids to its rows and columns.
+///
+/// Loading checks that the maps have one id per row and per column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LabelledRaw")]
 pub struct LabelledInteractions {
     /// The matrix.
     pub matrix: Interactions,
@@ -499,6 +585,26 @@ pub struct LabelledInteractions {
     pub users: IdMap<String>,
     /// External item id of each column.
     pub items: IdMap<String>,
+}
+
+#[derive(Deserialize)]
+struct LabelledRaw {
+    matrix: Interactions,
+    users: IdMap<String>,
+    items: IdMap<String>,
+}
+
+impl TryFrom<LabelledRaw> for LabelledInteractions {
+    type Error = Error;
+    fn try_from(r: LabelledRaw) -> Result<Self> {
+        if r.users.len() != r.matrix.n_users() {
+            return Err(Error::shape("user ids vs matrix rows", r.matrix.n_users(), r.users.len()));
+        }
+        if r.items.len() != r.matrix.n_items() {
+            return Err(Error::shape("item ids vs matrix columns", r.matrix.n_items(), r.items.len()));
+        }
+        Ok(LabelledInteractions { matrix: r.matrix, users: r.users, items: r.items })
+    }
 }
 
 /// Collects interactions keyed by external ids.

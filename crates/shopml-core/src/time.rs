@@ -12,6 +12,14 @@ use crate::error::{Error, Result};
 
 /// Seconds since 1970-01-01T00:00:00 UTC.
 ///
+/// Every method is total: any `i64` (also one loaded from JSON or built
+/// as `Timestamp(i64::MAX)`) gives an answer without overflow, panic or
+/// endless loop — arithmetic saturates at the ends of `i64`, and
+/// [`days_until`](Timestamp::days_until) is always finite. Readers only
+/// produce timestamps in the supported range [`Timestamp::MIN`]`..=`[`Timestamp::MAX`]
+/// (see [`Timestamp::from_seconds`]); code that allocates per period checks
+/// [`is_supported`](Timestamp::is_supported) or bounds its size.
+///
 /// ```
 /// use shopml_core::Timestamp;
 /// let t = Timestamp::from_civil(2010, 12, 1, 8, 26, 0).unwrap();
@@ -26,19 +34,30 @@ pub struct Timestamp(pub i64);
 pub const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Days from 1970-01-01 to the given civil date.
+///
+/// Total: any `year` is accepted and the result saturates at the ends of
+/// `i64` (years beyond ±2.5·10¹⁶ cannot be represented as a day count);
+/// `month` outside `1..=12` and `day` past the month's end are counted
+/// arithmetically (use [`Timestamp::from_civil`] for a checked date).
 pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
+    // i128 cannot overflow for any i64 year and u32 month/day.
+    let year = year as i128;
+    let m = month.clamp(1, 12) as i128;
+    let y = if m <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let m = month as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i128 - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let days = era * 146_097 + doe - 719_468;
+    days.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }
 
-/// The civil date `(year, month, day)` of a day count since 1970-01-01.
+/// The civil date `(year, month, day)` of a day count since 1970-01-01
+/// (total for every `i64`).
 pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
+    // In i128 so that the shift by 719,468 days cannot overflow; every
+    // intermediate is at most |z| / 365 in size, and the year fits an i64.
+    let z = z as i128 + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -47,7 +66,7 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    ((if m <= 2 { y + 1 } else { y }) as i64, m, d)
 }
 
 /// Days in `month` of `year`.
@@ -128,9 +147,9 @@ impl Timestamp {
         self.0.div_euclid(SECONDS_PER_DAY)
     }
 
-    /// Midnight of the same day.
+    /// Midnight of the same day (saturating at `i64::MIN`).
     pub fn floor_day(self) -> Timestamp {
-        Timestamp(self.day_number() * SECONDS_PER_DAY)
+        Timestamp(days_to_seconds(self.day_number()))
     }
 
     /// `(year, month, day, hour, minute, second)`.
@@ -155,32 +174,45 @@ impl Timestamp {
     pub fn iso_week(self) -> (i64, u32) {
         let days = self.day_number();
         // The Thursday of this ISO week decides the year.
-        let thursday = days - self.weekday() as i64 + 3;
+        let thursday = days.saturating_sub(self.weekday() as i64).saturating_add(3);
         let (year, _, _) = civil_from_days(thursday);
         let jan1 = days_from_civil(year, 1, 1);
-        (year, ((thursday - jan1) / 7 + 1) as u32)
+        (year, (thursday.saturating_sub(jan1) / 7 + 1).clamp(1, 53) as u32)
     }
 
-    /// Days from `self` to `later` as a real number (negative if `later` is earlier).
+    /// Days from `self` to `later` as a real number (negative if `later` is
+    /// earlier); always finite (the difference is taken in `i128`).
     pub fn days_until(self, later: Timestamp) -> f64 {
-        (later.0 - self.0) as f64 / SECONDS_PER_DAY as f64
+        (later.0 as i128 - self.0 as i128) as f64 / SECONDS_PER_DAY as f64
     }
 
-    /// The timestamp `days` whole days later.
+    /// The timestamp `days` whole days later, saturating at the ends of `i64`.
     pub fn add_days(self, days: i64) -> Timestamp {
-        Timestamp(self.0 + days * SECONDS_PER_DAY)
+        Timestamp(self.0.saturating_add(days.saturating_mul(SECONDS_PER_DAY)))
     }
 
-    /// Monday 00:00 of the ISO week containing `self`.
+    /// The timestamp `days` whole days later, or `None` when it leaves the
+    /// supported range [`Timestamp::MIN`]`..=`[`Timestamp::MAX`].
+    pub fn checked_add_days(self, days: i64) -> Option<Timestamp> {
+        let t = self.add_days(days);
+        t.is_supported().then_some(t)
+    }
+
+    /// Monday 00:00 of the ISO week containing `self` (saturating).
     pub fn floor_week(self) -> Timestamp {
-        Timestamp((self.day_number() - self.weekday() as i64) * SECONDS_PER_DAY)
+        Timestamp(days_to_seconds(self.day_number().saturating_sub(self.weekday() as i64)))
     }
 
-    /// 00:00 on the first day of the month containing `self`.
+    /// 00:00 on the first day of the month containing `self` (saturating).
     pub fn floor_month(self) -> Timestamp {
         let (y, m, _) = civil_from_days(self.day_number());
-        Timestamp(days_from_civil(y, m, 1) * SECONDS_PER_DAY)
+        Timestamp(days_to_seconds(days_from_civil(y, m, 1)))
     }
+}
+
+/// `days · 86 400`, saturating at the ends of `i64`.
+fn days_to_seconds(days: i64) -> i64 {
+    days.saturating_mul(SECONDS_PER_DAY)
 }
 
 impl std::fmt::Display for Timestamp {
@@ -231,5 +263,34 @@ mod range_tests {
         assert!(Timestamp::from_seconds(i64::MAX).is_err());
         assert!(Timestamp::from_seconds(Timestamp::MAX.seconds() + 1).is_err());
         assert_eq!(Timestamp::from_seconds(0).unwrap(), Timestamp(0));
+    }
+}
+
+#[cfg(test)]
+mod total_tests {
+    use super::*;
+
+    /// Issue 13: `Timestamp(i64::MAX)` (and MIN) overflowed in debug builds
+    /// and gave a negative tenure in release. Every method must be total.
+    #[test]
+    fn extreme_timestamps_never_overflow() {
+        for t in [Timestamp(i64::MAX), Timestamp(i64::MIN), Timestamp(i64::MIN + 1), Timestamp(-1), Timestamp(0)] {
+            let _ = (t.day_number(), t.civil(), t.weekday(), t.hour(), t.iso_week(), t.to_string());
+            assert!(t.floor_day() <= t && t.floor_week() <= t.floor_day() && t.floor_month() <= t.floor_day());
+            let _ = (t.add_days(i64::MAX), t.add_days(i64::MIN), t.add_days(1));
+            assert!(t.days_until(Timestamp(i64::MAX)).is_finite());
+            assert!(Timestamp(i64::MIN).days_until(t) >= 0.0);
+        }
+        // Saturation keeps order: a later instant is never before an earlier one.
+        assert_eq!(Timestamp(i64::MAX).add_days(1), Timestamp(i64::MAX));
+        assert!(Timestamp(i64::MAX).checked_add_days(1).is_none());
+        assert_eq!(Timestamp::MAX.checked_add_days(-1), Some(Timestamp(Timestamp::MAX.0 - SECONDS_PER_DAY)));
+        // Tenure across the whole i64 range is positive and finite (was −5.3e13 days in release).
+        let span = Timestamp(i64::MIN).days_until(Timestamp(i64::MAX));
+        assert!(span > 0.0 && span.is_finite());
+        let _ = days_from_civil(i64::MAX, 12, 31);
+        let _ = days_from_civil(i64::MIN, 1, 1);
+        let _ = civil_from_days(i64::MAX);
+        let _ = civil_from_days(i64::MIN);
     }
 }

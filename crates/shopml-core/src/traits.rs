@@ -92,14 +92,33 @@ pub struct Dataset<'a, T = ndarray::ArrayView1<'a, f64>> {
     pub weights: Option<ndarray::ArrayView1<'a, f64>>,
 }
 
-impl<'a> Dataset<'a> {
-    /// Records and real-valued targets, unweighted.
-    pub fn new(records: ndarray::ArrayView2<'a, f64>, targets: ndarray::ArrayView1<'a, f64>) -> Self {
+impl<'a, T> Dataset<'a, T> {
+    /// Records and targets, unweighted. Targets are real values
+    /// (`ArrayView1<f64>`, the default) for regression and `ArrayView1<bool>`
+    /// (or class labels as `f64`) for classification.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use shopml_core::Dataset;
+    /// let x = array![[1.0], [2.0]];
+    /// let churned = array![false, true];
+    /// let d = Dataset::new(x.view(), churned.view());
+    /// assert_eq!(d.n_samples(), 2);
+    /// ```
+    pub fn new(records: ndarray::ArrayView2<'a, f64>, targets: T) -> Self {
         Dataset { records, targets, weights: None }
     }
-}
 
-impl<'a, T> Dataset<'a, T> {
+    /// Number of records (rows).
+    pub fn n_samples(&self) -> usize {
+        self.records.nrows()
+    }
+
+    /// Number of features (columns).
+    pub fn n_features(&self) -> usize {
+        self.records.ncols()
+    }
+
     /// The same data with sample weights.
     pub fn with_weights(mut self, weights: ndarray::ArrayView1<'a, f64>) -> Self {
         self.weights = Some(weights);
@@ -143,9 +162,14 @@ pub trait Recommend {
 }
 
 /// A point forecast with prediction intervals at one or more levels.
+///
+/// Non-finite values serialise losslessly ([`crate::serde_float`]); loading
+/// checks that every interval has one bound per step and a level in `(0, 100)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ForecastResultRaw")]
 pub struct ForecastResult {
     /// Point forecast for steps `1..=horizon`.
+    #[serde(with = "crate::serde_float::vec")]
     pub point: Vec<f64>,
     /// One interval per requested level, in the order requested.
     pub intervals: Vec<Interval>,
@@ -157,9 +181,35 @@ pub struct Interval {
     /// Coverage level in percent, e.g. `95.0`.
     pub level: f64,
     /// Lower bound per step.
+    #[serde(with = "crate::serde_float::vec")]
     pub lower: Vec<f64>,
     /// Upper bound per step.
+    #[serde(with = "crate::serde_float::vec")]
     pub upper: Vec<f64>,
+}
+
+#[derive(Deserialize)]
+struct ForecastResultRaw {
+    #[serde(with = "crate::serde_float::vec")]
+    point: Vec<f64>,
+    intervals: Vec<Interval>,
+}
+
+impl TryFrom<ForecastResultRaw> for ForecastResult {
+    type Error = Error;
+    fn try_from(r: ForecastResultRaw) -> Result<Self> {
+        for iv in &r.intervals {
+            check_levels(&[iv.level])?;
+            if iv.lower.len() != r.point.len() || iv.upper.len() != r.point.len() {
+                return Err(Error::shape(
+                    format!("{}% interval bounds vs point forecast", iv.level),
+                    r.point.len(),
+                    format!("{} lower, {} upper", iv.lower.len(), iv.upper.len()),
+                ));
+            }
+        }
+        Ok(ForecastResult { point: r.point, intervals: r.intervals })
+    }
 }
 
 /// A fitted forecasting model.

@@ -50,13 +50,65 @@ proptest! {
     }
 }
 
+/// Issue 13: the error named the aggregated cell (the user's row of the
+/// matrix) instead of the input row that repeated the pair.
 #[test]
-fn duplicates_error_names_the_pair() {
-    let t = [Triple { user: 1, item: 2, value: 1.0 }, Triple { user: 1, item: 2, value: 3.0 }];
+fn duplicates_error_names_the_input_row() {
+    let t = [
+        Triple { user: 0, item: 1, value: 1.0 },
+        Triple { user: 1, item: 2, value: 1.0 },
+        Triple { user: 0, item: 0, value: 1.0 },
+        Triple { user: 1, item: 2, value: 3.0 },
+    ];
     match Interactions::from_triples(2, 3, &t, Duplicates::Error) {
-        Err(Error::InvalidValue { row: 1, column: Some(2), .. }) => {}
-        other => panic!("expected a duplicate error, got {other:?}"),
+        Err(Error::InvalidValue { row: 3, what, .. }) => assert!(what.contains("user 1, item 2"), "{what}"),
+        other => panic!("expected a duplicate error at input row 3, got {other:?}"),
     }
+    // A sum that overflows f32 names the input row whose addition overflowed.
+    let big = [
+        Triple { user: 1, item: 0, value: 1.0 },
+        Triple { user: 0, item: 0, value: f32::MAX },
+        Triple { user: 0, item: 0, value: f32::MAX },
+    ];
+    assert!(matches!(Interactions::from_triples(2, 1, &big, Duplicates::Sum), Err(Error::NonFinite { row: 2, .. })));
+}
+
+/// Issue 13: a loaded matrix was trusted; a column index past the width made
+/// a recommender panic on first use.
+#[test]
+fn loading_validates_the_sparse_invariants() {
+    let m = Interactions::from_triples(2, 3, &[Triple { user: 0, item: 2, value: 1.0 }], Duplicates::Sum).unwrap();
+    let json = serde_json::to_string(&m).unwrap();
+    let back: Interactions = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, m);
+    assert_eq!(back.item_users().get(2, 0), Some(1.0));
+    for bad in [
+        json.replace("\"n_cols\":3", "\"n_cols\":2"),             // column 2 past the width
+        json.replace("\"indptr\":[0,1,1]", "\"indptr\":[0,1]"),   // wrong indptr length
+        json.replace("\"values\":[1.0]", "\"values\":[1.0,2.0]"), // lengths differ
+        json.replace("\"indptr\":[0,1,1]", "\"indptr\":[1,0,1]"), // not monotone
+    ] {
+        assert_ne!(bad, json, "the edit must apply");
+        assert!(serde_json::from_str::<Interactions>(&bad).is_err(), "{bad}");
+    }
+    // An id map with a repeated id, and maps that do not match the matrix.
+    assert!(serde_json::from_str::<shopml_core::IdMap>(r#"{"what":"user","ids":["a","b","a"]}"#).is_err());
+    let labelled = format!(r#"{{"matrix":{json},"users":{{"what":"user","ids":["a"]}},"items":{{"what":"item","ids":["x","y","z"]}}}}"#);
+    assert!(serde_json::from_str::<shopml_core::LabelledInteractions>(&labelled).is_err());
+    assert!(serde_json::from_str::<shopml_core::LabelledInteractions>(&labelled.replace(r#"["a"]"#, r#"["a","b"]"#)).is_ok());
+}
+
+/// The transpose behind `item_users()` is computed once and cached, and a
+/// push invalidates the cache.
+#[test]
+fn item_users_is_cached_and_refreshed_by_pushes() {
+    let mut m = Interactions::from_triples(2, 2, &[Triple { user: 0, item: 1, value: 1.0 }], Duplicates::Sum).unwrap();
+    let first: *const shopml_core::Csr = m.item_users();
+    assert!(std::ptr::eq(first, m.item_users()));
+    m.push_user(&[0], &[4.0]).unwrap();
+    assert_eq!(m.item_users().get(0, 2), Some(4.0));
+    m.push_item(&[1], &[2.0]).unwrap();
+    assert_eq!(m.item_users().get(2, 1), Some(2.0));
 }
 
 #[test]

@@ -178,3 +178,29 @@ mod against_lapack {
         }
     }
 }
+
+/// Issue 13: the rank decision follows the documented tolerance
+/// `σ_max · max(m, n) · ε` on every backend. A column that differs from
+/// another by ~1e-15 relative has σ_min / σ_max far below 50 ε, so the rank
+/// is 1 — under the pure path, the default LAPACK kernel and
+/// `OPENBLAS_CORETYPE=Haswell` alike (LAPACK's `?gelsd` with its default
+/// `rcond = ε` found rank 2 on some kernels).
+#[test]
+fn lstsq_rank_follows_the_documented_tolerance() {
+    let m = 50;
+    let x = Array1::from_shape_fn(m, |i| 1.0 + (i as f64 * 0.37).sin());
+    let z = Array1::from_shape_fn(m, |i| (i as f64 * 1.3).cos());
+    let a = Array2::from_shape_fn((m, 2), |(i, j)| if j == 0 { x[i] } else { x[i] + 1e-15 * z[i] });
+    let b = x.mapv(|v| 2.0 * v);
+    let s = linalg::svd(a.view()).unwrap().s;
+    assert!(s[1] <= linalg::rank_tolerance(m, 2, s[0]), "σ = {s:?}");
+    for ls in [linalg::lstsq(a.view(), b.view()).unwrap(), linalg::pure::lstsq(a.view(), b.view()).unwrap()] {
+        assert_eq!(ls.rank, 1);
+        // Minimum norm splits the coefficient 2 between the twin columns.
+        assert!((ls.solution[0] - 1.0).abs() < 1e-6 && (ls.solution[1] - 1.0).abs() < 1e-6, "{:?}", ls.solution);
+    }
+    // Well above the tolerance the rank is full on every path.
+    let a2 = Array2::from_shape_fn((m, 2), |(i, j)| if j == 0 { x[i] } else { x[i] + 1e-9 * z[i] });
+    assert_eq!(linalg::lstsq(a2.view(), b.view()).unwrap().rank, 2);
+    assert_eq!(linalg::pure::lstsq(a2.view(), b.view()).unwrap().rank, 2);
+}

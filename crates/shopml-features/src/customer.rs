@@ -2,29 +2,83 @@
 //! inter-purchase times, returns, product/category breadth and recent-window
 //! activity, as a named `Array2<f64>`.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView1, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use shopml_clean::Transaction;
-use shopml_core::{Error, FastHashMap, IdMap, Params, Timestamp};
+use shopml_core::{Dataset, Error, FastHashMap, IdMap, Params, Timestamp};
 
-use crate::error::Result;
-use crate::prep::{Grouped, ReturnPolicy, check_lines, default_snapshot, orders_of};
-use crate::rfm::{Rfm, TieRule, rfm_from_grouped};
+use crate::error::{FeaturesError, Result};
+use crate::prep::{Grouped, ReturnsInSpend, check_lines, default_snapshot, orders_of};
+use crate::rfm::{RecencyDays, Rfm, TieRule, rfm_from_grouped};
 
-/// A dense feature matrix whose rows are keyed by external ids and whose
-/// columns have names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FeatureMatrix {
-    /// Column names, one per column of `values`.
-    pub names: Vec<String>,
-    /// External id of each row.
-    pub rows: IdMap<String>,
-    /// `rows × names` values.
-    pub values: Array2<f64>,
+validated_struct! {
+    /// A dense feature matrix whose rows are keyed by external ids and whose
+    /// columns have names. Loading checks one distinct name per column, one
+    /// id per row and finite values.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use shopml_core::{Fit, Predict};
+    /// # use shopml_core::IdMap;
+    /// # let table = shopml_features::FeatureMatrix {
+    /// #     names: vec!["recency".into(), "frequency".into(), "monetary".into()],
+    /// #     rows: IdMap::from_ids("customer", ["a".to_string(), "b".into(), "c".into()]).unwrap(),
+    /// #     values: array![[1.0, 3.0, 30.0], [20.0, 1.0, 5.0], [3.0, 2.0, 12.0]],
+    /// # };
+    /// // One call from the feature table to a model's input.
+    /// let rfm = table.select(&["recency", "frequency", "monetary"]).unwrap();
+    /// let spend = array![30.0, 5.0, 12.0];
+    /// let data = rfm.to_dataset(spend.view()).unwrap();
+    /// assert_eq!((data.n_samples(), data.n_features()), (3, 3));
+    /// ```
+    pub struct FeatureMatrix ("FeatureMatrixRaw" as FeatureMatrixRaw, check = FeatureMatrix::check) {
+        /// Column names, one per column of `values`.
+        pub names: Vec<String>,
+        /// External id of each row.
+        pub rows: IdMap<String>,
+        /// `rows × names` values.
+        pub values: Array2<f64>,
+    }
 }
 
 impl FeatureMatrix {
+    fn check(&self) -> Result<()> {
+        if self.names.len() != self.values.ncols() {
+            return Err(Error::shape("feature names vs columns", self.values.ncols(), self.names.len()).into());
+        }
+        if self.rows.len() != self.values.nrows() {
+            return Err(Error::shape("row ids vs rows", self.values.nrows(), self.rows.len()).into());
+        }
+        let mut sorted: Vec<&String> = self.names.iter().collect();
+        sorted.sort_unstable();
+        if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::param("names", format!("feature `{}` is named twice", w[0])).into());
+        }
+        Ok(shopml_core::validate::finite_matrix("feature values", self.values.view())?)
+    }
+
+    /// The named columns, in the order given, as a new matrix with the same rows.
+    pub fn select<S: AsRef<str>>(&self, names: &[S]) -> Result<FeatureMatrix> {
+        let idx = names.iter().map(|n| self.column_index(n.as_ref())).collect::<Result<Vec<usize>>>()?;
+        let out = FeatureMatrix {
+            names: names.iter().map(|n| n.as_ref().to_string()).collect(),
+            rows: self.rows.clone(),
+            values: self.values.select(Axis(1), &idx),
+        };
+        out.check()?;
+        Ok(out)
+    }
+
+    /// A supervised [`Dataset`] borrowing these values as records, with one
+    /// target per row (`f64` for regression, `bool` for classification).
+    pub fn to_dataset<'a, T>(&'a self, targets: ArrayView1<'a, T>) -> Result<Dataset<'a, ArrayView1<'a, T>>> {
+        if targets.len() != self.values.nrows() {
+            return Err(Error::shape("targets vs feature rows", self.values.nrows(), targets.len()).into());
+        }
+        Ok(Dataset::new(self.values.view(), targets))
+    }
+
     /// The column called `name`, or [`Error::UnknownId`].
     pub fn column(&self, name: &str) -> Result<ndarray::ArrayView1<'_, f64>> {
         let j = self.column_index(name)?;
@@ -52,9 +106,9 @@ pub type Categories = FastHashMap<String, String>;
 ///
 /// | name | meaning |
 /// |---|---|
-/// | `recency_days` | calendar days from the last purchase day to the snapshot day |
+/// | `recency` | days from the last purchase to the snapshot ([`RecencyDays`]: calendar days by default, or elapsed whole days) |
 /// | `frequency` | distinct purchase invoices (orders) |
-/// | `monetary` | purchase value, net of returns under [`ReturnPolicy::Net`] |
+/// | `monetary` | purchase value, net of returns under [`ReturnsInSpend::Net`] |
 /// | `tenure_days` | days (fractional) between the first and last order |
 /// | `days_since_first` | calendar days from the first purchase day to the snapshot day |
 /// | `avg_order_value` | gross purchase value / orders |
@@ -68,17 +122,26 @@ pub type Categories = FastHashMap<String, String>;
 /// | `top_category_share` | share of gross purchase value in the customer's largest category |
 /// | `orders_last_{N}d`, `spend_last_{N}d` | orders and gross purchase value with timestamp ≥ snapshot − N days, per window |
 ///
-/// An order's timestamp is that of its earliest line.
+/// An order's timestamp is that of its earliest line. Fit it to order lines
+/// with [`Fit::fit`](shopml_core::Fit::fit) (or [`compute`](Self::compute)
+/// with a category map).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerFeaturesParams {
     snapshot: Option<Timestamp>,
-    returns: ReturnPolicy,
+    returns: ReturnsInSpend,
     windows_days: Vec<u32>,
+    #[serde(default)]
+    recency: RecencyDays,
 }
 
 impl Default for CustomerFeaturesParams {
     fn default() -> Self {
-        CustomerFeaturesParams { snapshot: None, returns: ReturnPolicy::Net, windows_days: vec![30, 90, 180] }
+        CustomerFeaturesParams {
+            snapshot: None,
+            returns: ReturnsInSpend::Net,
+            windows_days: vec![30, 90, 180],
+            recency: RecencyDays::Calendar,
+        }
     }
 }
 
@@ -98,8 +161,13 @@ impl CustomerFeaturesParams {
         self.snapshot
     }
     /// Whether returns are netted from `monetary`.
-    pub fn returns(mut self, returns: ReturnPolicy) -> Self {
+    pub fn returns(mut self, returns: ReturnsInSpend) -> Self {
         self.returns = returns;
+        self
+    }
+    /// How the `recency` column counts days (default [`RecencyDays::Calendar`]).
+    pub fn recency(mut self, recency: RecencyDays) -> Self {
+        self.recency = recency;
         self
     }
     /// Look-back windows (days) for the `orders_last_{N}d` / `spend_last_{N}d` columns.
@@ -118,9 +186,12 @@ impl CustomerFeaturesParams {
         names
     }
 
-    /// Computes the table for every customer with a purchase before the snapshot.
+    /// The table for every customer with a purchase before the snapshot, with
+    /// category features from `categories` ([`Fit::fit`](shopml_core::Fit::fit)
+    /// is this without a category map).
     ///
-    /// Errors: bad parameter, non-finite quantity/price, no usable purchase.
+    /// Errors: bad parameter, non-finite quantity/price, a date out of range,
+    /// a customer's sums overflowing `f64`, no usable purchase.
     pub fn compute(&self, lines: &[Transaction], categories: Option<&Categories>) -> Result<FeatureMatrix> {
         self.check()?;
         check_lines(lines)?;
@@ -132,7 +203,7 @@ impl CustomerFeaturesParams {
         if g.customers.is_empty() {
             return Err(Error::empty("transactions: no purchase line with a customer before the snapshot").into());
         }
-        Ok(self.table_from_grouped(lines, &g, snapshot, categories))
+        self.table_from_grouped(lines, &g, snapshot, categories)
     }
 
     /// The RFM table and the feature table in one pass over the lines (they
@@ -150,8 +221,8 @@ impl CustomerFeaturesParams {
         if g.customers.is_empty() {
             return Err(Error::empty("transactions: no purchase line with a customer before the snapshot").into());
         }
-        let rfm = rfm_from_grouped(lines, &g, snapshot, self.returns, ties);
-        Ok((rfm, self.table_from_grouped(lines, &g, snapshot, categories)))
+        let rfm = rfm_from_grouped(lines, &g, snapshot, self.returns, ties, self.recency)?;
+        Ok((rfm, self.table_from_grouped(lines, &g, snapshot, categories)?))
     }
 
     pub(crate) fn table_from_grouped(
@@ -160,7 +231,7 @@ impl CustomerFeaturesParams {
         g: &Grouped,
         snapshot: Timestamp,
         categories: Option<&Categories>,
-    ) -> FeatureMatrix {
+    ) -> Result<FeatureMatrix> {
         let names = self.feature_names();
         let p = names.len();
         let n = g.customers.len();
@@ -179,10 +250,13 @@ impl CustomerFeaturesParams {
         let mut values = Array2::zeros((n, p));
         for (i, r) in rows.into_iter().enumerate() {
             for (j, v) in r.into_iter().enumerate() {
+                if !v.is_finite() {
+                    return Err(FeaturesError::Overflow { customer: g.customers.ids()[i].clone(), column: names[j].clone(), value: v });
+                }
                 values[[i, j]] = v;
             }
         }
-        FeatureMatrix { names, rows: g.customers.clone(), values }
+        Ok(FeatureMatrix { names, rows: g.customers.clone(), values })
     }
 
     fn customer_row(&self, lines: &[Transaction], g: &Grouped, c: usize, snapshot: Timestamp, cat_of: &[u32]) -> Vec<f64> {
@@ -192,8 +266,8 @@ impl CustomerFeaturesParams {
         let snap_day = snapshot.day_number();
         let mut gross = 0.0;
         let mut units = 0.0;
-        let mut first = Timestamp(i64::MAX);
-        let mut last = Timestamp(i64::MIN);
+        let mut first = Timestamp::MAX;
+        let mut last = Timestamp::MIN;
         let mut products: Vec<u32> = Vec::with_capacity(purchases.len());
         let mut by_cat: Vec<(u32, f64)> = Vec::with_capacity(purchases.len());
         for &i in purchases {
@@ -211,8 +285,8 @@ impl CustomerFeaturesParams {
             returned += lines[i].value();
         }
         let monetary = match self.returns {
-            ReturnPolicy::Net => gross + returned,
-            ReturnPolicy::Exclude => gross,
+            ReturnsInSpend::Net => gross + returned,
+            ReturnsInSpend::Exclude => gross,
         };
         products.sort_unstable();
         products.dedup();
@@ -236,7 +310,7 @@ impl CustomerFeaturesParams {
             (m, if gaps.len() < 2 { 0.0 } else { v.sqrt() })
         };
         let mut row = vec![
-            (snap_day - last.day_number()) as f64,
+            self.recency.between(last, snapshot),
             n_orders,
             monetary,
             first.days_until(orders.last().map(|o| o.0).unwrap_or(first)),
@@ -267,7 +341,7 @@ impl CustomerFeaturesParams {
 }
 
 const BASE_NAMES: [&str; 14] = [
-    "recency_days",
+    "recency",
     "frequency",
     "monetary",
     "tenure_days",

@@ -39,6 +39,37 @@ pub enum FeaturesError {
         /// What the value must satisfy.
         reason: &'static str,
     },
+    /// A transaction dated outside the supported range
+    /// [`Timestamp::MIN`](shopml_core::Timestamp::MIN)`..=`[`Timestamp::MAX`](shopml_core::Timestamp::MAX).
+    #[error("transaction at source line {line} is dated outside the supported range 1900-01-01 .. 2199-12-31 ({seconds} s since 1970)")]
+    DateOutOfRange {
+        /// The record's one-based line in its source file.
+        line: u64,
+        /// Its timestamp in seconds since 1970.
+        seconds: i64,
+    },
+    /// A sum over a customer's lines overflows `f64` (prices or quantities near the f64 range).
+    #[error("{column} of customer `{customer}` overflows f64 ({value}); the amounts are outside any realistic range")]
+    Overflow {
+        /// The customer id.
+        customer: String,
+        /// The feature whose value overflowed.
+        column: String,
+        /// The non-finite result.
+        value: f64,
+    },
+    /// A demand panel would need more cells than the configured limit.
+    #[error(
+        "demand panel of {series} series × {periods} periods exceeds max_cells = {max_cells}; narrow the range, coarsen the frequency or raise max_cells"
+    )]
+    PanelTooLarge {
+        /// Number of series (rows).
+        series: usize,
+        /// Number of periods (columns).
+        periods: usize,
+        /// The limit.
+        max_cells: usize,
+    },
     /// A transaction record that cannot be used (non-finite quantity or price).
     #[error("transaction at source line {line} has a non-finite {field} ({value})")]
     BadTransaction {

@@ -165,6 +165,8 @@ struct Touch {
     order: u32,
     ts: Timestamp,
     base: f64,
+    /// Position of the line or event in the caller's input slice.
+    row: usize,
 }
 
 struct Touches {
@@ -238,7 +240,7 @@ impl InteractionParams {
         let mut items = IdMap::named("item");
         let mut orders: FastHashMap<&str, u32> = FastHashMap::default();
         let mut touches = Vec::with_capacity(lines.len());
-        for t in lines {
+        for (row, t) in lines.iter().enumerate() {
             if t.quantity <= 0.0 || self.until.is_some_and(|u| t.timestamp >= u) {
                 continue;
             }
@@ -250,7 +252,7 @@ impl InteractionParams {
             };
             let next = orders.len() as u32;
             let order = *orders.entry(t.invoice.as_str()).or_insert(next);
-            touches.push(Touch { user: intern(&mut users, c), item: intern(&mut items, &t.product), order, ts: t.timestamp, base });
+            touches.push(Touch { user: intern(&mut users, c), item: intern(&mut items, &t.product), order, ts: t.timestamp, base, row });
         }
         Ok(Touches { users, items, touches })
     }
@@ -261,7 +263,7 @@ impl InteractionParams {
         let mut sessions: FastHashMap<&str, u32> = FastHashMap::default();
         let mut touches = Vec::with_capacity(events.len());
         let mut unique = u32::MAX;
-        for e in events {
+        for (row, e) in events.iter().enumerate() {
             if self.until.is_some_and(|u| e.timestamp >= u) {
                 continue;
             }
@@ -279,7 +281,7 @@ impl InteractionParams {
                     unique
                 }
             };
-            touches.push(Touch { user: intern(&mut users, &e.user), item: intern(&mut items, &e.item), order, ts: e.timestamp, base });
+            touches.push(Touch { user: intern(&mut users, &e.user), item: intern(&mut items, &e.item), order, ts: e.timestamp, base, row });
         }
         Ok(Touches { users, items, touches })
     }
@@ -288,20 +290,22 @@ impl InteractionParams {
         self.until.unwrap_or_else(|| touches.iter().map(|t| t.ts).max().unwrap_or(Timestamp(0)))
     }
 
-    /// Aggregates touches into `(user, item, value)` triples, sorted by user then item.
-    fn aggregate(&self, touches: &mut [Touch], reference: Timestamp) -> Vec<(u32, u32, f64)> {
+    /// Aggregates touches into `(user, item, value, last input row)` cells, sorted by user then item.
+    fn aggregate(&self, touches: &mut [Touch], reference: Timestamp) -> Vec<(u32, u32, f64, usize)> {
         let decay = |ts: Timestamp| match self.half_life_days {
             Some(h) => 0.5f64.powf(ts.days_until(reference).max(0.0) / h),
             None => 1.0,
         };
         touches.sort_by_key(|t| (t.user, t.item, t.order));
-        let mut out: Vec<(u32, u32, f64)> = Vec::new();
+        let mut out: Vec<(u32, u32, f64, usize)> = Vec::new();
         let mut i = 0;
         while i < touches.len() {
             let (u, it) = (touches[i].user, touches[i].item);
             let mut j = i;
             let mut value = 0.0;
+            let mut row = touches[i].row;
             while j < touches.len() && touches[j].user == u && touches[j].item == it {
+                row = row.max(touches[j].row);
                 match self.value {
                     InteractionValue::Binary => value = f64::max(value, decay(touches[j].ts)),
                     InteractionValue::DistinctOrders => {
@@ -319,13 +323,13 @@ impl InteractionParams {
                 }
                 j += 1;
             }
-            out.push((u, it, value));
+            out.push((u, it, value, row));
             i = j;
         }
         out
     }
 
-    fn reweight(&self, cells: &mut [(u32, u32, f64)], n_users: usize, n_items: usize) {
+    fn reweight(&self, cells: &mut [(u32, u32, f64, usize)], n_users: usize, n_items: usize) {
         match self.weighting {
             Weighting::None => {}
             Weighting::Log1p => cells.iter_mut().for_each(|c| c.2 = c.2.ln_1p()),
@@ -353,8 +357,23 @@ impl InteractionParams {
         }
     }
 
-    fn to_matrix(cells: &[(u32, u32, f64)], n_users: usize, n_items: usize) -> Result<Interactions> {
-        let triples: Vec<Triple> = cells.iter().map(|&(user, item, v)| Triple { user, item, value: v as f32 }).collect();
+    /// Stores the cells as `f32`; a value that does not fit (or is not
+    /// finite) is an error naming the last input row that fed the cell.
+    fn to_matrix(cells: &[(u32, u32, f64, usize)], n_users: usize, n_items: usize) -> Result<Interactions> {
+        let mut triples = Vec::with_capacity(cells.len());
+        for &(user, item, v, row) in cells {
+            let value = v as f32;
+            if !value.is_finite() {
+                return Err(Error::NonFinite {
+                    what: format!("interaction value of input row {row} (user {user}, item {item})"),
+                    row,
+                    column: None,
+                    value: v,
+                }
+                .into());
+            }
+            triples.push(Triple { user, item, value });
+        }
         Ok(Interactions::from_triples(n_users, n_items, &triples, Duplicates::Error)?)
     }
 

@@ -6,10 +6,10 @@
 //! labels **only** from lines in `[cut-off, cut-off + horizon)`. Customers
 //! are those with a purchase before the cut-off.
 
-use ndarray::Array1;
+use ndarray::{Array1, ArrayView1};
 use serde::{Deserialize, Serialize};
 use shopml_clean::Transaction;
-use shopml_core::{Error, FastHashMap, Timestamp};
+use shopml_core::{Dataset, Error, FastHashMap, Timestamp};
 
 use crate::customer::{Categories, CustomerFeaturesParams, FeatureMatrix};
 use crate::error::Result;
@@ -28,17 +28,34 @@ pub enum Target {
     Category(String),
 }
 
-/// Customer features before a cut-off and a 0/1 label per customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Labelled {
-    /// Features from lines before `cutoff`.
-    pub features: FeatureMatrix,
-    /// One label per row of `features` (0.0 or 1.0).
-    pub labels: Array1<f64>,
-    /// The cut-off.
-    pub cutoff: Timestamp,
-    /// Horizon length in days.
-    pub horizon_days: u32,
+validated_struct! {
+    /// Customer features before a cut-off and a yes/no label per customer.
+    /// Loading checks one label per row.
+    pub struct Labelled ("LabelledRaw" as LabelledRaw, check = Labelled::check) {
+        /// Features from lines before `cutoff`.
+        pub features: FeatureMatrix,
+        /// One label per row of `features` (`true` = churned / bought).
+        pub labels: Array1<bool>,
+        /// The cut-off.
+        pub cutoff: Timestamp,
+        /// Horizon length in days.
+        pub horizon_days: u32,
+    }
+}
+
+impl Labelled {
+    fn check(&self) -> Result<()> {
+        if self.labels.len() != self.features.values.nrows() {
+            return Err(Error::shape("labels vs feature rows", self.features.values.nrows(), self.labels.len()).into());
+        }
+        Ok(())
+    }
+
+    /// The table as a classification [`Dataset`] with `bool` targets, ready
+    /// for `LogisticRegression` and the classification metrics.
+    pub fn to_dataset(&self) -> Dataset<'_, ArrayView1<'_, bool>> {
+        Dataset::new(self.features.values.view(), self.labels.view())
+    }
 }
 
 /// Builds labelled customer tables; see the module docs for the timing rules.
@@ -58,7 +75,8 @@ pub struct Labelled {
 /// let t = LabelParams::new(cutoff, 30).build(&lines, &Target::Churn, None).unwrap();
 /// let a = t.features.rows.index("a").unwrap();
 /// let b = t.features.rows.index("b").unwrap();
-/// assert_eq!((t.labels[a], t.labels[b]), (0.0, 1.0)); // a came back, b churned
+/// assert_eq!((t.labels[a], t.labels[b]), (false, true)); // a came back, b churned
+/// let data = t.to_dataset(); // records and bool targets for a classifier
 /// assert_eq!(t.features.column("frequency").unwrap()[a], 1.0); // the later order is not a feature
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,9 +98,22 @@ impl LabelParams {
     }
 
     /// Builds the labelled table.
+    ///
+    /// Errors, besides those of the features: `horizon_days = 0`, and a
+    /// cut-off after the last line of the data — the horizon would hold no
+    /// observation at all, so every customer would look churned.
     pub fn build(&self, lines: &[Transaction], target: &Target, categories: Option<&Categories>) -> Result<Labelled> {
         if self.horizon_days == 0 {
             return Err(Error::param("horizon_days", "must be at least 1").into());
+        }
+        if let Some(last) = lines.iter().map(|t| t.timestamp).max()
+            && last < self.cutoff
+        {
+            return Err(Error::param(
+                "cutoff",
+                format!("{} is after the last line of the data ({last}): nothing is observed in the label horizon", self.cutoff),
+            )
+            .into());
         }
         let features = self.features.clone().snapshot(self.cutoff).compute(lines, categories)?;
         let end = self.cutoff.add_days(self.horizon_days as i64);
@@ -107,25 +138,31 @@ impl LabelParams {
             .iter()
             .map(|c| {
                 let h = hit.contains_key(c.as_str());
-                let y = if matches!(target, Target::Churn) { !h } else { h };
-                f64::from(u8::from(y))
+                if matches!(target, Target::Churn) { !h } else { h }
             })
             .collect();
         Ok(Labelled { features, labels, cutoff: self.cutoff, horizon_days: self.horizon_days })
     }
 
-    /// A leak-free temporal train / test pair: the train table uses
-    /// `train_cutoff` and the test table `test_cutoff`, with the same horizon.
-    /// Fails unless `train_cutoff + horizon ≤ test_cutoff`, so that no train
-    /// label looks past the start of the test period.
-    pub fn temporal_split(
+    /// A leak-free temporal train / test pair: the train table at this
+    /// parameter set's cut-off, the test table at `cutoff + horizon` (the
+    /// earliest test cut-off whose features may include every train label).
+    pub fn temporal_split(&self, lines: &[Transaction], target: &Target, categories: Option<&Categories>) -> Result<(Labelled, Labelled)> {
+        let test_cutoff = self.cutoff.add_days(self.horizon_days as i64);
+        self.temporal_split_at(lines, test_cutoff, target, categories)
+    }
+
+    /// Like [`temporal_split`](Self::temporal_split) with an explicit, later
+    /// test cut-off. Fails unless `cutoff + horizon ≤ test_cutoff`, so that no
+    /// train label looks past the start of the test period.
+    pub fn temporal_split_at(
         &self,
         lines: &[Transaction],
-        train_cutoff: Timestamp,
         test_cutoff: Timestamp,
         target: &Target,
         categories: Option<&Categories>,
     ) -> Result<(Labelled, Labelled)> {
+        let train_cutoff = self.cutoff;
         if train_cutoff.add_days(self.horizon_days as i64) > test_cutoff {
             return Err(Error::param(
                 "train_cutoff",
@@ -133,7 +170,7 @@ impl LabelParams {
             )
             .into());
         }
-        let train = LabelParams { cutoff: train_cutoff, ..self.clone() }.build(lines, target, categories)?;
+        let train = self.build(lines, target, categories)?;
         let test = LabelParams { cutoff: test_cutoff, ..self.clone() }.build(lines, target, categories)?;
         Ok((train, test))
     }

@@ -28,9 +28,15 @@
 //! not depend on the number of rayon threads. [`CustomerFeaturesParams::compute_with_rfm`]
 //! gives the RFM and feature tables from one grouping pass.
 //!
+//! Every parameter type follows the workspace convention: `XParams` →
+//! [`Fit::fit`](shopml_core::Fit::fit) → a fitted, serialisable value whose
+//! loading is validated. Order lines must lie in the supported date range
+//! (1900–2199) and amounts must stay within `f64`; anything else is a typed
+//! [`FeaturesError`] naming the line or customer (see docs/RELIABILITY.md).
+//!
 //! ```
 //! use shopml_clean::Transaction;
-//! use shopml_core::Timestamp;
+//! use shopml_core::{Fit, Timestamp};
 //! use shopml_features::{CustomerFeaturesParams, RfmParams};
 //!
 //! let line = |invoice: &str, customer: &str, day: u32, qty: f64, price: f64| Transaction {
@@ -47,15 +53,22 @@
 //!     line: 0,
 //! };
 //! let lines = vec![line("1", "a", 1, 2.0, 5.0), line("2", "a", 5, 1.0, 5.0), line("3", "b", 3, 4.0, 2.5)];
-//! let rfm = RfmParams::new().compute(&lines).unwrap();
+//! let rfm = RfmParams::new().fit(&lines[..]).unwrap();
 //! let a = rfm.customers.index("a").unwrap();
 //! assert_eq!((rfm.recency[a], rfm.frequency[a], rfm.monetary[a]), (1.0, 2.0, 15.0));
 //!
-//! let features = CustomerFeaturesParams::new().compute(&lines, None).unwrap();
+//! let features = CustomerFeaturesParams::new().fit(&lines[..]).unwrap();
 //! assert_eq!(features.column("avg_order_value").unwrap()[a], 7.5);
+//! // One call to a model's input: the RFM columns and a target per customer.
+//! let spend = ndarray::array![15.0, 10.0];
+//! let rf = features.select(&["recency", "frequency"]).unwrap();
+//! let data = rf.to_dataset(spend.view()).unwrap();
+//! assert_eq!(data.n_features(), 2);
 //! ```
 #![warn(missing_docs)]
 
+#[macro_use]
+mod checked;
 pub mod customer;
 pub mod demand;
 pub mod error;
@@ -65,10 +78,15 @@ mod prep;
 pub mod preprocessing;
 pub mod rfm;
 
+// Customer tables: RFM, the feature matrix, labels for churn / purchase models.
 pub use customer::{Categories, CustomerFeaturesParams, FeatureMatrix};
-pub use demand::{DemandPanel, DemandParams, Frequency, Level};
-pub use error::{FeaturesError, Result};
-pub use interactions::{EventWeights, InteractionParams, InteractionValue, Split, SplitRule, Weighting};
 pub use labels::{LabelParams, Labelled, Target};
-pub use prep::ReturnPolicy;
-pub use rfm::{Rfm, RfmParams, Segment, TieRule};
+pub use rfm::{RecencyDays, Rfm, RfmParams, Segment, TieRule};
+// Options shared by the customer tables and the demand panel.
+pub use prep::ReturnsInSpend;
+// Recommender input.
+pub use interactions::{EventWeights, InteractionParams, InteractionValue, Split, SplitRule, Weighting};
+// Forecasting input.
+pub use demand::{DemandPanel, DemandParams, Frequency, Level};
+// Errors.
+pub use error::{FeaturesError, Result};

@@ -7,9 +7,11 @@ use shopml_core::{FastHashMap, IdMap, Timestamp};
 
 use crate::error::{FeaturesError, Result};
 
-/// What to do with returned (negative-quantity) lines when summing money.
+/// How returned (negative-quantity) lines count in spend (`monetary`,
+/// revenue). Named for what it decides; shopml-clean's `ReturnPolicy`
+/// decides something else (where cancellations go while cleaning).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum ReturnPolicy {
+pub enum ReturnsInSpend {
     /// Subtract returns from spend (`monetary` = purchases + returns, the
     /// latter negative).
     #[default]
@@ -18,14 +20,21 @@ pub enum ReturnPolicy {
     Exclude,
 }
 
-/// Checks that every line's quantity and unit price are finite.
+/// Checks that every line's quantity, unit price and value are finite and
+/// its date lies in the supported range.
 pub(crate) fn check_lines(lines: &[Transaction]) -> Result<()> {
     for t in lines {
+        if !t.timestamp.is_supported() {
+            return Err(FeaturesError::DateOutOfRange { line: t.line, seconds: t.timestamp.seconds() });
+        }
         if !t.quantity.is_finite() {
             return Err(FeaturesError::BadTransaction { line: t.line, field: "quantity", value: t.quantity });
         }
         if !t.unit_price.is_finite() {
             return Err(FeaturesError::BadTransaction { line: t.line, field: "unit_price", value: t.unit_price });
+        }
+        if !t.value().is_finite() {
+            return Err(FeaturesError::BadTransaction { line: t.line, field: "quantity × unit_price", value: t.value() });
         }
     }
     Ok(())

@@ -11,13 +11,17 @@
 //! Only lines strictly before the snapshot with a known customer count.
 //! Purchase lines have quantity > 0, returns quantity < 0.
 //!
-//! - **recency**: calendar days from the day of the customer's last purchase
-//!   line to the snapshot's day (`snapshot.day_number() - last.day_number()`).
-//!   The default snapshot is midnight after the last purchase day in the data,
-//!   so the most recent buyers have recency 1.
+//! - **recency**: days from the customer's last purchase line to the
+//!   snapshot, counted by [`RecencyDays`]: **calendar days** (the default:
+//!   `snapshot.day_number() − last.day_number()`, so a purchase at 23:59 the
+//!   day before the snapshot counts 1) or **elapsed whole days** (the pandas
+//!   convention `(snapshot − last).days`: whole 24-hour periods, so that
+//!   purchase counts 0). The default snapshot is midnight after the last
+//!   purchase day in the data, so the most recent buyers have calendar
+//!   recency 1 (elapsed recency 0).
 //! - **frequency**: number of distinct purchase invoices.
 //! - **monetary**: sum of `quantity × unit_price` over purchase lines, plus
-//!   return lines (negative) under [`ReturnPolicy::Net`].
+//!   return lines (negative) under [`ReturnsInSpend::Net`].
 //!
 //! # Scores and ties
 //!
@@ -36,7 +40,27 @@ use shopml_clean::Transaction;
 use shopml_core::{Error, IdMap, Params, Timestamp};
 
 use crate::error::Result;
-use crate::prep::{Grouped, ReturnPolicy, check_lines, default_snapshot};
+use crate::prep::{Grouped, ReturnsInSpend, check_lines, default_snapshot};
+
+/// How recency is counted in days (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum RecencyDays {
+    /// Calendar days between the two dates (UTC), ignoring the time of day.
+    #[default]
+    Calendar,
+    /// Whole 24-hour periods elapsed (pandas' `Timedelta.days`).
+    Elapsed,
+}
+
+impl RecencyDays {
+    /// Recency of a purchase at `last` seen from `snapshot`.
+    pub fn between(self, last: Timestamp, snapshot: Timestamp) -> f64 {
+        match self {
+            RecencyDays::Calendar => (snapshot.day_number() - last.day_number()) as f64,
+            RecencyDays::Elapsed => last.days_until(snapshot).floor(),
+        }
+    }
+}
 
 /// How customers with equal values are scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -137,18 +161,28 @@ impl std::fmt::Display for Segment {
     }
 }
 
-/// Parameters of an RFM table; build with [`RfmParams::new`] and the setters.
+/// Parameters of an RFM table; build with [`RfmParams::new`] and the
+/// setters, then [`fit`](shopml_core::Fit::fit) it to order lines.
 ///
 /// ```
-/// use shopml_features::{RfmParams, ReturnPolicy};
-/// let p = RfmParams::new().returns(ReturnPolicy::Exclude);
-/// assert_eq!(p.return_policy(), ReturnPolicy::Exclude);
+/// use shopml_core::Fit;
+/// use shopml_features::{RecencyDays, ReturnsInSpend, RfmParams};
+/// # let lines: Vec<shopml_clean::Transaction> = vec![shopml_clean::Transaction {
+/// #     invoice: "1".into(), product: "A".into(), description: None, quantity: 1.0,
+/// #     timestamp: shopml_core::Timestamp::from_civil(2011, 3, 1, 23, 0, 0).unwrap(), unit_price: 2.0,
+/// #     customer: Some("a".into()), country: None, line: 1 }];
+/// let p = RfmParams::new().returns(ReturnsInSpend::Exclude).recency(RecencyDays::Elapsed);
+/// assert_eq!(p.return_policy(), ReturnsInSpend::Exclude);
+/// let rfm = p.fit(&lines[..]).unwrap();
+/// assert_eq!(rfm.recency[0], 0.0); // one hour before the default snapshot: 0 whole days
 /// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RfmParams {
     snapshot: Option<Timestamp>,
-    returns: ReturnPolicy,
+    returns: ReturnsInSpend,
     ties: TieRule,
+    #[serde(default)]
+    recency: RecencyDays,
 }
 
 impl RfmParams {
@@ -162,8 +196,13 @@ impl RfmParams {
         self
     }
     /// Whether returns are netted from or excluded from `monetary`.
-    pub fn returns(mut self, returns: ReturnPolicy) -> Self {
+    pub fn returns(mut self, returns: ReturnsInSpend) -> Self {
         self.returns = returns;
+        self
+    }
+    /// How recency is counted (default [`RecencyDays::Calendar`]).
+    pub fn recency(mut self, recency: RecencyDays) -> Self {
+        self.recency = recency;
         self
     }
     /// How ties are scored.
@@ -172,14 +211,17 @@ impl RfmParams {
         self
     }
     /// The configured return policy.
-    pub fn return_policy(&self) -> ReturnPolicy {
+    pub fn return_policy(&self) -> ReturnsInSpend {
         self.returns
     }
 
-    /// Computes the RFM table of every customer with a purchase before the snapshot.
+    /// Shorthand for [`Fit::fit`](shopml_core::Fit::fit): the RFM table of
+    /// every customer with a purchase before the snapshot.
     ///
     /// Errors: a non-finite quantity or price ([`crate::FeaturesError::BadTransaction`]),
-    /// no purchase line with a customer before the snapshot ([`Error::EmptyInput`]).
+    /// a date out of range, a customer's spend overflowing `f64`
+    /// ([`crate::FeaturesError::Overflow`]), no purchase line with a customer
+    /// before the snapshot ([`Error::EmptyInput`]).
     pub fn compute(&self, lines: &[Transaction]) -> Result<Rfm> {
         self.check()?;
         check_lines(lines)?;
@@ -191,7 +233,7 @@ impl RfmParams {
         if g.customers.is_empty() {
             return Err(Error::empty("transactions: no purchase line with a customer before the snapshot").into());
         }
-        Ok(rfm_from_grouped(lines, &g, snapshot, self.returns, self.ties))
+        rfm_from_grouped(lines, &g, snapshot, self.returns, self.ties, self.recency)
     }
 }
 
@@ -209,30 +251,67 @@ impl shopml_core::Fit<[Transaction]> for RfmParams {
     }
 }
 
-/// RFM measures, scores and segments, one entry per customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Rfm {
-    /// Customer id of each row.
-    pub customers: IdMap<String>,
-    /// The snapshot the table was computed at.
-    pub snapshot: Timestamp,
-    /// Calendar days since the last purchase.
-    pub recency: Vec<f64>,
-    /// Distinct purchase invoices.
-    pub frequency: Vec<f64>,
-    /// Spend (net of returns or not, per [`ReturnPolicy`]).
-    pub monetary: Vec<f64>,
-    /// Recency score 1–5 (5 = most recent).
-    pub r_score: Vec<u8>,
-    /// Frequency score 1–5 (5 = most orders).
-    pub f_score: Vec<u8>,
-    /// Monetary score 1–5 (5 = highest spend).
-    pub m_score: Vec<u8>,
-    /// Named segment from the R and F scores.
-    pub segment: Vec<Segment>,
+validated_struct! {
+    /// RFM measures, scores and segments, one entry per customer. The
+    /// measures carry the same names as the customer feature columns
+    /// (`recency`, `frequency`, `monetary`). Loading checks one entry per
+    /// customer, finite measures and scores in 1–5.
+    pub struct Rfm ("RfmRaw" as RfmRaw, check = Rfm::check) {
+        /// Customer id of each row.
+        pub customers: IdMap<String>,
+        /// The snapshot the table was computed at.
+        pub snapshot: Timestamp,
+        /// Days since the last purchase ([`RecencyDays`]).
+        pub recency: Vec<f64>,
+        /// Distinct purchase invoices.
+        pub frequency: Vec<f64>,
+        /// Spend (net of returns or not, per [`ReturnsInSpend`]).
+        pub monetary: Vec<f64>,
+        /// Recency score 1–5 (5 = most recent).
+        pub r_score: Vec<u8>,
+        /// Frequency score 1–5 (5 = most orders).
+        pub f_score: Vec<u8>,
+        /// Monetary score 1–5 (5 = highest spend).
+        pub m_score: Vec<u8>,
+        /// Named segment from the R and F scores.
+        pub segment: Vec<Segment>,
+    }
 }
 
 impl Rfm {
+    fn check(&self) -> Result<()> {
+        let n = self.customers.len();
+        crate::checked::same_len(
+            "Rfm",
+            n,
+            &[
+                ("recency", self.recency.len()),
+                ("frequency", self.frequency.len()),
+                ("monetary", self.monetary.len()),
+                ("r_score", self.r_score.len()),
+                ("f_score", self.f_score.len()),
+                ("m_score", self.m_score.len()),
+                ("segment", self.segment.len()),
+            ],
+        )?;
+        crate::checked::finite("Rfm recency", &self.recency)?;
+        crate::checked::finite("Rfm frequency", &self.frequency)?;
+        crate::checked::finite("Rfm monetary", &self.monetary)?;
+        for (what, s) in [("r_score", &self.r_score), ("f_score", &self.f_score), ("m_score", &self.m_score)] {
+            if let Some(row) = s.iter().position(|v| !(1..=5).contains(v)) {
+                return Err(Error::InvalidValue {
+                    what: what.into(),
+                    row,
+                    column: None,
+                    value: s[row] as f64,
+                    reason: "scores are 1–5".into(),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+
     /// Number of customers.
     pub fn len(&self) -> usize {
         self.recency.len()
@@ -257,12 +336,17 @@ pub(crate) struct RfmCore {
     pub monetary: Vec<f64>,
 }
 
-pub(crate) fn rfm_measures(lines: &[Transaction], g: &Grouped, snapshot: Timestamp, returns: ReturnPolicy) -> RfmCore {
+pub(crate) fn rfm_measures(
+    lines: &[Transaction],
+    g: &Grouped,
+    snapshot: Timestamp,
+    returns: ReturnsInSpend,
+    rec: RecencyDays,
+) -> Result<RfmCore> {
     let n = g.customers.len();
     let mut recency = Vec::with_capacity(n);
     let mut frequency = Vec::with_capacity(n);
     let mut monetary = Vec::with_capacity(n);
-    let snap_day = snapshot.day_number();
     let mut inv: Vec<u32> = Vec::new();
     for c in 0..n {
         let p = g.purchases(c);
@@ -275,22 +359,32 @@ pub(crate) fn rfm_measures(lines: &[Transaction], g: &Grouped, snapshot: Timesta
             spend += t.value();
             inv.push(g.invoice[i]);
         }
-        if returns == ReturnPolicy::Net {
+        if returns == ReturnsInSpend::Net {
             for &i in g.returns(c) {
                 spend += lines[i].value();
             }
         }
         inv.sort_unstable();
         inv.dedup();
-        recency.push((snap_day - last.day_number()) as f64);
+        if !spend.is_finite() {
+            return Err(crate::FeaturesError::Overflow { customer: g.customers.ids()[c].clone(), column: "monetary".into(), value: spend });
+        }
+        recency.push(rec.between(last, snapshot));
         frequency.push(inv.len() as f64);
         monetary.push(spend);
     }
-    RfmCore { recency, frequency, monetary }
+    Ok(RfmCore { recency, frequency, monetary })
 }
 
-pub(crate) fn rfm_from_grouped(lines: &[Transaction], g: &Grouped, snapshot: Timestamp, returns: ReturnPolicy, ties: TieRule) -> Rfm {
-    let RfmCore { recency, frequency, monetary } = rfm_measures(lines, g, snapshot, returns);
+pub(crate) fn rfm_from_grouped(
+    lines: &[Transaction],
+    g: &Grouped,
+    snapshot: Timestamp,
+    returns: ReturnsInSpend,
+    ties: TieRule,
+    rec: RecencyDays,
+) -> Result<Rfm> {
+    let RfmCore { recency, frequency, monetary } = rfm_measures(lines, g, snapshot, returns, rec)?;
     let ids = g.customers.ids();
     // Recency: smaller is better, so score the negated value.
     let neg_rec: Vec<f64> = recency.iter().map(|r| -r).collect();
@@ -298,7 +392,7 @@ pub(crate) fn rfm_from_grouped(lines: &[Transaction], g: &Grouped, snapshot: Tim
     let f_score = quintile_scores(&frequency, ids, ties);
     let m_score = quintile_scores(&monetary, ids, ties);
     let segment = r_score.iter().zip(&f_score).map(|(&r, &f)| Segment::from_scores(r, f)).collect();
-    Rfm { customers: g.customers.clone(), snapshot, recency, frequency, monetary, r_score, f_score, m_score, segment }
+    Ok(Rfm { customers: g.customers.clone(), snapshot, recency, frequency, monetary, r_score, f_score, m_score, segment })
 }
 
 /// Quintile scores 1–5 of `values` (higher value, higher score) under a tie

@@ -4,7 +4,7 @@
 use shopml_clean::{Event, EventKind, Transaction};
 use shopml_core::{AsCoreError, Error, Timestamp};
 use shopml_features::demand::{DemandParams, Frequency, Level};
-use shopml_features::{Categories, EventWeights, InteractionParams, InteractionValue, ReturnPolicy, SplitRule, Weighting};
+use shopml_features::{Categories, EventWeights, InteractionParams, InteractionValue, ReturnsInSpend, SplitRule, Weighting};
 
 fn ts(month: u32, day: u32) -> Timestamp {
     Timestamp::from_civil(2011, month, day, 12, 0, 0).unwrap()
@@ -192,7 +192,7 @@ fn demand_by_hand() {
     assert!(daily.avg_price[[b, 21]].is_nan(), "returns never set a price");
     let c = daily.keys.index("C").unwrap();
     assert_eq!(daily.quantity[[c, 20]], 9.0, "guest sales count for demand");
-    let excl = DemandParams::new().returns(ReturnPolicy::Exclude).build(&data, None).unwrap();
+    let excl = DemandParams::new().returns(ReturnsInSpend::Exclude).build(&data, None).unwrap();
     assert_eq!(excl.quantity.row(excl.keys.index("B").unwrap()).sum(), 5.0);
 
     // ISO weeks: Mar 1 2011 is a Tuesday, so the first week starts Mon Feb 28; Mar 31 is in the week of Mar 28.

@@ -4,7 +4,7 @@
 use shopml_clean::Transaction;
 use shopml_core::{AsCoreError, Error, Timestamp, conformance};
 use shopml_features::{
-    Categories, CustomerFeaturesParams, FeaturesError, LabelParams, ReturnPolicy, RfmParams, Segment, Target, TieRule, labels::split_at,
+    Categories, CustomerFeaturesParams, FeaturesError, LabelParams, ReturnsInSpend, RfmParams, Segment, Target, TieRule, labels::split_at,
 };
 
 fn ts(day: u32, hour: u32) -> Timestamp {
@@ -54,7 +54,7 @@ fn rfm_by_hand() {
     assert_eq!([rfm.recency[a], rfm.recency[b], rfm.recency[c]], [2.0, 4.0, 9.0]);
     assert_eq!([rfm.frequency[a], rfm.frequency[b], rfm.frequency[c]], [3.0, 1.0, 2.0]);
     assert_eq!([rfm.monetary[a], rfm.monetary[b], rfm.monetary[c]], [18.0, 10.0, 9.0]);
-    let gross = RfmParams::new().snapshot(snapshot).returns(ReturnPolicy::Exclude).compute(&lines()).unwrap();
+    let gross = RfmParams::new().snapshot(snapshot).returns(ReturnsInSpend::Exclude).compute(&lines()).unwrap();
     assert_eq!(gross.monetary[a], 38.0);
     // n = 3: scores are 1 + floor(5 · (customers strictly worse) / 3) = 1, 2, 4.
     assert_eq!([rfm.r_score[a], rfm.r_score[b], rfm.r_score[c]], [4, 2, 1]);
@@ -100,7 +100,7 @@ fn customer_features_by_hand() {
     let f = CustomerFeaturesParams::new().snapshot(ts(12, 0)).windows_days(vec![3, 10]).compute(&lines(), Some(&cats)).unwrap();
     let a = f.row("a").unwrap();
     let get = |name: &str| a[f.column_index(name).unwrap()];
-    assert_eq!(get("recency_days"), 2.0);
+    assert_eq!(get("recency"), 2.0);
     assert_eq!(get("frequency"), 3.0);
     assert_eq!(get("monetary"), 18.0);
     // Orders at day 1 10:00, day 4 10:00, day 10 22:00: gaps 3 and 6.5 days.
@@ -173,7 +173,7 @@ fn labels_are_leak_free() {
     // Customers with a purchase before day 7: a and c (b first buys on day 8).
     assert_eq!(t.features.rows.ids(), &["a".to_string(), "c".into()]);
     // In [day 7, day 12): a buys on day 10, c does not.
-    assert_eq!(t.labels.to_vec(), vec![0.0, 1.0]);
+    assert_eq!(t.labels.to_vec(), vec![false, true]);
     // Features equal those computed from the lines before the cut-off only.
     let (before, after) = split_at(&data, cutoff);
     assert_eq!(before.len() + after.len(), data.len());
@@ -187,19 +187,22 @@ fn labels_are_leak_free() {
     assert_eq!(LabelParams::new(cutoff, 5).build(&tampered, &Target::Churn, None).unwrap().features, t.features);
 
     let p3 = LabelParams::new(cutoff, 30).build(&data, &Target::Product("P3".into()), None).unwrap();
-    assert_eq!(p3.labels.to_vec(), vec![1.0, 0.0]);
+    assert_eq!(p3.labels.to_vec(), vec![true, false]);
     let p1 = LabelParams::new(cutoff, 30).build(&data, &Target::Product("P1".into()), None).unwrap();
-    assert_eq!(p1.labels.to_vec(), vec![0.0, 0.0]); // b buys P1 on day 20 but b has no history before day 7
+    assert_eq!(p1.labels.to_vec(), vec![false, false]); // b buys P1 on day 20 but b has no history before day 7
     let mut cats = Categories::default();
     cats.insert("P3".into(), "candles".into());
     let cat = LabelParams::new(cutoff, 30).build(&data, &Target::Category("candles".into()), Some(&cats)).unwrap();
-    assert_eq!(cat.labels.to_vec(), vec![1.0, 0.0]);
+    assert_eq!(cat.labels.to_vec(), vec![true, false]);
 
-    let p = LabelParams::new(ts(1, 0), 5);
-    assert!(p.temporal_split(&data, ts(3, 0), ts(7, 0), &Target::Churn, None).is_err());
-    let (train, test) = p.temporal_split(&data, ts(2, 0), ts(7, 0), &Target::Churn, None).unwrap();
+    // Issue 12: the cut-off given to `LabelParams::new` was ignored by
+    // `temporal_split`; now it is the train cut-off.
+    assert!(LabelParams::new(ts(3, 0), 5).temporal_split_at(&data, ts(7, 0), &Target::Churn, None).is_err());
+    let p = LabelParams::new(ts(2, 0), 5);
+    let (train, test) = p.temporal_split(&data, &Target::Churn, None).unwrap();
     assert_eq!(train.cutoff, ts(2, 0));
+    assert_eq!(test.cutoff, ts(7, 0));
     assert_eq!(train.features.rows.ids(), &["a".to_string()]);
-    assert_eq!(train.labels.to_vec(), vec![0.0]); // a buys on day 4, inside [day 2, day 7)
+    assert_eq!(train.labels.to_vec(), vec![false]); // a buys on day 4, inside [day 2, day 7)
     assert_eq!(test.features, t.features);
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::{Array1, Array2};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{Lasso, LinearRegressionParams, LogisticData, LogisticRegression, LogisticSolver, OlsSolver, RidgeParams, enet_path};
+use shopml_linear::{Lasso, LinearRegressionParams, LogisticRegression, LogisticSolver, OlsSolver, RidgeParams, enet_path};
 
 fn data(n: usize, p: usize) -> (Array2<f64>, Array1<f64>, Array1<f64>) {
     let mut s: u64 = 7;
@@ -33,7 +33,7 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("ridge", |b| b.iter(|| RidgeParams::default().alpha(1.0).fit(&d).unwrap()));
     g.bench_function("lasso_path_100", |b| b.iter(|| enet_path(&d, &Lasso::params(), None, 100, 1e-3).unwrap()));
-    let ld = LogisticData::new(x.view(), yb.view());
+    let ld = Dataset::new(x.view(), yb.view());
     g.bench_function("logistic_lbfgs", |b| b.iter(|| LogisticRegression::params().solver(LogisticSolver::Lbfgs).fit(&ld).unwrap()));
     g.bench_function("logistic_newton", |b| b.iter(|| LogisticRegression::params().solver(LogisticSolver::Newton).fit(&ld).unwrap()));
     g.finish();

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use ndarray::{Array1, Array2};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{Lasso, LinearRegressionParams, LogisticData, LogisticRegression, LogisticSolver, OlsSolver, RidgeParams, enet_path};
+use shopml_linear::{Lasso, LinearRegressionParams, LogisticRegression, LogisticSolver, OlsSolver, RidgeParams, enet_path};
 
 fn write_f64(path: &std::path::Path, v: &[f64]) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
@@ -69,7 +69,7 @@ fn main() {
         }
         "logit" | "logit_lbfgs" => {
             let solver = if task == "logit" { LogisticSolver::Auto } else { LogisticSolver::Lbfgs };
-            let m = LogisticRegression::params().c(1.0).tol(1e-4).solver(solver).fit(&LogisticData::new(x.view(), y.view())).unwrap();
+            let m = LogisticRegression::params().c(1.0).tol(1e-4).solver(solver).fit(&Dataset::new(x.view(), y.view())).unwrap();
             (
                 m.coefficients().row(0).to_vec(),
                 m.intercepts()[0],

@@ -8,11 +8,11 @@
 
 use ndarray::{Array1, Array2, Axis};
 use serde::{Deserialize, Serialize};
-use shopml_core::{Dataset, Fit, metrics, validate};
+use shopml_core::{Dataset, Fit, Predict, metrics, validate};
 
 use crate::enet::{ElasticNetParams, enet_path};
 use crate::error::{LinearError, Result};
-use crate::logistic::{LogisticData, LogisticRegression, LogisticRegressionParams};
+use crate::logistic::{ClassTargets, LogisticRegression, LogisticRegressionParams};
 use crate::model::LinearModel;
 use crate::ridge::ridge_path;
 
@@ -140,7 +140,7 @@ pub fn ridge_cv(data: &Dataset<'_>, alphas: &[f64], fit_intercept: bool, folds: 
         let te = subset(data.records, data.targets, data.weights, test);
         let models = ridge_path(&tr.dataset(), alphas, fit_intercept)?;
         for (a, m) in models.iter().enumerate() {
-            let pred = m.predict_view(te.x.view())?;
+            let pred = m.predict(&te.x)?;
             scores[[f, a]] = metrics::regression::mse(te.y.as_slice().expect("owned"), pred.as_slice().expect("owned"))?;
         }
     }
@@ -173,7 +173,7 @@ pub fn enet_cv(
         let te = subset(data.records, data.targets, data.weights, test);
         let path = enet_path(&tr.dataset(), params, Some(&grid), n_alphas, eps)?;
         for (a, m) in path.models.iter().enumerate() {
-            let pred = m.predict_view(te.x.view())?;
+            let pred = m.predict(&te.x)?;
             scores[[f, a]] = metrics::regression::mse(te.y.as_slice().expect("owned"), pred.as_slice().expect("owned"))?;
         }
     }
@@ -184,13 +184,15 @@ pub fn enet_cv(
 
 /// Logistic regression over a grid of `C` values, warm-starting each fold's
 /// fits along the grid; scored by held-out log-loss.
-pub fn logistic_cv(
-    data: &LogisticData<'_>,
+pub fn logistic_cv<T: ClassTargets>(
+    data: &Dataset<'_, T>,
     params: &LogisticRegressionParams,
     cs: &[f64],
     folds: &KFold,
 ) -> Result<(CvResult, LogisticRegression)> {
     check_grid("Cs", cs)?;
+    let targets = data.targets.class_values();
+    let data = &Dataset { records: data.records, targets: targets.view(), weights: data.weights };
     let splits = folds.splits(data.records.nrows())?;
     let mut scores = Array2::<f64>::zeros((splits.len(), cs.len()));
     let all_classes = {
@@ -202,7 +204,7 @@ pub fn logistic_cv(
     for (f, (train, test)) in splits.iter().enumerate() {
         let tr = subset(data.records, data.targets, data.weights, train);
         let te = subset(data.records, data.targets, data.weights, test);
-        let trd = LogisticData { records: tr.x.view(), targets: tr.y.view(), weights: tr.w.as_ref().map(|w| w.view()) };
+        let trd = tr.dataset();
         let mut prev: Option<LogisticRegression> = None;
         for (ci, &c) in cs.iter().enumerate() {
             let warm = prev.as_ref().filter(|m| m.classes() == all_classes.as_slice());
@@ -210,7 +212,7 @@ pub fn logistic_cv(
             if m.classes() != all_classes.as_slice() {
                 return Err(LinearError::NotAvailable(format!("fold {f} misses a class; use fewer folds")));
             }
-            let proba = m.predict_proba(te.x.view())?;
+            let proba = m.predict_proba(&te.x)?;
             scores[[f, ci]] = if all_classes.len() == 2 {
                 let yt: Vec<bool> = te.y.iter().map(|&v| v == all_classes[1]).collect();
                 metrics::classification::log_loss(&yt, proba.column(1).to_vec().as_slice())?

@@ -324,7 +324,7 @@ fn to_scaled(c: &Centring, beta: &Array1<f64>) -> Array1<f64> {
     }
 }
 
-fn finish(c: &Centring, beta: &Array1<f64>, n_iter: usize, gap: f64, converged: bool) -> LinearModel {
+fn finish(c: &Centring, beta: &Array1<f64>, n_iter: usize, gap: f64, converged: bool) -> Result<LinearModel> {
     let (coefficients, intercept) = c.unscale(beta);
     LinearModel {
         coefficients,
@@ -336,6 +336,7 @@ fn finish(c: &Centring, beta: &Array1<f64>, n_iter: usize, gap: f64, converged: 
         inference: None,
         inference_note: Some("inference is only computed for unpenalised least squares".into()),
     }
+    .checked("elastic net")
 }
 
 impl<'a> Fit<Dataset<'a>> for ElasticNetParams {
@@ -362,7 +363,7 @@ impl<'a> Fit<Dataset<'a>> for ElasticNetParams {
         }
         let (l1, l2) = (self.alpha * self.l1_ratio * sw, self.alpha * (1.0 - self.l1_ratio) * sw);
         let (it, gap, conv) = prob.solve(&mut beta, l1, l2, self.positive, self.max_iter, self.tol);
-        Ok(finish(&prob.centring, &beta, it, gap, conv))
+        finish(&prob.centring, &beta, it, gap, conv)
     }
 }
 
@@ -436,7 +437,7 @@ pub fn enet_path(data: &Dataset<'_>, params: &ElasticNetParams, alphas: Option<&
     for &alpha in &alphas {
         let (l1, l2) = (alpha * params.l1_ratio * sw, alpha * (1.0 - params.l1_ratio) * sw);
         let (it, gap, conv) = prob.solve(&mut beta, l1, l2, params.positive, params.max_iter, params.tol);
-        models.push(finish(&prob.centring, &beta, it, gap, conv));
+        models.push(finish(&prob.centring, &beta, it, gap, conv)?);
     }
     Ok(EnetPath { alphas, models })
 }

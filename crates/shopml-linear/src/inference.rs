@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::dist;
+use shopml_core::stats as dist;
 
 /// Which coefficient covariance to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -38,37 +38,56 @@ pub enum Statistic {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeastSquaresFit {
     /// Coefficient of determination (centred when there is an intercept, else uncentred).
+    #[serde(with = "shopml_core::serde_float")]
     pub r_squared: f64,
     /// R² adjusted for the degrees of freedom.
+    #[serde(with = "shopml_core::serde_float")]
     pub adj_r_squared: f64,
     /// F statistic of "all slopes are zero" (Wald form, with the chosen covariance).
+    #[serde(with = "shopml_core::serde_float")]
     pub f_statistic: f64,
     /// Upper-tail probability of `f_statistic`.
+    #[serde(with = "shopml_core::serde_float")]
     pub f_p_value: f64,
     /// Weighted residual sum of squares.
+    #[serde(with = "shopml_core::serde_float")]
     pub ssr: f64,
     /// Residual variance estimate `ssr / df_resid`.
+    #[serde(with = "shopml_core::serde_float")]
     pub scale: f64,
 }
 
 /// Coefficient table and model statistics, intercept (if any) first.
+///
+/// Infinite statistics (a coefficient with zero standard error) and NaN
+/// F statistics (HC1 on a rank-deficient design) are legitimate; they
+/// serialise losslessly through `shopml_core::serde_float`. Loading checks
+/// one entry per name in every column and a `k × k` covariance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "InferenceRaw")]
 pub struct Inference {
     /// Parameter names: `const` for the intercept, then the features.
     pub names: Vec<String>,
     /// Estimates in the order of `names`.
+    #[serde(with = "shopml_core::serde_float::vec")]
     pub params: Vec<f64>,
     /// Standard errors.
+    #[serde(with = "shopml_core::serde_float::vec")]
     pub std_errors: Vec<f64>,
     /// t or z statistics `params / std_errors`.
+    #[serde(with = "shopml_core::serde_float::vec")]
     pub statistics: Vec<f64>,
     /// Two-sided p-values.
+    #[serde(with = "shopml_core::serde_float::vec")]
     pub p_values: Vec<f64>,
     /// Lower 95 % confidence bounds.
+    #[serde(with = "shopml_core::serde_float::vec")]
     pub conf_low: Vec<f64>,
     /// Upper 95 % confidence bounds.
+    #[serde(with = "shopml_core::serde_float::vec")]
     pub conf_high: Vec<f64>,
     /// Full covariance matrix of the parameters, in the order of `names`.
+    #[serde(with = "shopml_core::serde_float::array2")]
     pub covariance: Array2<f64>,
     /// The covariance estimator used.
     pub cov_type: CovType,
@@ -77,19 +96,101 @@ pub struct Inference {
     /// Number of observations.
     pub n_obs: usize,
     /// Model degrees of freedom (parameters minus the intercept).
+    #[serde(with = "shopml_core::serde_float")]
     pub df_model: f64,
     /// Residual degrees of freedom.
+    #[serde(with = "shopml_core::serde_float")]
     pub df_resid: f64,
     /// Maximised log-likelihood.
+    #[serde(with = "shopml_core::serde_float")]
     pub log_likelihood: f64,
     /// Akaike information criterion `−2 llf + 2 k`.
+    #[serde(with = "shopml_core::serde_float")]
     pub aic: f64,
     /// Bayesian information criterion `−2 llf + k ln n`.
+    #[serde(with = "shopml_core::serde_float")]
     pub bic: f64,
     /// Least-squares figures (R², F, …), `None` for GLMs.
     pub least_squares: Option<LeastSquaresFit>,
     /// Which model produced the table (`OLS`, `WLS`, `Logit`, `Poisson`).
     pub model: String,
+}
+
+#[derive(Deserialize)]
+struct InferenceRaw {
+    names: Vec<String>,
+    #[serde(with = "shopml_core::serde_float::vec")]
+    params: Vec<f64>,
+    #[serde(with = "shopml_core::serde_float::vec")]
+    std_errors: Vec<f64>,
+    #[serde(with = "shopml_core::serde_float::vec")]
+    statistics: Vec<f64>,
+    #[serde(with = "shopml_core::serde_float::vec")]
+    p_values: Vec<f64>,
+    #[serde(with = "shopml_core::serde_float::vec")]
+    conf_low: Vec<f64>,
+    #[serde(with = "shopml_core::serde_float::vec")]
+    conf_high: Vec<f64>,
+    #[serde(with = "shopml_core::serde_float::array2")]
+    covariance: Array2<f64>,
+    cov_type: CovType,
+    statistic: Statistic,
+    n_obs: usize,
+    #[serde(with = "shopml_core::serde_float")]
+    df_model: f64,
+    #[serde(with = "shopml_core::serde_float")]
+    df_resid: f64,
+    #[serde(with = "shopml_core::serde_float")]
+    log_likelihood: f64,
+    #[serde(with = "shopml_core::serde_float")]
+    aic: f64,
+    #[serde(with = "shopml_core::serde_float")]
+    bic: f64,
+    least_squares: Option<LeastSquaresFit>,
+    model: String,
+}
+
+impl TryFrom<InferenceRaw> for Inference {
+    type Error = crate::LinearError;
+    fn try_from(r: InferenceRaw) -> crate::Result<Self> {
+        let k = r.names.len();
+        for (what, len) in [
+            ("params", r.params.len()),
+            ("std_errors", r.std_errors.len()),
+            ("statistics", r.statistics.len()),
+            ("p_values", r.p_values.len()),
+            ("conf_low", r.conf_low.len()),
+            ("conf_high", r.conf_high.len()),
+        ] {
+            if len != k {
+                return Err(shopml_core::Error::shape(format!("inference {what} vs names"), k, len).into());
+            }
+        }
+        if r.covariance.dim() != (k, k) {
+            return Err(shopml_core::Error::shape("inference covariance", format!("{k} × {k}"), format!("{:?}", r.covariance.dim())).into());
+        }
+        shopml_core::validate::finite_slice("inference params", &r.params)?;
+        Ok(Inference {
+            names: r.names,
+            params: r.params,
+            std_errors: r.std_errors,
+            statistics: r.statistics,
+            p_values: r.p_values,
+            conf_low: r.conf_low,
+            conf_high: r.conf_high,
+            covariance: r.covariance,
+            cov_type: r.cov_type,
+            statistic: r.statistic,
+            n_obs: r.n_obs,
+            df_model: r.df_model,
+            df_resid: r.df_resid,
+            log_likelihood: r.log_likelihood,
+            aic: r.aic,
+            bic: r.bic,
+            least_squares: r.least_squares,
+            model: r.model,
+        })
+    }
 }
 
 /// The raw pieces from which [`Inference`] is assembled.

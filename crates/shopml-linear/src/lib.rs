@@ -21,10 +21,15 @@
 //! let pred = model.predict(&array![[1.0]]).unwrap();
 //! assert!((pred[0] - 3.0).abs() < 0.1);
 //! ```
+//!
+//! Classification targets are core's `Dataset` with `bool` targets (churn
+//! labels straight from shopml-features) or `f64` class labels; p-values and
+//! intervals use `shopml_core::stats`. Rank decisions use the documented
+//! tolerance `σ_max · max(n, p) · ε` on every backend, and a rank-deficient
+//! OLS reports statsmodels' pseudo-inverse table.
 #![cfg_attr(not(test), warn(missing_docs))]
 
 pub mod cv;
-pub mod dist;
 pub mod enet;
 pub mod error;
 mod glm;
@@ -38,12 +43,16 @@ pub mod poisson;
 mod prep;
 pub mod ridge;
 
-pub use cv::{CvResult, KFold, enet_cv, logistic_cv, ridge_cv};
+// Least squares, ridge and elastic net: three parameter types, one fitted `LinearModel`.
 pub use enet::{ElasticNetParams, EnetPath, Lasso, Precompute, enet_path};
-pub use error::{LinearError, Result};
-pub use inference::{CovType, Inference, LeastSquaresFit, Statistic};
-pub use logistic::{ClassWeight, LogisticData, LogisticRegression, LogisticRegressionParams, LogisticSolver, Penalty};
 pub use model::LinearModel;
 pub use ols::{LinearRegressionParams, OlsSolver};
-pub use poisson::{PoissonRegression, PoissonRegressionParams, PoissonSolver};
 pub use ridge::{RidgeParams, ridge_path};
+// Generalised linear models (shared machinery in the private `glm` module).
+pub use logistic::{ClassTargets, ClassWeight, LogisticRegression, LogisticRegressionParams, LogisticSolver, Penalty};
+pub use poisson::{PoissonRegression, PoissonRegressionParams, PoissonSolver};
+// Inference tables and model selection.
+pub use cv::{CvResult, KFold, enet_cv, logistic_cv, ridge_cv};
+pub use inference::{CovType, Inference, LeastSquaresFit, Statistic};
+// Errors.
+pub use error::{LinearError, Result};

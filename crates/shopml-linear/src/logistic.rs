@@ -1,11 +1,11 @@
 //! Logistic regression: binary and multinomial, L2 / L1 / elastic-net penalties.
 
-use ndarray::{Array1, Array2, ArrayView2, Axis, CowArray, Ix2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, Axis, CowArray, Data, Ix2};
 use serde::{Deserialize, Serialize};
-use shopml_core::{Fit, Params, Predict, linalg, validate};
+use shopml_core::{Dataset, Fit, Params, Predict, validate};
 
 use crate::error::{LinearError, Result};
-use crate::glm::{self, Family, GlmData};
+use crate::glm::{self, Family, GlmData, Implicit, glm_inference, newton};
 use crate::kernels;
 use crate::lbfgs;
 
@@ -18,7 +18,7 @@ pub enum Penalty {
     /// `‖β‖₁`.
     L1,
     /// `ρ‖β‖₁ + (1 − ρ)/2 ‖β‖²` with `ρ = l1_ratio`.
-    ElasticNetParams {
+    ElasticNet {
         /// Share of the L1 term, in `[0, 1]`.
         l1_ratio: f64,
     },
@@ -71,14 +71,18 @@ pub enum ClassWeight {
 ///
 /// ```
 /// use ndarray::array;
-/// use shopml_core::{Fit, Predict};
-/// use shopml_linear::{LogisticData, LogisticRegression};
+/// use shopml_core::{Dataset, Fit, Predict};
+/// use shopml_linear::LogisticRegression;
 /// let x = array![[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]];
-/// let y = array![0.0, 0.0, 1.0, 0.0, 1.0, 1.0];
-/// let m = LogisticRegression::params().c(10.0).fit(&LogisticData::new(x.view(), y.view())).unwrap();
-/// let p = m.predict_proba(x.view()).unwrap();
+/// let churned = array![false, false, true, false, true, true];
+/// let m = LogisticRegression::params().c(10.0).fit(&Dataset::new(x.view(), churned.view())).unwrap();
+/// let p = m.predict_proba(&x).unwrap();
 /// assert!(p[[5, 1]] > p[[0, 1]]);
-/// assert_eq!(m.predict(&x).unwrap()[5], 1.0);
+/// assert_eq!(m.predict(&x).unwrap()[5], 1.0); // class 1.0 = true
+/// // Class labels as numbers work the same way (and allow more than two classes).
+/// let y = churned.mapv(|c| if c { 1.0 } else { 0.0 });
+/// let same = LogisticRegression::params().c(10.0).fit(&Dataset::new(x.view(), y.view())).unwrap();
+/// assert_eq!(same.coefficients(), m.coefficients());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticRegressionParams {
@@ -172,7 +176,7 @@ impl LogisticRegressionParams {
         match self.penalty {
             Penalty::L2 => 0.0,
             Penalty::L1 => 1.0,
-            Penalty::ElasticNetParams { l1_ratio } => l1_ratio,
+            Penalty::ElasticNet { l1_ratio } => l1_ratio,
         }
     }
 }
@@ -180,7 +184,7 @@ impl LogisticRegressionParams {
 impl Params for LogisticRegressionParams {
     fn check(&self) -> shopml_core::Result<()> {
         validate::param::positive("C", self.c)?;
-        if let Penalty::ElasticNetParams { l1_ratio } = self.penalty {
+        if let Penalty::ElasticNet { l1_ratio } = self.penalty {
             validate::param::in_closed("l1_ratio", l1_ratio, 0.0, 1.0)?;
         }
         validate::param::at_least("max_iter", self.max_iter, 1)?;
@@ -198,37 +202,32 @@ impl Params for LogisticRegressionParams {
     }
 }
 
-/// Records, class labels (any finite numbers) and optional sample weights.
-#[derive(Debug, Clone, Copy)]
-pub struct LogisticData<'a> {
-    /// `n × p` records.
-    pub records: ArrayView2<'a, f64>,
-    /// Class label per record.
-    pub targets: ndarray::ArrayView1<'a, f64>,
-    /// Optional non-negative sample weights.
-    pub weights: Option<ndarray::ArrayView1<'a, f64>>,
+/// Class targets a logistic regression accepts in a [`Dataset`]: `bool`
+/// (churned / bought, the labels shopml-features produces; classes
+/// `[0.0, 1.0]`, `true` = 1) or class labels as `f64` (any finite numbers,
+/// two or more classes).
+pub trait ClassTargets {
+    /// The targets as `f64` class labels.
+    fn class_values(&self) -> Array1<f64>;
 }
 
-impl<'a> LogisticData<'a> {
-    /// Unweighted data.
-    pub fn new(records: ArrayView2<'a, f64>, targets: ndarray::ArrayView1<'a, f64>) -> Self {
-        LogisticData { records, targets, weights: None }
-    }
-    /// With sample weights.
-    pub fn with_weights(mut self, w: ndarray::ArrayView1<'a, f64>) -> Self {
-        self.weights = Some(w);
-        self
+impl ClassTargets for ArrayView1<'_, f64> {
+    fn class_values(&self) -> Array1<f64> {
+        self.to_owned()
     }
 }
 
-impl<'a> From<shopml_core::Dataset<'a>> for LogisticData<'a> {
-    fn from(d: shopml_core::Dataset<'a>) -> Self {
-        LogisticData { records: d.records, targets: d.targets, weights: d.weights }
+impl ClassTargets for ArrayView1<'_, bool> {
+    fn class_values(&self) -> Array1<f64> {
+        self.mapv(|b| f64::from(u8::from(b)))
     }
 }
 
-/// A fitted logistic regression.
+/// A fitted logistic regression. Loading checks sorted distinct classes
+/// (at least two), one coefficient row per class (one for binary models),
+/// finite coefficients and a threshold in `(0, 1)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LogisticRaw")]
 pub struct LogisticRegression {
     classes: Vec<f64>,
     /// One row for binary models (the positive class `classes[1]`), one per class otherwise.
@@ -241,6 +240,57 @@ pub struct LogisticRegression {
     c: f64,
     l1_ratio: f64,
     fit_intercept: bool,
+}
+
+#[derive(Deserialize)]
+struct LogisticRaw {
+    classes: Vec<f64>,
+    coefficients: Array2<f64>,
+    intercepts: Array1<f64>,
+    threshold: f64,
+    n_iter: usize,
+    converged: bool,
+    objective: f64,
+    c: f64,
+    l1_ratio: f64,
+    fit_intercept: bool,
+}
+
+impl TryFrom<LogisticRaw> for LogisticRegression {
+    type Error = LinearError;
+    fn try_from(r: LogisticRaw) -> Result<Self> {
+        let k = r.classes.len();
+        if k < 2 || r.classes.windows(2).any(|w| w[0].partial_cmp(&w[1]) != Some(std::cmp::Ordering::Less)) {
+            return Err(shopml_core::Error::param("classes", "a loaded model needs at least two sorted, distinct, finite classes").into());
+        }
+        let rows = if k == 2 { 1 } else { k };
+        if r.coefficients.nrows() != rows || r.intercepts.len() != rows {
+            return Err(shopml_core::Error::shape(
+                "coefficient rows",
+                rows,
+                format!("{} rows, {} intercepts", r.coefficients.nrows(), r.intercepts.len()),
+            )
+            .into());
+        }
+        validate::finite_matrix("coefficients", r.coefficients.view())?;
+        validate::finite_vector("intercepts", r.intercepts.view())?;
+        validate::finite_slice("classes", &r.classes)?;
+        validate::param::in_open("threshold", r.threshold, 0.0, 1.0)?;
+        validate::param::positive("C", r.c)?;
+        validate::param::in_closed("l1_ratio", r.l1_ratio, 0.0, 1.0)?;
+        Ok(LogisticRegression {
+            classes: r.classes,
+            coefficients: r.coefficients,
+            intercepts: r.intercepts,
+            threshold: r.threshold,
+            n_iter: r.n_iter,
+            converged: r.converged,
+            objective: r.objective,
+            c: r.c,
+            l1_ratio: r.l1_ratio,
+            fit_intercept: r.fit_intercept,
+        })
+    }
 }
 
 impl LogisticRegression {
@@ -282,10 +332,12 @@ impl LogisticRegression {
     /// z-based inference for binary L2 models from the inverse of the penalised
     /// information `Xᵀ S diag(p(1 − p)) X + I / C` on the fitting data. With a
     /// large `C` this is statsmodels' `Logit` table (maximum likelihood).
-    pub fn inference(&self, data: &LogisticData<'_>) -> Result<crate::Inference> {
+    pub fn inference<T: ClassTargets>(&self, data: &Dataset<'_, T>) -> Result<crate::Inference> {
         if self.classes.len() != 2 || self.l1_ratio > 0.0 {
             return Err(LinearError::NotAvailable("inference is available for binary models with an L2 penalty".into()));
         }
+        let targets = data.targets.class_values();
+        let data = &Dataset { records: data.records, targets: targets.view(), weights: data.weights };
         let (classes, idx) = encode_classes(data)?;
         if classes != self.classes {
             return Err(LinearError::NotAvailable("the data's classes differ from the model's".into()));
@@ -298,18 +350,19 @@ impl LogisticRegression {
         let gd = GlmData { x: x.view(), y: y.view(), s };
         let beta = self.coefficients.row(0).to_vec();
         let (loss, _, _) = glm::loss_grad(&gd, Family::Logistic, &beta, self.intercepts[0]);
-        crate::poisson::glm_inference(&gd, Family::Logistic, &beta, self.intercepts[0], self.fit_intercept, 1.0 / self.c, -loss, "Logit")
+        glm_inference(&gd, Family::Logistic, &beta, self.intercepts[0], self.fit_intercept, 1.0 / self.c, -loss, "Logit")
     }
 
     /// Linear scores `X Bᵀ + b`, `n × rows`.
-    pub fn decision_function(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+    pub fn decision_function<S: Data<Elem = f64>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
+        let x = x.view();
         validate::n_features(self.coefficients.ncols(), x)?;
         validate::finite_matrix("records", x)?;
         Ok(kernels::matmat(x, self.coefficients.t(), self.intercepts.view()))
     }
 
     /// Class probabilities, `n × n_classes`, columns in the order of [`classes`](Self::classes).
-    pub fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+    pub fn predict_proba<S: Data<Elem = f64>>(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         let z = self.decision_function(x)?;
         let n = z.nrows();
         if self.classes.len() == 2 {
@@ -331,9 +384,15 @@ impl LogisticRegression {
             Ok(out)
         }
     }
+}
 
-    /// Predicted labels: `P(classes[1]) ≥ threshold` for binary models, the most probable class otherwise.
-    pub fn predict_view(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+impl<S: Data<Elem = f64>> Predict<ArrayBase<S, Ix2>> for LogisticRegression {
+    type Output = Array1<f64>;
+    type Error = LinearError;
+    /// Predicted labels: `P(classes[1]) ≥ threshold` for binary models, the
+    /// most probable class otherwise (for `bool` targets the classes are `0.0`
+    /// and `1.0`; the classification metrics take these directly).
+    fn predict(&self, x: &ArrayBase<S, Ix2>) -> Result<Array1<f64>> {
         let p = self.predict_proba(x)?;
         Ok(if self.classes.len() == 2 {
             p.column(1).mapv(|v| if v >= self.threshold { self.classes[1] } else { self.classes[0] })
@@ -348,61 +407,8 @@ impl LogisticRegression {
     }
 }
 
-impl Predict<Array2<f64>> for LogisticRegression {
-    type Output = Array1<f64>;
-    type Error = LinearError;
-    fn predict(&self, input: &Array2<f64>) -> Result<Array1<f64>> {
-        self.predict_view(input.view())
-    }
-}
-
-impl<'a> Predict<ArrayView2<'a, f64>> for LogisticRegression {
-    type Output = Array1<f64>;
-    type Error = LinearError;
-    fn predict(&self, input: &ArrayView2<'a, f64>) -> Result<Array1<f64>> {
-        self.predict_view(*input)
-    }
-}
-
-/// Standardisation of the records done implicitly (never copying them).
-pub(crate) struct Implicit {
-    pub mu: Array1<f64>,
-    pub scale: Array1<f64>,
-}
-
-impl Implicit {
-    pub(crate) fn new(x: ArrayView2<'_, f64>, s: &Array1<f64>, standardize: bool, fit_intercept: bool) -> Implicit {
-        let p = x.ncols();
-        if !standardize {
-            return Implicit { mu: Array1::zeros(p), scale: Array1::ones(p) };
-        }
-        let (mean, _, sw) = kernels::weighted_means(x, None, Some(s.view()));
-        let mu = if fit_intercept { mean } else { Array1::zeros(p) };
-        let scale = kernels::weighted_std(x, Some(s.view()), &mu, sw).mapv(|v| if v > 0.0 { v } else { 1.0 });
-        Implicit { mu, scale }
-    }
-    /// Effective coefficients on the raw records.
-    pub(crate) fn to_raw(&self, beta: &[f64], b: f64) -> (Vec<f64>, f64) {
-        let eff: Vec<f64> = beta.iter().zip(&self.scale).map(|(v, s)| v / s).collect();
-        let b_eff = b - eff.iter().zip(&self.mu).map(|(e, m)| e * m).sum::<f64>();
-        (eff, b_eff)
-    }
-    /// Chain rule from the raw-records gradient to the standardised coordinates.
-    pub(crate) fn grad_from_raw(&self, g_raw: &[f64], g_b: f64, out: &mut [f64]) {
-        for j in 0..g_raw.len() {
-            out[j] = (g_raw[j] - self.mu[j] * g_b) / self.scale[j];
-        }
-    }
-    /// Standardised coordinates of raw coefficients (for warm starts).
-    pub(crate) fn standardised(&self, beta: &[f64], b: f64) -> (Vec<f64>, f64) {
-        let z: Vec<f64> = beta.iter().zip(&self.scale).map(|(v, s)| v * s).collect();
-        let b_z = b + beta.iter().zip(&self.mu).map(|(e, m)| e * m).sum::<f64>();
-        (z, b_z)
-    }
-}
-
 /// Checks records, labels and weights; returns the sorted classes and each row's class index.
-fn encode_classes(data: &LogisticData<'_>) -> Result<(Vec<f64>, Vec<usize>)> {
+fn encode_classes(data: &Dataset<'_>) -> Result<(Vec<f64>, Vec<usize>)> {
     validate::records(data.records)?;
     validate::targets(data.records, data.targets)?;
     validate::sample_weights(data.records.nrows(), data.weights)?;
@@ -416,7 +422,7 @@ fn encode_classes(data: &LogisticData<'_>) -> Result<(Vec<f64>, Vec<usize>)> {
     Ok((classes, idx))
 }
 
-fn row_weights(data: &LogisticData<'_>, classes: &[f64], idx: &[usize], cw: &ClassWeight) -> Array1<f64> {
+fn row_weights(data: &Dataset<'_>, classes: &[f64], idx: &[usize], cw: &ClassWeight) -> Array1<f64> {
     let n = idx.len();
     let k = classes.len();
     let class_w: Vec<f64> = match cw {
@@ -431,12 +437,17 @@ fn row_weights(data: &LogisticData<'_>, classes: &[f64], idx: &[usize], cw: &Cla
     Array1::from_shape_fn(n, |i| data.weights.map_or(1.0, |w| w[i]) * class_w[idx[i]])
 }
 
-impl<'a> Fit<LogisticData<'a>> for LogisticRegressionParams {
+impl<'a, T: ClassTargets> Fit<Dataset<'a, T>> for LogisticRegressionParams {
     type Model = LogisticRegression;
     type Error = LinearError;
 
-    fn fit(&self, data: &LogisticData<'a>) -> Result<LogisticRegression> {
+    fn fit(&self, data: &Dataset<'a, T>) -> Result<LogisticRegression> {
         self.check()?;
+        if data.records.nrows() == 0 {
+            return Err(shopml_core::Error::empty("records has no rows").into());
+        }
+        let targets = data.targets.class_values();
+        let data = &Dataset { records: data.records, targets: targets.view(), weights: data.weights };
         let (classes, idx) = encode_classes(data)?;
         let s = row_weights(data, &classes, &idx, &self.class_weight);
         let sw = s.sum();
@@ -541,104 +552,6 @@ impl<'a> Fit<LogisticData<'a>> for LogisticRegressionParams {
             fit_intercept: self.fit_intercept,
         })
     }
-}
-
-/// Newton's method with backtracking for a single-output GLM in standardised
-/// coordinates `θ = (β, b)`; returns `(θ, f, iterations, converged)`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn newton(
-    mut eval: impl FnMut(&[f64], &mut [f64]) -> f64,
-    mut theta: Vec<f64>,
-    gd: &GlmData<'_>,
-    imp: &Implicit,
-    l2: f64,
-    sw: f64,
-    fit_b: bool,
-    max_iter: usize,
-    tol: f64,
-) -> Result<(Vec<f64>, f64, usize, bool)> {
-    newton_family(&mut eval, &mut theta, gd, Family::Logistic, imp, l2, sw, fit_b, max_iter, tol).map(|(f, it, c)| (theta, f, it, c))
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn newton_family(
-    eval: &mut impl FnMut(&[f64], &mut [f64]) -> f64,
-    theta: &mut [f64],
-    gd: &GlmData<'_>,
-    fam: Family,
-    imp: &Implicit,
-    l2: f64,
-    sw: f64,
-    fit_b: bool,
-    max_iter: usize,
-    tol: f64,
-) -> Result<(f64, usize, bool)> {
-    let m = theta.len();
-    let p = m - 1;
-    let mut g = vec![0.0; m];
-    let mut f = eval(theta, &mut g);
-    let mut g_new = vec![0.0; m];
-    for it in 0..max_iter {
-        let gmax = g.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-        if gmax <= tol {
-            return Ok((f, it, true));
-        }
-        let (eb, bb) = imp.to_raw(&theta[..p], theta[p]);
-        let (h, cross, sd) = glm::hessian(gd, fam, &eb, bb, &imp.mu, &imp.scale);
-        let mut hm = Array2::<f64>::zeros((m, m));
-        for i in 0..p {
-            for j in 0..p {
-                hm[[i, j]] = h[[i, j]] / sw;
-            }
-            hm[[i, i]] += l2;
-            if fit_b {
-                hm[[i, p]] = cross[i] / sw;
-                hm[[p, i]] = cross[i] / sw;
-            }
-        }
-        hm[[p, p]] = if fit_b { sd / sw } else { 1.0 };
-        let gv = Array1::from(g.clone());
-        let step = match linalg::cholesky(hm.view()) {
-            Ok(ch) => ch.solve_vec(gv.view()),
-            Err(_) => {
-                // Saturated rows make the Hessian singular: damp it.
-                let mut hd = hm.clone();
-                let bump = 1e-8 * hm.diag().iter().fold(1e-12f64, |a, &v| a.max(v));
-                for i in 0..m {
-                    hd[[i, i]] += bump;
-                }
-                linalg::cholesky(hd.view())?.solve_vec(gv.view())
-            }
-        };
-        let gd_dot: f64 = step.iter().zip(&g).map(|(a, b)| a * b).sum();
-        let mut t = 1.0;
-        let mut accepted = false;
-        let mut trial = vec![0.0; m];
-        for _ in 0..60 {
-            for j in 0..m {
-                trial[j] = theta[j] - t * step[j];
-            }
-            let f_new = eval(&trial, &mut g_new);
-            if f_new <= f - 1e-4 * t * gd_dot {
-                let rel = (f - f_new) / f.abs().max(1.0);
-                theta.copy_from_slice(&trial);
-                std::mem::swap(&mut g, &mut g_new);
-                f = f_new;
-                accepted = true;
-                if rel <= 64.0 * f64::EPSILON && g.iter().fold(0.0f64, |a, v| a.max(v.abs())) <= tol.max(1e-8) {
-                    return Ok((f, it + 1, true));
-                }
-                break;
-            }
-            t *= 0.5;
-        }
-        if !accepted {
-            let gmax = g.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-            return Ok((f, it + 1, gmax <= tol));
-        }
-    }
-    let gmax = g.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-    Ok((f, max_iter, gmax <= tol))
 }
 
 impl LogisticRegression {

@@ -1,6 +1,6 @@
 //! The fitted linear model shared by least squares, ridge, lasso and elastic net.
 
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array1, ArrayBase, Data, Ix2};
 use serde::{Deserialize, Serialize};
 use shopml_core::{Predict, validate};
 
@@ -9,7 +9,12 @@ use crate::inference::Inference;
 use crate::kernels;
 
 /// A fitted linear predictor `ŷ = X β + intercept`.
+///
+/// Loading checks finite coefficients and intercept and a consistent
+/// inference table (non-finite statistics round-trip as strings, see
+/// `shopml_core::serde_float`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LinearModelRaw")]
 pub struct LinearModel {
     pub(crate) coefficients: Array1<f64>,
     pub(crate) intercept: f64,
@@ -21,7 +26,66 @@ pub struct LinearModel {
     pub(crate) inference_note: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct LinearModelRaw {
+    coefficients: Array1<f64>,
+    intercept: f64,
+    rank: Option<usize>,
+    n_iter: Option<usize>,
+    dual_gap: Option<f64>,
+    converged: Option<bool>,
+    inference: Option<Inference>,
+    inference_note: Option<String>,
+}
+
+impl TryFrom<LinearModelRaw> for LinearModel {
+    type Error = LinearError;
+    fn try_from(r: LinearModelRaw) -> Result<Self> {
+        if let Some(inf) = &r.inference
+            && inf.params.len() != r.coefficients.len() + usize::from(inf.names.first().is_some_and(|n| n == "const"))
+        {
+            return Err(shopml_core::Error::shape("inference table vs coefficients", r.coefficients.len(), inf.params.len()).into());
+        }
+        LinearModel {
+            coefficients: r.coefficients,
+            intercept: r.intercept,
+            rank: r.rank,
+            n_iter: r.n_iter,
+            dual_gap: r.dual_gap,
+            converged: r.converged,
+            inference: r.inference,
+            inference_note: r.inference_note,
+        }
+        .checked("loaded linear model")
+    }
+}
+
 impl LinearModel {
+    /// `Ok(self)` when every coefficient, the intercept and the duality gap
+    /// are finite; otherwise the fit overflowed (features or targets near the
+    /// f64 range) and the error names the first bad coefficient.
+    pub(crate) fn checked(self, what: &str) -> Result<Self> {
+        if let Some(row) = self.coefficients.iter().position(|v| !v.is_finite()) {
+            return Err(shopml_core::Error::NonFinite {
+                what: format!("{what} coefficients (the data overflow f64 arithmetic; rescale features and targets)"),
+                row,
+                column: None,
+                value: self.coefficients[row],
+            }
+            .into());
+        }
+        if !self.intercept.is_finite() || self.dual_gap.is_some_and(|g| !g.is_finite()) {
+            return Err(shopml_core::Error::NonFinite {
+                what: format!("{what} intercept or duality gap (the data overflow f64 arithmetic; rescale features and targets)"),
+                row: 0,
+                column: None,
+                value: if self.intercept.is_finite() { self.dual_gap.unwrap_or(f64::NAN) } else { self.intercept },
+            }
+            .into());
+        }
+        Ok(self)
+    }
+
     /// Coefficients `β`, one per feature, on the original feature scale.
     pub fn coefficients(&self) -> &Array1<f64> {
         &self.coefficients
@@ -60,33 +124,27 @@ impl LinearModel {
     /// Standard errors, tests and fit statistics (ordinary least squares only).
     ///
     /// Fails with [`LinearError::NotAvailable`] for penalised fits, fits with
-    /// inference turned off, and rank-deficient designs.
+    /// inference turned off, and fits without residual degrees of freedom.
+    /// Rank-deficient designs get statsmodels' pseudo-inverse table (standard
+    /// errors of the estimable coefficients, `df_resid = n − rank`).
     pub fn inference(&self) -> Result<&Inference> {
         self.inference.as_ref().ok_or_else(|| {
             LinearError::NotAvailable(self.inference_note.clone().unwrap_or_else(|| "inference was not computed for this fit".into()))
         })
     }
+}
 
-    /// Predictions for a view of records.
-    pub fn predict_view(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+impl<S: Data<Elem = f64>> Predict<ArrayBase<S, Ix2>> for LinearModel {
+    type Output = Array1<f64>;
+    type Error = LinearError;
+    /// `X β + intercept` for owned arrays and views alike; a prediction that
+    /// overflows `f64` is an error naming the row.
+    fn predict(&self, x: &ArrayBase<S, Ix2>) -> Result<Array1<f64>> {
+        let x = x.view();
         validate::n_features(self.coefficients.len(), x)?;
         validate::finite_matrix("records", x)?;
-        Ok(kernels::matvec(x, self.coefficients.view(), self.intercept))
-    }
-}
-
-impl Predict<Array2<f64>> for LinearModel {
-    type Output = Array1<f64>;
-    type Error = LinearError;
-    fn predict(&self, input: &Array2<f64>) -> Result<Array1<f64>> {
-        self.predict_view(input.view())
-    }
-}
-
-impl<'a> Predict<ArrayView2<'a, f64>> for LinearModel {
-    type Output = Array1<f64>;
-    type Error = LinearError;
-    fn predict(&self, input: &ArrayView2<'a, f64>) -> Result<Array1<f64>> {
-        self.predict_view(*input)
+        let y = kernels::matvec(x, self.coefficients.view(), self.intercept);
+        validate::finite_vector("predictions", y.view())?;
+        Ok(y)
     }
 }

@@ -32,8 +32,9 @@ pub enum OlsSolver {
 /// and statsmodels' `OLS` / `WLS`.
 ///
 /// Rank-deficient designs (collinear or constant columns) give the
-/// minimum-norm solution, like scikit-learn; inference then reports
-/// [`LinearError::NotAvailable`].
+/// minimum-norm solution, like scikit-learn; inference then follows
+/// statsmodels' pseudo-inverse: standard errors for the estimable
+/// coefficients, `df_resid = n − rank` (see [`LinearModel::inference`]).
 ///
 /// ```
 /// use ndarray::array;
@@ -189,7 +190,7 @@ pub(crate) fn least_squares_inference(
     let (x, y, w) = (data.records, data.targets, data.weights);
     let (n, p) = x.dim();
     if sol.rank < p {
-        return Err(format!("the design is rank deficient (rank {} < {p} columns): standard errors are not identified", sol.rank));
+        return pinv_inference(data, fit_intercept, cov_type);
     }
     let k = p + usize::from(fit_intercept);
     if n <= k {
@@ -274,7 +275,7 @@ pub(crate) fn least_squares_inference(
         match linalg::solve_spd(vb.view(), sol.beta.view()) {
             Ok(z) => {
                 let f = sol.beta.dot(&z) / df_model;
-                (f, crate::dist::f_sf(f, df_model, df_resid))
+                (f, shopml_core::stats::f_sf(f, df_model, df_resid))
             }
             Err(_) => (f64::INFINITY, 0.0),
         }
@@ -290,6 +291,106 @@ pub(crate) fn least_squares_inference(
         // statsmodels' default: t with classical errors, normal z with robust ones.
         statistic: if cov_type == CovType::Hc1 { Statistic::Z } else { Statistic::T },
         n_obs: n,
+        df_model,
+        df_resid,
+        log_likelihood,
+        least_squares: Some(LeastSquaresFit { r_squared, adj_r_squared, f_statistic, f_p_value, ssr, scale }),
+        model: if w.is_some() { "WLS".into() } else { "OLS".into() },
+    }))
+}
+
+/// Inference for a rank-deficient design the way statsmodels' `OLS`/`WLS`
+/// report it (their default `method="pinv"`): on the full weighted design
+/// `Z = √W [1, X]`, the parameters are the minimum-norm solution `Z⁺ √W y`,
+/// the classical covariance `σ² (ZᵀZ)⁺`, HC1 `Z⁺ diag(e²) Z⁺ᵀ · n / (n − r)`,
+/// with `r = rank Z` (decided by [`linalg::rank_tolerance`]),
+/// `df_resid = n − r` and `df_model = r − 1` (with an intercept). Estimable
+/// functions of the coefficients get their usual standard errors; the
+/// split of a non-identified effect between collinear columns is the
+/// minimum-norm one. When the deficiency involves the intercept (a constant
+/// column), this table's parametrisation (the constant shares the intercept)
+/// differs from [`LinearModel::coefficients`], which follow scikit-learn
+/// (centred minimum norm, the intercept unpenalised).
+fn pinv_inference(data: &Dataset<'_>, fit_intercept: bool, cov_type: CovType) -> std::result::Result<Inference, String> {
+    let (x, y, w) = (data.records, data.targets, data.weights);
+    let (n, p) = x.dim();
+    let off = usize::from(fit_intercept);
+    let k = p + off;
+    let mut z = Array2::<f64>::zeros((n, k));
+    let mut yw = Array1::<f64>::zeros(n);
+    for i in 0..n {
+        let sw = w.map_or(1.0, |w| w[i].sqrt());
+        if fit_intercept {
+            z[[i, 0]] = sw;
+        }
+        for j in 0..p {
+            z[[i, off + j]] = sw * x[[i, j]];
+        }
+        yw[i] = sw * y[i];
+    }
+    let svd = linalg::svd(z.view()).map_err(|e| format!("the SVD of the design failed ({e})"))?;
+    let tol = linalg::rank_tolerance(n, k, svd.s.first().copied().unwrap_or(0.0));
+    let keep: Vec<usize> = (0..svd.s.len()).filter(|&r| svd.s[r] > tol).collect();
+    let rank = keep.len();
+    let n_obs = w.map_or(n, |w| w.iter().filter(|&&v| v > 0.0).count());
+    if n_obs <= rank {
+        return Err(LinearError::NoResidualDegreesOfFreedom { n_obs, n_params: rank }.to_string());
+    }
+    // Z⁺ = V diag(1/σ) Uᵀ over the kept singular values (k × n).
+    let mut zpinv = Array2::<f64>::zeros((k, n));
+    for &r in &keep {
+        let v = svd.vt.row(r);
+        let u = svd.u.column(r);
+        for a in 0..k {
+            let va = v[a] / svd.s[r];
+            if va != 0.0 {
+                zpinv.row_mut(a).scaled_add(va, &u);
+            }
+        }
+    }
+    let theta = zpinv.dot(&yw);
+    let resid = &yw - &z.dot(&theta);
+    let ssr = resid.dot(&resid);
+    let df_resid = (n_obs - rank) as f64;
+    let df_model = rank.saturating_sub(off) as f64;
+    let scale = ssr / df_resid;
+    let cov = match cov_type {
+        CovType::NonRobust => zpinv.dot(&zpinv.t()) * scale,
+        CovType::Hc1 => {
+            let mut h = zpinv.clone();
+            for (i, mut col) in h.columns_mut().into_iter().enumerate() {
+                col *= resid[i];
+            }
+            h.dot(&h.t()) * (n_obs as f64 / df_resid)
+        }
+    };
+    let (sw, swy) = (0..n).fold((0.0, 0.0), |(a, b), i| {
+        let wi = w.map_or(1.0, |w| w[i]);
+        (a + wi, b + wi * y[i])
+    });
+    let ybar = if fit_intercept { swy / sw } else { 0.0 };
+    let tss: f64 = (0..n).map(|i| w.map_or(1.0, |w| w[i]) * (y[i] - ybar).powi(2)).sum();
+    let r_squared = if tss > 0.0 { 1.0 - ssr / tss } else { 0.0 };
+    let adj_r_squared = 1.0 - (n_obs as f64 - off as f64) / df_resid * (1.0 - r_squared);
+    // statsmodels' F for "all slopes are zero": the classical ratio of mean
+    // squares; with HC1 and a deficient design it has no Wald form, so NaN.
+    let (f_statistic, f_p_value) = match cov_type {
+        CovType::NonRobust if df_model > 0.0 => {
+            let f = ((tss - ssr) / df_model) / scale;
+            (f, shopml_core::stats::f_sf(f, df_model, df_resid))
+        }
+        _ => (f64::NAN, f64::NAN),
+    };
+    let nobs = n_obs as f64;
+    let sum_log_w: f64 = w.map_or(0.0, |w| w.iter().filter(|&&v| v > 0.0).map(|v| v.ln()).sum());
+    let log_likelihood = -nobs / 2.0 * ((2.0 * std::f64::consts::PI).ln() + (ssr / nobs).ln() + 1.0) + 0.5 * sum_log_w;
+    Ok(Inference::assemble(InferenceInput {
+        names: default_names(p, fit_intercept),
+        params: theta.to_vec(),
+        covariance: cov,
+        cov_type,
+        statistic: if cov_type == CovType::Hc1 { Statistic::Z } else { Statistic::T },
+        n_obs,
         df_model,
         df_resid,
         log_likelihood,
@@ -315,7 +416,7 @@ impl<'a> Fit<Dataset<'a>> for LinearRegressionParams {
         } else {
             (None, None)
         };
-        Ok(LinearModel {
+        LinearModel {
             coefficients,
             intercept,
             rank: Some(sol.rank),
@@ -324,6 +425,7 @@ impl<'a> Fit<Dataset<'a>> for LinearRegressionParams {
             converged: None,
             inference,
             inference_note,
-        })
+        }
+        .checked("least squares")
     }
 }

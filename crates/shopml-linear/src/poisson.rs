@@ -1,15 +1,14 @@
 //! Poisson regression with the log link, for counts such as units sold.
 
-use ndarray::{Array1, Array2, ArrayView2, CowArray, Ix2};
+use ndarray::{Array1, ArrayBase, CowArray, Data, Ix2};
 use serde::{Deserialize, Serialize};
-use shopml_core::{Dataset, Fit, Params, Predict, linalg, validate};
+use shopml_core::{Dataset, Fit, Params, Predict, validate};
 
 use crate::error::{LinearError, Result};
-use crate::glm::{self, Family, GlmData};
-use crate::inference::{CovType, Inference, InferenceInput, Statistic, default_names};
+use crate::glm::{self, Family, GlmData, Implicit, glm_inference, newton_family};
+use crate::inference::Inference;
 use crate::kernels;
 use crate::lbfgs;
-use crate::logistic::{Implicit, newton_family};
 
 /// Optimiser for Poisson regression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -109,8 +108,10 @@ impl Params for PoissonRegressionParams {
     }
 }
 
-/// A fitted Poisson regression.
+/// A fitted Poisson regression. Loading checks finite coefficients,
+/// intercept and penalty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PoissonRaw")]
 pub struct PoissonRegression {
     coefficients: Array1<f64>,
     intercept: f64,
@@ -118,6 +119,33 @@ pub struct PoissonRegression {
     alpha: f64,
     n_iter: usize,
     converged: bool,
+}
+
+#[derive(Deserialize)]
+struct PoissonRaw {
+    coefficients: Array1<f64>,
+    intercept: f64,
+    fit_intercept: bool,
+    alpha: f64,
+    n_iter: usize,
+    converged: bool,
+}
+
+impl TryFrom<PoissonRaw> for PoissonRegression {
+    type Error = LinearError;
+    fn try_from(r: PoissonRaw) -> Result<Self> {
+        validate::finite_vector("coefficients", r.coefficients.view())?;
+        validate::finite_slice("intercept", &[r.intercept])?;
+        validate::param::non_negative("alpha", r.alpha)?;
+        Ok(PoissonRegression {
+            coefficients: r.coefficients,
+            intercept: r.intercept,
+            fit_intercept: r.fit_intercept,
+            alpha: r.alpha,
+            n_iter: r.n_iter,
+            converged: r.converged,
+        })
+    }
 }
 
 impl PoissonRegression {
@@ -137,12 +165,6 @@ impl PoissonRegression {
     pub fn converged(&self) -> bool {
         self.converged
     }
-    /// Expected counts `exp(Xβ + b)`.
-    pub fn predict_view(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        validate::n_features(self.coefficients.len(), x)?;
-        validate::finite_matrix("records", x)?;
-        Ok(kernels::matvec(x, self.coefficients.view(), self.intercept).mapv(f64::exp))
-    }
 
     /// z-based inference from the observed information `(Xᵀ S diag(μ) X + α Σs P)⁻¹`
     /// on the fitting data (statsmodels' Poisson GLM table when `alpha = 0`).
@@ -156,64 +178,10 @@ impl PoissonRegression {
         let gd = GlmData { x: x.view(), y: data.targets, s };
         let beta = self.coefficients.to_vec();
         let (loss, _, _) = glm::loss_grad(&gd, Family::Poisson, &beta, self.intercept);
-        let llf = -loss - (0..n).map(|i| gd.s[i] * crate::dist::ln_gamma(gd.y[i] + 1.0)).sum::<f64>();
+        let llf = -loss - (0..n).map(|i| gd.s[i] * shopml_core::stats::ln_gamma(gd.y[i] + 1.0)).sum::<f64>();
         let pen = self.alpha * sw;
         glm_inference(&gd, Family::Poisson, &beta, self.intercept, self.fit_intercept, pen, llf, "Poisson")
     }
-}
-
-/// Builds a z table from the Hessian of `Σ sᵢ ℓᵢ + pen/2 ‖β‖²` at raw coefficients.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn glm_inference(
-    gd: &GlmData<'_>,
-    fam: Family,
-    beta: &[f64],
-    b: f64,
-    fit_b: bool,
-    pen: f64,
-    llf: f64,
-    model: &str,
-) -> Result<Inference> {
-    let p = beta.len();
-    let n = gd.x.nrows();
-    let (h, cross, sd) = glm::hessian(gd, fam, beta, b, &Array1::zeros(p), &Array1::ones(p));
-    let k = p + usize::from(fit_b);
-    let off = usize::from(fit_b);
-    let mut info = Array2::<f64>::zeros((k, k));
-    for i in 0..p {
-        for j in 0..p {
-            info[[off + i, off + j]] = h[[i, j]];
-        }
-        info[[off + i, off + i]] += pen;
-        if fit_b {
-            info[[0, off + i]] = cross[i];
-            info[[off + i, 0]] = cross[i];
-        }
-    }
-    if fit_b {
-        info[[0, 0]] = sd;
-    }
-    let cov = linalg::cholesky(info.view())
-        .map_err(|_| LinearError::NotAvailable("the information matrix is singular (collinear or constant columns)".into()))?
-        .inverse();
-    let mut params = Vec::with_capacity(k);
-    if fit_b {
-        params.push(b);
-    }
-    params.extend_from_slice(beta);
-    Ok(Inference::assemble(InferenceInput {
-        names: default_names(p, fit_b),
-        params,
-        covariance: cov,
-        cov_type: CovType::NonRobust,
-        statistic: Statistic::Z,
-        n_obs: n,
-        df_model: p as f64,
-        df_resid: (n as f64) - k as f64,
-        log_likelihood: llf,
-        least_squares: None,
-        model: model.into(),
-    }))
 }
 
 fn check(data: &Dataset<'_>) -> Result<()> {
@@ -233,11 +201,18 @@ fn check(data: &Dataset<'_>) -> Result<()> {
     Ok(())
 }
 
-impl Predict<Array2<f64>> for PoissonRegression {
+impl<S: Data<Elem = f64>> Predict<ArrayBase<S, Ix2>> for PoissonRegression {
     type Output = Array1<f64>;
     type Error = LinearError;
-    fn predict(&self, input: &Array2<f64>) -> Result<Array1<f64>> {
-        self.predict_view(input.view())
+    /// Expected counts `exp(Xβ + b)`; an expected count that overflows `f64`
+    /// is an error naming the row.
+    fn predict(&self, x: &ArrayBase<S, Ix2>) -> Result<Array1<f64>> {
+        let x = x.view();
+        validate::n_features(self.coefficients.len(), x)?;
+        validate::finite_matrix("records", x)?;
+        let mu = kernels::matvec(x, self.coefficients.view(), self.intercept).mapv(f64::exp);
+        validate::finite_vector("predicted counts", mu.view())?;
+        Ok(mu)
     }
 }
 

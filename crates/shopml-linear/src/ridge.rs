@@ -71,7 +71,7 @@ impl<'a> Fit<Dataset<'a>> for RidgeParams {
         check_dataset(data)?;
         let sol = solve_least_squares(data, self.fit_intercept, self.alpha, OlsSolver::NormalEquations)?;
         let (coefficients, intercept) = sol.centring.unscale(&sol.beta);
-        Ok(LinearModel {
+        LinearModel {
             coefficients,
             intercept,
             rank: Some(sol.rank),
@@ -80,7 +80,8 @@ impl<'a> Fit<Dataset<'a>> for RidgeParams {
             converged: None,
             inference: None,
             inference_note: Some("inference is only computed for unpenalised least squares".into()),
-        })
+        }
+        .checked("ridge")
     }
 }
 
@@ -117,7 +118,7 @@ pub fn ridge_path(data: &Dataset<'_>, alphas: &[f64], fit_intercept: bool) -> Re
             }
             let beta = eig.vectors.dot(&z);
             let (coefficients, intercept) = centring.unscale(&beta);
-            Ok(LinearModel {
+            LinearModel {
                 coefficients,
                 intercept,
                 rank: Some(rank),
@@ -126,7 +127,8 @@ pub fn ridge_path(data: &Dataset<'_>, alphas: &[f64], fit_intercept: bool) -> Re
                 converged: None,
                 inference: None,
                 inference_note: Some("inference is only computed for unpenalised least squares".into()),
-            })
+            }
+            .checked("ridge path")
         })
         .collect()
 }

@@ -68,10 +68,10 @@ fn weights_equal_repeated_rows() {
     }
     let a = LogisticRegression::params()
         .tol(1e-10)
-        .fit(&LogisticData::new(x.view(), y.mapv(|v| f64::from(u8::from(v > 0.3))).view()).with_weights(w.view()))
+        .fit(&Dataset::new(x.view(), y.mapv(|v| f64::from(u8::from(v > 0.3))).view()).with_weights(w.view()))
         .unwrap();
     let yb = yr.mapv(|v| f64::from(u8::from(v > 0.3)));
-    let b = LogisticRegression::params().tol(1e-10).fit(&LogisticData::new(xr.view(), yb.view())).unwrap();
+    let b = LogisticRegression::params().tol(1e-10).fit(&Dataset::new(xr.view(), yb.view())).unwrap();
     for j in 0..3 {
         assert!((a.coefficients()[[0, j]] - b.coefficients()[[0, j]]).abs() < 1e-6);
     }
@@ -95,7 +95,11 @@ fn collinear_and_constant_columns_give_finite_minimum_norm_answers() {
         // Minimum norm splits the duplicated effect equally and gives the constant nothing.
         assert!((c[0] - c[1]).abs() < 1e-8 && (c[0] + c[1] - single.coefficients()[0]).abs() < 1e-8);
         assert!(c[2].abs() < 1e-8);
-        assert!(matches!(m.inference(), Err(LinearError::NotAvailable(_))));
+        // Inference follows statsmodels' pseudo-inverse (tested against its
+        // output in `rank_deficient_ols_inference_matches_statsmodels_pinv`).
+        let inf = m.inference().unwrap();
+        assert_eq!(inf.df_resid, 50.0 - 3.0);
+        assert!(inf.std_errors.iter().all(|s| s.is_finite()));
         let p = m.predict(&xd).unwrap();
         let q = single.predict(&x).unwrap();
         assert!(p.iter().zip(q.iter()).all(|(a, b)| (a - b).abs() < 1e-8));
@@ -107,7 +111,7 @@ fn collinear_and_constant_columns_give_finite_minimum_norm_answers() {
     let m = Lasso::params().alpha(0.01).fit(&Dataset::new(xd.view(), y.view())).unwrap();
     assert!(m.coefficients().iter().all(|v| v.is_finite()) && m.coefficients()[2] == 0.0);
     let yb = y.mapv(|v| f64::from(u8::from(v > 0.3)));
-    let m = LogisticRegression::params().fit(&LogisticData::new(xd.view(), yb.view())).unwrap();
+    let m = LogisticRegression::params().fit(&Dataset::new(xd.view(), yb.view())).unwrap();
     assert!(m.coefficients().iter().all(|v| v.is_finite()));
     assert!(m.coefficients()[[0, 2]].abs() < 1e-6);
 }
@@ -191,13 +195,13 @@ fn logistic_separable_classes_stay_finite() {
     let x = array![[0.0], [1.0], [2.0], [3.0]];
     let y = array![0.0, 0.0, 1.0, 1.0];
     for solver in [LogisticSolver::Lbfgs, LogisticSolver::Newton] {
-        let m = LogisticRegression::params().c(1e6).solver(solver).fit(&LogisticData::new(x.view(), y.view())).unwrap();
+        let m = LogisticRegression::params().c(1e6).solver(solver).fit(&Dataset::new(x.view(), y.view())).unwrap();
         assert!(m.coefficients().iter().chain(m.intercepts().iter()).all(|v| v.is_finite()));
         assert_eq!(m.predict(&x).unwrap(), y);
         // The boundary sits between 1 and 2.
         assert!((-m.intercepts()[0] / m.coefficients()[[0, 0]] - 1.5).abs() < 1e-3);
     }
-    let err = LogisticRegression::params().fit(&LogisticData::new(x.view(), array![1.0, 1.0, 1.0, 1.0].view())).unwrap_err();
+    let err = LogisticRegression::params().fit(&Dataset::new(x.view(), array![1.0, 1.0, 1.0, 1.0].view())).unwrap_err();
     assert!(matches!(err, LinearError::SingleClass { class } if class == 1.0));
 }
 
@@ -216,7 +220,7 @@ fn logistic_two_by_two_table_matches_woolf() {
     }
     let x = Array2::from_shape_vec((x.len(), 1), x).unwrap();
     let y = Array1::from(y);
-    let data = LogisticData::new(x.view(), y.view());
+    let data = Dataset::new(x.view(), y.view());
     let m = LogisticRegression::params().c(1e12).tol(1e-12).solver(LogisticSolver::Newton).fit(&data).unwrap();
     let lor = ((a * d) as f64 / (b * c) as f64).ln();
     assert!((m.coefficients()[[0, 0]] - lor).abs() < 1e-8);
@@ -254,10 +258,10 @@ fn multinomial_probabilities_and_warm_start() {
             2.0
         }
     });
-    let data = LogisticData::new(x.view(), yk.view());
+    let data = Dataset::new(x.view(), yk.view());
     let m = LogisticRegression::params().tol(1e-10).fit(&data).unwrap();
     assert_eq!(m.coefficients().dim(), (3, 4));
-    let p = m.predict_proba(x.view()).unwrap();
+    let p = m.predict_proba(&x).unwrap();
     assert!(p.rows().into_iter().all(|r| (r.sum() - 1.0).abs() < 1e-12));
     // Symmetric parametrisation with an L2 penalty: coefficients sum to zero over classes.
     for j in 0..4 {
@@ -268,7 +272,7 @@ fn multinomial_probabilities_and_warm_start() {
     let warm = LogisticRegression::params().tol(1e-10).warm_start_from(Some(&m)).fit(&data).unwrap();
     assert!(warm.n_iter() <= 2, "warm start from the optimum took {} iterations", warm.n_iter());
     // Elastic net shrinks some coefficients to exactly zero.
-    let en = LogisticRegression::params().c(0.05).penalty(Penalty::ElasticNetParams { l1_ratio: 0.9 }).tol(1e-8).fit(&data).unwrap();
+    let en = LogisticRegression::params().c(0.05).penalty(Penalty::ElasticNet { l1_ratio: 0.9 }).tol(1e-8).fit(&data).unwrap();
     assert!(en.coefficients().iter().any(|&v| v == 0.0));
 }
 
@@ -309,8 +313,7 @@ fn kfold_partitions_rows_and_cv_refits_best() {
     assert_eq!(res.best_index, 9);
     let yb = y.mapv(|v| f64::from(u8::from(v > 0.3)));
     let (res, m) =
-        logistic_cv(&LogisticData::new(x.view(), yb.view()), &LogisticRegression::params(), &[0.01, 1.0, 100.0], &KFold::new(3, 2))
-            .unwrap();
+        logistic_cv(&Dataset::new(x.view(), yb.view()), &LogisticRegression::params(), &[0.01, 1.0, 100.0], &KFold::new(3, 2)).unwrap();
     assert_eq!(res.mean_score.len(), 3);
     assert!(m.coefficients().iter().all(|v| v.is_finite()));
 }
@@ -326,25 +329,25 @@ fn conformance_kit() {
     let n = x.nrows();
     let ols = |x: &Array2<f64>| LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.slice(ndarray::s![..x.nrows()])));
     conformance::check_rejects_non_finite(&x, ols);
-    conformance::check_rejects_empty(3, |x| LinearRegressionParams::default().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
-    conformance::check_rejects_empty(3, |x| RidgeParams::default().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
-    conformance::check_rejects_empty(3, |x| Lasso::params().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
-    conformance::check_rejects_empty(3, |x| LogisticRegression::params().fit(&LogisticData::new(x.view(), Array1::zeros(0).view())));
-    conformance::check_rejects_empty(3, |x| PoissonRegression::params().fit(&Dataset::new(x.view(), Array1::zeros(0).view())));
+    conformance::check_rejects_empty(3, |x| LinearRegressionParams::default().fit(&Dataset::new(x.view(), Array1::<f64>::zeros(0).view())));
+    conformance::check_rejects_empty(3, |x| RidgeParams::default().fit(&Dataset::new(x.view(), Array1::<f64>::zeros(0).view())));
+    conformance::check_rejects_empty(3, |x| Lasso::params().fit(&Dataset::new(x.view(), Array1::<f64>::zeros(0).view())));
+    conformance::check_rejects_empty(3, |x| LogisticRegression::params().fit(&Dataset::new(x.view(), Array1::<f64>::zeros(0).view())));
+    conformance::check_rejects_empty(3, |x| PoissonRegression::params().fit(&Dataset::new(x.view(), Array1::<f64>::zeros(0).view())));
     conformance::check_rejects_non_finite(&x, |x| RidgeParams::default().fit(&Dataset::new(x.view(), y.view())));
     conformance::check_rejects_non_finite(&x, |x| Lasso::params().alpha(0.01).fit(&Dataset::new(x.view(), y.view())));
-    conformance::check_rejects_non_finite(&x, |x| LogisticRegression::params().fit(&LogisticData::new(x.view(), yb.view())));
+    conformance::check_rejects_non_finite(&x, |x| LogisticRegression::params().fit(&Dataset::new(x.view(), yb.view())));
     conformance::check_rejects_non_finite(&x, |x| PoissonRegression::params().fit(&Dataset::new(x.view(), yc.view())));
     let lin = LinearRegressionParams::default().fit(&Dataset::new(x.view(), y.view())).unwrap();
     let las = Lasso::params().alpha(0.01).fit(&Dataset::new(x.view(), y.view())).unwrap();
-    let log = LogisticRegression::params().fit(&LogisticData::new(x.view(), yb.view())).unwrap();
+    let log = LogisticRegression::params().fit(&Dataset::new(x.view(), yb.view())).unwrap();
     let poi = PoissonRegression::params().fit(&Dataset::new(x.view(), yc.view())).unwrap();
     conformance::check_rejects_wrong_width(3, |x| lin.predict(x));
     conformance::check_rejects_wrong_width(3, |x| log.predict(x));
     conformance::check_rejects_wrong_width(3, |x| poi.predict(x));
     conformance::check_serde_roundtrip(&lin, |m| m.predict(&x).unwrap().to_vec());
     conformance::check_serde_roundtrip(&las, |m| m.predict(&x).unwrap().to_vec());
-    conformance::check_serde_roundtrip(&log, |m| m.predict_proba(x.view()).unwrap().into_raw_vec_and_offset().0);
+    conformance::check_serde_roundtrip(&log, |m| m.predict_proba(&x).unwrap().into_raw_vec_and_offset().0);
     conformance::check_serde_roundtrip(&poi, |m| m.predict(&x).unwrap().to_vec());
     // Bigger than one parallel block, so the 2-thread run really splits the work.
     let (xb, ybig) = synthetic(40_000, 3, 8);
@@ -354,13 +357,67 @@ fn conformance_kit() {
     });
     conformance::check_thread_count_independence(|| Lasso::params().alpha(0.01).fit(&Dataset::new(xb.view(), ybig.view())).unwrap());
     conformance::check_thread_count_independence(|| {
-        LogisticRegression::params().solver(LogisticSolver::Lbfgs).fit(&LogisticData::new(xb.view(), ybb.view())).unwrap()
+        LogisticRegression::params().solver(LogisticSolver::Lbfgs).fit(&Dataset::new(xb.view(), ybb.view())).unwrap()
     });
     conformance::check_seed_determinism(|seed| {
         ridge_cv(&Dataset::new(x.view(), y.view()), &[0.1, 1.0], true, &KFold::new(3, seed)).unwrap().0
     });
     conformance::check_input_unchanged(&x, |x| {
-        LogisticRegression::params().standardize(true).fit(&LogisticData::new(x.view(), yb.view())).unwrap();
+        LogisticRegression::params().standardize(true).fit(&Dataset::new(x.view(), yb.view())).unwrap();
     });
     assert_eq!(n, 60);
+}
+
+/// Issue 12: a rank-deficient OLS returned no standard errors at all, where
+/// statsmodels (`method="pinv"`) reports them for the estimable coefficients.
+/// Fixture: benches/peers/linear_rank_deficient_fixture.py (statsmodels).
+#[test]
+fn rank_deficient_ols_inference_matches_statsmodels_pinv() {
+    let fx: serde_json::Value = serde_json::from_str(include_str!("fixtures/rank_deficient_ols.json")).unwrap();
+    let n = 40;
+    let x0 = |i: usize| (0.7 * i as f64).sin();
+    let x1 = |i: usize| (1.3 * i as f64).cos() + 0.05 * i as f64;
+    let x = Array2::from_shape_fn((n, 4), |(i, j)| match j {
+        0 => x0(i),
+        1 => x1(i),
+        2 => x0(i) + x1(i),
+        _ => 7.0,
+    });
+    let y = Array1::from_shape_fn(n, |i| 1.0 + 2.0 * x0(i) - 1.5 * x1(i) + 0.3 * (3.1 * i as f64 + 0.5).sin());
+    let vec = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect::<Vec<f64>>();
+    for (key, cov) in [("nonrobust", CovType::NonRobust), ("hc1", CovType::Hc1)] {
+        let m = LinearRegressionParams::default().cov_type(cov).fit(&Dataset::new(x.view(), y.view())).unwrap();
+        assert_eq!(m.rank(), Some(fx["rank"].as_u64().unwrap() as usize - 1)); // the centred design has rank 2
+        let inf = m.inference().unwrap();
+        let t = &fx[key];
+        assert_eq!(inf.df_resid, t["df_resid"].as_f64().unwrap());
+        assert_eq!(inf.df_model, t["df_model"].as_f64().unwrap());
+        for (name, ours, theirs, tol) in [
+            ("params", &inf.params, vec(&t["params"]), 1e-9),
+            ("bse", &inf.std_errors, vec(&t["bse"]), 1e-8),
+            ("pvalues", &inf.p_values, vec(&t["pvalues"]), 1e-8),
+        ] {
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert!((a - b).abs() <= tol * b.abs().max(1e-3), "{key} {name}: {ours:?} vs {theirs:?}");
+            }
+        }
+        let ci = t["conf_int"].as_array().unwrap();
+        for (k, row) in ci.iter().enumerate() {
+            let r = vec(row);
+            assert!((inf.conf_low[k] - r[0]).abs() < 1e-8 && (inf.conf_high[k] - r[1]).abs() < 1e-8, "{key} ci {k}");
+        }
+        let ls = inf.least_squares.as_ref().unwrap();
+        assert!((ls.r_squared - t["rsquared"].as_f64().unwrap()).abs() < 1e-10);
+        assert!((inf.log_likelihood - t["llf"].as_f64().unwrap()).abs() < 1e-8);
+        if key == "nonrobust" {
+            assert!((ls.f_statistic / t["fvalue"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+        }
+        // Predictions are the same whatever the parametrisation.
+        let fitted = m.predict(&x).unwrap();
+        let p = &inf.params;
+        for i in 0..n {
+            let sm = p[0] + (0..4).map(|j| p[j + 1] * x[[i, j]]).sum::<f64>();
+            assert!((fitted[i] - sm).abs() < 1e-9);
+        }
+    }
 }

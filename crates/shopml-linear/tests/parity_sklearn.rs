@@ -6,9 +6,7 @@ mod common;
 use common::{fixture, max_rel, shoppers, vec_f64};
 use ndarray::{Array1, Axis};
 use shopml_core::{Dataset, Fit};
-use shopml_linear::{
-    ClassWeight, ElasticNetParams, Lasso, LinearRegressionParams, LogisticData, LogisticRegression, LogisticSolver, RidgeParams,
-};
+use shopml_linear::{ClassWeight, ElasticNetParams, Lasso, LinearRegressionParams, LogisticRegression, LogisticSolver, RidgeParams};
 
 fn check(what: &str, coef: &[f64], intercept: f64, fx: &serde_json::Value, tol: f64) {
     let want = vec_f64(&fx["coef"]);
@@ -43,7 +41,7 @@ fn least_squares_family_matches_sklearn() {
 fn logistic_matches_sklearn() {
     let fx = fixture("shoppers_sklearn.json");
     let d = shoppers();
-    let data = LogisticData::new(d.x.view(), d.y.view());
+    let data = Dataset::new(d.x.view(), d.y.view());
     for solver in [LogisticSolver::Newton, LogisticSolver::Lbfgs] {
         let m = LogisticRegression::params().c(1.0).tol(1e-10).max_iter(10_000).solver(solver).fit(&data).unwrap();
         check(
@@ -67,7 +65,7 @@ fn multinomial_logistic_matches_sklearn() {
     let x = d.x.select(Axis(1), &keep);
     let classes: Vec<String> = mf["classes"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
     let y: Array1<f64> = d.visitor.iter().map(|v| classes.iter().position(|c| c == v).unwrap() as f64).collect();
-    let m = LogisticRegression::params().tol(1e-10).max_iter(10_000).fit(&LogisticData::new(x.view(), y.view())).unwrap();
+    let m = LogisticRegression::params().tol(1e-10).max_iter(10_000).fit(&Dataset::new(x.view(), y.view())).unwrap();
     let want: Vec<f64> = mf["coef"].as_array().unwrap().iter().flat_map(vec_f64).collect();
     let got: Vec<f64> = m.coefficients().iter().copied().collect();
     assert!(

@@ -65,7 +65,7 @@ pub(crate) fn ols(x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>, intercept: boo
 pub(crate) fn critical_value(level: f64, df: f64, cov: Covariance) -> f64 {
     let p = 0.5 + level / 200.0;
     match cov {
-        Covariance::Classical => shopml_linear::dist::t_quantile(p, df),
-        Covariance::Hc1 => shopml_linear::dist::normal_quantile(p),
+        Covariance::Classical => shopml_core::stats::t_quantile(p, df),
+        Covariance::Hc1 => shopml_core::stats::normal_quantile(p),
     }
 }

@@ -151,7 +151,7 @@ impl Fit<Interactions> for KnnBaselineParams {
         let mu = base.global_mean() as f64;
         let (bu, bi) = (base.user_bias(), base.item_bias());
         // x: the side whose similarities we need; y: the other side.
-        let ui = data.user_items().clone();
+        let ui = data.user_items();
         let iu = data.item_users();
         let (x_rows, y_rows, bx, by) = if self.user_based { (ui, iu, bu, bi) } else { (iu, ui, bi, bu) };
         let n_x = x_rows.n_rows();
@@ -225,7 +225,7 @@ impl Fit<Interactions> for KnnBaselineParams {
             global_mean: base.global_mean(),
             user_bias: bu.to_vec(),
             item_bias: bi.to_vec(),
-            by_other: y_rows,
+            by_other: y_rows.clone(),
             sims,
             k: self.k,
             min_k: self.min_k,

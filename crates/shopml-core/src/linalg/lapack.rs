@@ -1,7 +1,7 @@
 //! The linear-algebra seam on LAPACK through `ndarray-linalg` (feature `lapack`).
 
 use ndarray::{ArrayView1, ArrayView2, Axis};
-use ndarray_linalg::{Cholesky as _, Eigh as _, LeastSquaresSvd, SVD, UPLO};
+use ndarray_linalg::{Cholesky as _, Eigh as _, SVD, UPLO};
 
 use super::{Cholesky, Eigh, LeastSquares, Svd, canonical_signs, check_rect, check_square};
 use crate::error::{Error, Result};
@@ -25,15 +25,20 @@ pub fn cholesky(a: ArrayView2<'_, f64>) -> Result<Cholesky> {
     }
 }
 
-/// Minimum-norm least squares by `?gelsd`.
+/// Minimum-norm least squares from LAPACK's SVD (`?gesvd`), with the rank
+/// decided by the documented tolerance of [`super::rank_tolerance`]
+/// (`σ_max · max(m, n) · ε`, the rule LAPACK's drivers state) rather than
+/// `?gelsd`'s default `rcond = ε`, which let the answer depend on last-bit
+/// rounding of the BLAS kernel (OpenBLAS's Haswell kernels found rank 3 where
+/// the default kernel and the pure path found 2).
 pub fn lstsq(a: ArrayView2<'_, f64>, b: ArrayView1<'_, f64>) -> Result<LeastSquares> {
     check_rect("least-squares matrix", a)?;
     if b.len() != a.nrows() {
         return Err(Error::shape("least-squares right-hand side", a.nrows(), b.len()));
     }
     validate::finite_vector("least-squares right-hand side", b)?;
-    let res = a.to_owned().least_squares(&b.to_owned()).map_err(backend)?;
-    Ok(LeastSquares { solution: res.solution, rank: res.rank as usize })
+    let svd = svd(a)?;
+    Ok(super::min_norm_from_svd(&svd, a.dim(), b))
 }
 
 /// Symmetric eigen-decomposition by `?syevd`.

@@ -3,7 +3,7 @@
 //! | function | what | pure-Rust method | LAPACK (`lapack` feature) |
 //! |---|---|---|---|
 //! | [`cholesky`] | `A = L Lᵀ` for symmetric positive definite `A` | Cholesky–Banachiewicz | `?potrf` |
-//! | [`lstsq`] | `min ‖A x − b‖₂` (minimum-norm when rank deficient) | Householder QR with column pivoting; SVD when rank deficient | `?gelsd` |
+//! | [`lstsq`] | `min ‖A x − b‖₂` (minimum-norm when rank deficient) | Householder QR with column pivoting; SVD when rank deficient | `?gesvd` |
 //! | [`eigh`] | `A = V diag(λ) Vᵀ`, symmetric `A` | cyclic Jacobi rotations | `?syevd` |
 //! | [`svd`] | thin `A = U diag(σ) Vᵀ` | one-sided Jacobi (Hestenes) | `?gesdd` |
 //! | [`spd_inverse`] | `A⁻¹` of a large symmetric positive definite `A`, `f32` or `f64` | blocked Cholesky + triangular inverse, GEMM updates in parallel | (pure Rust on both paths) |
@@ -38,9 +38,37 @@ pub use spd::{SpdScalar, spd_inverse};
 pub mod lapack;
 
 /// A Cholesky factor `L` (lower triangular) of a symmetric positive definite matrix.
+///
+/// Loading checks that `L` is square, lower triangular, finite, with a
+/// positive diagonal — what every solve relies on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CholeskyRaw")]
 pub struct Cholesky {
     l: Array2<f64>,
+}
+
+#[derive(Deserialize)]
+struct CholeskyRaw {
+    l: Array2<f64>,
+}
+
+impl TryFrom<CholeskyRaw> for Cholesky {
+    type Error = Error;
+    fn try_from(r: CholeskyRaw) -> Result<Self> {
+        check_square("Cholesky factor", r.l.view())?;
+        for ((i, j), &v) in r.l.indexed_iter() {
+            if (j > i && v != 0.0) || (i == j && v <= 0.0) {
+                return Err(Error::InvalidValue {
+                    what: "Cholesky factor".into(),
+                    row: i,
+                    column: Some(j),
+                    value: v,
+                    reason: "must be lower triangular with a positive diagonal".into(),
+                });
+            }
+        }
+        Ok(Cholesky { l: r.l })
+    }
 }
 
 impl Cholesky {
@@ -196,6 +224,32 @@ pub fn solve_spd(a: ArrayView2<'_, f64>, b: ArrayView1<'_, f64>) -> Result<Array
     }
     validate::finite_vector("right-hand side", b)?;
     Ok(cholesky(a)?.solve_vec(b))
+}
+
+/// The rank tolerance of [`lstsq`] on both backends: singular values at or
+/// below `σ_max · max(m, n) · ε` count as zero — the threshold LAPACK's
+/// least-squares and rank-revealing drivers document. Rank-deficient
+/// designs in practice (duplicated, constant or exactly collinear columns)
+/// have singular values near `ε · σ_max`, well below it, and full-rank ones
+/// far above it, so the decision does not change with the BLAS kernel.
+pub fn rank_tolerance(m: usize, n: usize, sigma_max: f64) -> f64 {
+    sigma_max * (m.max(n) as f64) * f64::EPSILON
+}
+
+/// Minimum-norm least squares from a thin SVD of the `dim`-shaped `A`.
+pub(crate) fn min_norm_from_svd(svd: &Svd, dim: (usize, usize), b: ArrayView1<'_, f64>) -> LeastSquares {
+    let (m, n) = dim;
+    let cutoff = rank_tolerance(m, n, svd.s.first().copied().unwrap_or(0.0));
+    let mut x = Array1::<f64>::zeros(n);
+    let mut rank = 0;
+    for k in 0..svd.s.len() {
+        if svd.s[k] > cutoff {
+            rank += 1;
+            let coef = svd.u.column(k).dot(&b) / svd.s[k];
+            x.scaled_add(coef, &svd.vt.row(k));
+        }
+    }
+    LeastSquares { solution: x, rank }
 }
 
 /// Makes each column's largest-magnitude entry positive, flipping the

@@ -140,9 +140,14 @@ fn pivoted_qr(a: ArrayView2<'_, f64>, pivot: bool) -> PivotedQr {
     PivotedQr { at, reflectors, perm, steps }
 }
 
-/// Least squares by Householder QR with column pivoting; when the numerical
-/// rank (|Rₖₖ| > max(m, n)·ε·|R₀₀|) is below `n`, falls back to the SVD to
-/// return the minimum-norm solution, as LAPACK's `?gelsd` does.
+/// Least squares by Householder QR with column pivoting.
+///
+/// The numerical rank is decided on the singular values of `R` (which are
+/// those of `A`) with the documented tolerance of [`super::rank_tolerance`],
+/// `σ_max · max(m, n) · ε`, the same rule and the same numbers as the LAPACK
+/// path: when it is below `n` the minimum-norm solution comes from the SVD,
+/// as LAPACK's `?gelsd` would give it. The decision therefore does not hang
+/// on the last-bit rounding of one diagonal entry of `R`.
 pub fn lstsq(a: ArrayView2<'_, f64>, b: ArrayView1<'_, f64>) -> Result<LeastSquares> {
     check_rect("least-squares matrix", a)?;
     let (m, n) = a.dim();
@@ -151,9 +156,19 @@ pub fn lstsq(a: ArrayView2<'_, f64>, b: ArrayView1<'_, f64>) -> Result<LeastSqua
     }
     validate::finite_vector("least-squares right-hand side", b)?;
     let qr = pivoted_qr(a, true);
-    let r00 = if qr.steps > 0 { qr.at[[0, 0]].abs() } else { 0.0 };
-    let tol = (m.max(n) as f64) * f64::EPSILON * r00;
-    let rank = (0..qr.steps).take_while(|&k| qr.at[[k, k]].abs() > tol).count();
+    if qr.steps < n {
+        return min_norm_by_svd(a, b);
+    }
+    // Singular values of R (n × n, upper triangular): cheap next to the QR itself.
+    let mut r = Array2::<f64>::zeros((n, n));
+    for j in 0..n {
+        for i in 0..=j {
+            r[[i, j]] = qr.at[[j, i]];
+        }
+    }
+    let sv = svd(r.view())?.s;
+    let tol = super::rank_tolerance(m, n, sv.first().copied().unwrap_or(0.0));
+    let rank = sv.iter().filter(|&&v| v > tol).count();
     if rank < n {
         return min_norm_by_svd(a, b);
     }
@@ -179,19 +194,7 @@ pub fn lstsq(a: ArrayView2<'_, f64>, b: ArrayView1<'_, f64>) -> Result<LeastSqua
 }
 
 fn min_norm_by_svd(a: ArrayView2<'_, f64>, b: ArrayView1<'_, f64>) -> Result<LeastSquares> {
-    let Svd { u, s, vt } = svd(a)?;
-    let (m, n) = a.dim();
-    let cutoff = (m.max(n) as f64) * f64::EPSILON * s.first().copied().unwrap_or(0.0);
-    let mut x = Array1::<f64>::zeros(n);
-    let mut rank = 0;
-    for k in 0..s.len() {
-        if s[k] > cutoff {
-            rank += 1;
-            let coef = u.column(k).dot(&b) / s[k];
-            x.scaled_add(coef, &vt.row(k));
-        }
-    }
-    Ok(LeastSquares { solution: x, rank })
+    Ok(super::min_norm_from_svd(&svd(a)?, a.dim(), b))
 }
 
 /// Symmetric eigen-decomposition by cyclic Jacobi rotations (lower triangle read).

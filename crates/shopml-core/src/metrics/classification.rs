@@ -1,4 +1,16 @@
-//! Binary classification metrics. Labels are `bool` (`true` = positive class).
+//! Binary classification metrics. Labels are any [`BinaryLabel`]: `bool`
+//! (`true` = positive class), as shopml's churn and purchase labels are, or
+//! `f64` / `f32` / `u8` holding exactly 0 or 1, as 0/1 predictions of a
+//! classifier are (any other value is an [`Error::InvalidValue`] naming its
+//! row). Truth and predictions may use different label types.
+//!
+//! ```
+//! use shopml_core::metrics::classification::{accuracy, roc_auc};
+//! let churned = [true, false, true, false];
+//! assert_eq!(accuracy(&churned, &[1.0, 0.0, 0.0, 0.0]).unwrap(), 0.75);
+//! assert_eq!(roc_auc(&churned, &[0.9, 0.2, 0.6, 0.4]).unwrap(), 1.0);
+//! assert!(accuracy(&churned, &[1.0, 0.5, 0.0, 0.0]).is_err()); // 0.5 is no label
+//! ```
 //!
 //! - accuracy `= (TP + TN) / n`; precision `= TP / (TP + FP)`;
 //!   recall `= TP / (TP + FN)`; F1 `= 2PR / (P + R)` (0 when undefined,
@@ -30,22 +42,70 @@ pub struct ConfusionMatrix {
     pub fn_: usize,
 }
 
-fn check_labels(y_true: &[bool], y_pred_len: usize) -> Result<()> {
-    if y_true.len() != y_pred_len {
-        return Err(Error::shape("y_true vs y_pred", y_true.len(), y_pred_len));
+/// A binary class label: `bool`, or a number that is exactly 0 or 1.
+pub trait BinaryLabel: Copy {
+    /// `true` for the positive class; an error naming `what` and `row` for a
+    /// number other than 0 or 1.
+    fn to_bool(self, what: &str, row: usize) -> Result<bool>;
+}
+
+impl BinaryLabel for bool {
+    fn to_bool(self, _: &str, _: usize) -> Result<bool> {
+        Ok(self)
     }
-    if y_true.is_empty() {
+}
+
+impl BinaryLabel for u8 {
+    fn to_bool(self, what: &str, row: usize) -> Result<bool> {
+        (self as f64).to_bool(what, row)
+    }
+}
+
+impl BinaryLabel for f32 {
+    fn to_bool(self, what: &str, row: usize) -> Result<bool> {
+        (self as f64).to_bool(what, row)
+    }
+}
+
+impl BinaryLabel for f64 {
+    fn to_bool(self, what: &str, row: usize) -> Result<bool> {
+        if self == 1.0 {
+            Ok(true)
+        } else if self == 0.0 {
+            Ok(false)
+        } else {
+            Err(Error::InvalidValue { what: what.into(), row, column: None, value: self, reason: "a binary label must be 0 or 1".into() })
+        }
+    }
+}
+
+/// Converts labels to `bool` (`true` = positive), checking numbers are 0 or 1.
+///
+/// ```
+/// use shopml_core::metrics::classification::to_bools;
+/// assert_eq!(to_bools(&[0.0, 1.0]).unwrap(), vec![false, true]);
+/// assert!(to_bools(&[2.0]).is_err());
+/// ```
+pub fn to_bools<L: BinaryLabel>(labels: &[L]) -> Result<Vec<bool>> {
+    labels.iter().enumerate().map(|(row, l)| l.to_bool("labels", row)).collect()
+}
+
+fn check_labels(n_true: usize, y_pred_len: usize) -> Result<()> {
+    if n_true != y_pred_len {
+        return Err(Error::shape("y_true vs y_pred", n_true, y_pred_len));
+    }
+    if n_true == 0 {
         return Err(Error::empty("no observations"));
     }
     Ok(())
 }
 
 /// The confusion matrix of predicted labels.
-pub fn confusion_matrix(y_true: &[bool], y_pred: &[bool]) -> Result<ConfusionMatrix> {
-    check_labels(y_true, y_pred.len())?;
+pub fn confusion_matrix<T: BinaryLabel, P: BinaryLabel>(y_true: &[T], y_pred: &[P]) -> Result<ConfusionMatrix> {
+    check_labels(y_true.len(), y_pred.len())?;
     let mut c = ConfusionMatrix::default();
-    for (&t, &p) in y_true.iter().zip(y_pred) {
-        match (t, p) {
+    for (row, (&t, &p)) in y_true.iter().zip(y_pred).enumerate() {
+        match (t.to_bool("y_true", row)?, p.to_bool("y_pred", row)?) {
             (true, true) => c.tp += 1,
             (false, true) => c.fp += 1,
             (false, false) => c.tn += 1,
@@ -80,25 +140,30 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 /// Share of correct labels.
-pub fn accuracy(y_true: &[bool], y_pred: &[bool]) -> Result<f64> {
+pub fn accuracy<T: BinaryLabel, P: BinaryLabel>(y_true: &[T], y_pred: &[P]) -> Result<f64> {
     Ok(confusion_matrix(y_true, y_pred)?.accuracy())
 }
 /// Precision of the positive class.
-pub fn precision(y_true: &[bool], y_pred: &[bool]) -> Result<f64> {
+pub fn precision<T: BinaryLabel, P: BinaryLabel>(y_true: &[T], y_pred: &[P]) -> Result<f64> {
     Ok(confusion_matrix(y_true, y_pred)?.precision())
 }
 /// Recall of the positive class.
-pub fn recall(y_true: &[bool], y_pred: &[bool]) -> Result<f64> {
+pub fn recall<T: BinaryLabel, P: BinaryLabel>(y_true: &[T], y_pred: &[P]) -> Result<f64> {
     Ok(confusion_matrix(y_true, y_pred)?.recall())
 }
 /// F1 score of the positive class.
-pub fn f1(y_true: &[bool], y_pred: &[bool]) -> Result<f64> {
+pub fn f1<T: BinaryLabel, P: BinaryLabel>(y_true: &[T], y_pred: &[P]) -> Result<f64> {
     Ok(confusion_matrix(y_true, y_pred)?.f1())
 }
 
+fn labels_named<L: BinaryLabel>(what: &str, labels: &[L]) -> Result<Vec<bool>> {
+    labels.iter().enumerate().map(|(row, l)| l.to_bool(what, row)).collect()
+}
+
 /// Mean binary cross-entropy of predicted probabilities.
-pub fn log_loss(y_true: &[bool], proba: &[f64]) -> Result<f64> {
-    check_labels(y_true, proba.len())?;
+pub fn log_loss<T: BinaryLabel>(y_true: &[T], proba: &[f64]) -> Result<f64> {
+    check_labels(y_true.len(), proba.len())?;
+    let y_true = labels_named("y_true", y_true)?;
     validate::finite_slice("probabilities", proba)?;
     if let Some(row) = proba.iter().position(|p| !(0.0..=1.0).contains(p)) {
         return Err(Error::InvalidValue {
@@ -124,8 +189,9 @@ pub fn log_loss(y_true: &[bool], proba: &[f64]) -> Result<f64> {
 /// Area under the ROC curve from scores (any monotone scale).
 ///
 /// Computed from average ranks in O(n log n). Errors when only one class is present.
-pub fn roc_auc(y_true: &[bool], scores: &[f64]) -> Result<f64> {
-    check_labels(y_true, scores.len())?;
+pub fn roc_auc<T: BinaryLabel>(y_true: &[T], scores: &[f64]) -> Result<f64> {
+    check_labels(y_true.len(), scores.len())?;
+    let y_true = labels_named("y_true", y_true)?;
     validate::finite_slice("scores", scores)?;
     let n_pos = y_true.iter().filter(|&&t| t).count();
     let n_neg = y_true.len() - n_pos;
@@ -174,8 +240,9 @@ pub fn roc_auc(y_true: &[bool], scores: &[f64]) -> Result<f64> {
 /// let ap = average_precision(&[true, false, true, false], &[0.8, 0.3, 0.4, 0.8]).unwrap();
 /// assert!((ap - 7.0 / 12.0).abs() < 1e-15);
 /// ```
-pub fn average_precision(y_true: &[bool], scores: &[f64]) -> Result<f64> {
-    check_labels(y_true, scores.len())?;
+pub fn average_precision<T: BinaryLabel>(y_true: &[T], scores: &[f64]) -> Result<f64> {
+    check_labels(y_true.len(), scores.len())?;
+    let y_true = labels_named("y_true", y_true)?;
     validate::finite_slice("scores", scores)?;
     let n_pos = y_true.iter().filter(|&&t| t).count();
     if n_pos == 0 {
@@ -223,9 +290,22 @@ mod tests {
         assert_eq!(precision(&[false], &[false]).unwrap(), 0.0);
     }
 
+    /// Issue 12: churn labels were f64 while the metrics took only `&[bool]`.
+    #[test]
+    fn numeric_and_bool_labels_agree() {
+        let t = [true, true, false, false, true];
+        let p = [1.0, 0.0, 0.0, 1.0, 1.0];
+        let pb = [true, false, false, true, true];
+        assert_eq!(confusion_matrix(&t, &p).unwrap(), confusion_matrix(&t, &pb).unwrap());
+        assert_eq!(accuracy(&[1u8, 0], &[1.0f32, 1.0]).unwrap(), 0.5);
+        assert!(matches!(f1(&t, &[1.0, 0.0, 0.0, 1.0, 2.0]), Err(Error::InvalidValue { row: 4, .. })));
+        assert_eq!(roc_auc(&[1.0, 0.0], &[0.7, 0.1]).unwrap(), 1.0);
+    }
+
     #[test]
     fn log_loss_by_hand() {
         let v = log_loss(&[true, false], &[0.8, 0.4]).unwrap();
+        assert_eq!(log_loss(&[1.0, 0.0], &[0.8, 0.4]).unwrap(), v);
         assert!((v - (-(0.8f64).ln() - (0.6f64).ln()) / 2.0).abs() < 1e-15);
         assert!(log_loss(&[true], &[1.5]).is_err());
     }

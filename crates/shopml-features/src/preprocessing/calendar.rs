@@ -73,10 +73,28 @@ impl CalendarFeature {
 /// assert_eq!(cal.feature_names(), vec!["day_of_week", "month", "week_of_year", "hour", "is_weekend"]);
 /// assert_eq!(cal.transform(&t[..]).unwrap().row(0).to_vec(), vec![5.0, 12.0, 49.0, 14.0, 1.0]);
 /// ```
+///
+/// Loading runs the same checks as [`Params::check`] (features non-empty, no repeats).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "CalendarRaw")]
 pub struct CalendarFeatures {
     features: Vec<CalendarFeature>,
     cyclical: bool,
+}
+
+#[derive(Deserialize)]
+struct CalendarRaw {
+    features: Vec<CalendarFeature>,
+    cyclical: bool,
+}
+
+impl TryFrom<CalendarRaw> for CalendarFeatures {
+    type Error = FeaturesError;
+    fn try_from(r: CalendarRaw) -> Result<Self> {
+        let c = CalendarFeatures { features: r.features, cyclical: r.cyclical };
+        c.check()?;
+        Ok(c)
+    }
 }
 
 impl Default for CalendarFeatures {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2};
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Fit, Params, Transform};
 
@@ -45,6 +45,8 @@ pub struct OneHotParams {
     handle_unknown: HandleUnknown,
     min_frequency: usize,
     column_names: Option<Vec<String>>,
+    #[serde(default)]
+    drop_first: bool,
 }
 
 impl OneHotParams {
@@ -60,6 +62,23 @@ impl OneHotParams {
     /// Group categories seen fewer than `k` times (0 or 1: no grouping).
     pub fn min_frequency(mut self, k: usize) -> Self {
         self.min_frequency = k;
+        self
+    }
+    /// Drop each column's first (sorted) category, as scikit-learn's
+    /// `drop="first"`, so the indicators of one column are not collinear with
+    /// an intercept: that category encodes as all zeros (default `false`).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use shopml_core::{Fit, Transform};
+    /// use shopml_features::preprocessing::OneHotParams;
+    /// let x = array![["red".to_string()], ["blue".to_string()], ["green".to_string()]];
+    /// let enc = OneHotParams::new().drop_first(true).fit(&x).unwrap();
+    /// assert_eq!(enc.feature_names(), vec!["x0_green", "x0_red"]);
+    /// assert_eq!(enc.transform(&x).unwrap(), array![[0.0, 1.0], [0.0, 0.0], [1.0, 0.0]]);
+    /// ```
+    pub fn drop_first(mut self, yes: bool) -> Self {
+        self.drop_first = yes;
         self
     }
     /// Input column names, used in [`OneHotEncoder::feature_names`] (default `x0`, `x1`, …).
@@ -86,20 +105,49 @@ pub struct ColumnCategories {
 }
 
 impl ColumnCategories {
-    fn width(&self) -> usize {
-        self.categories.len() + usize::from(!self.infrequent.is_empty())
+    fn width(&self, drop_first: bool) -> usize {
+        (self.categories.len() + usize::from(!self.infrequent.is_empty())).saturating_sub(usize::from(drop_first))
     }
 }
 
-/// A fitted one-hot encoder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OneHotEncoder {
-    /// Per input column, its categories.
-    pub columns: Vec<ColumnCategories>,
-    /// Input column names.
-    pub column_names: Vec<String>,
-    /// Unknown-category policy.
-    pub handle_unknown: HandleUnknown,
+validated_struct! {
+    /// A fitted one-hot encoder. Loading checks one name per column and
+    /// sorted, distinct categories (what the binary searches rely on).
+    pub struct OneHotEncoder ("OneHotEncoderRaw" as OneHotEncoderRaw, check = OneHotEncoder::check) {
+        /// Per input column, its categories.
+        pub columns: Vec<ColumnCategories>,
+        /// Input column names.
+        pub column_names: Vec<String>,
+        /// Unknown-category policy.
+        pub handle_unknown: HandleUnknown,
+        /// Whether each column's first category is dropped (encoded as zeros).
+        #[serde(default)]
+        pub drop_first: bool,
+    }
+}
+
+fn strictly_sorted(what: &str, v: &[String]) -> shopml_core::Result<()> {
+    match v.windows(2).position(|w| w[0] >= w[1]) {
+        Some(row) => Err(Error::InvalidValue {
+            what: format!("{what} `{}`", v[row + 1]),
+            row: row + 1,
+            column: None,
+            value: f64::NAN,
+            reason: "categories must be sorted and distinct".into(),
+        }),
+        None => Ok(()),
+    }
+}
+
+impl OneHotEncoder {
+    fn check(&self) -> Result<()> {
+        crate::checked::same_len("OneHotEncoder", self.columns.len(), &[("column_names", self.column_names.len())])?;
+        for c in &self.columns {
+            strictly_sorted("one-hot categories", &c.categories)?;
+            strictly_sorted("one-hot infrequent categories", &c.infrequent)?;
+        }
+        Ok(())
+    }
 }
 
 fn check_input(x: ArrayView2<'_, String>) -> shopml_core::Result<()> {
@@ -119,7 +167,7 @@ fn check_width(expected: usize, x: ArrayView2<'_, String>) -> shopml_core::Resul
     Ok(())
 }
 
-fn counts(x: &Array2<String>, j: usize) -> BTreeMap<&str, usize> {
+fn counts<S: Data<Elem = String>>(x: &ArrayBase<S, Ix2>, j: usize) -> BTreeMap<&str, usize> {
     let mut m = BTreeMap::new();
     for v in x.column(j) {
         *m.entry(v.as_str()).or_insert(0) += 1;
@@ -131,10 +179,10 @@ fn default_names(p: usize) -> Vec<String> {
     (0..p).map(|j| format!("x{j}")).collect()
 }
 
-impl Fit<Array2<String>> for OneHotParams {
+impl<S: Data<Elem = String>> Fit<ArrayBase<S, Ix2>> for OneHotParams {
     type Model = OneHotEncoder;
     type Error = FeaturesError;
-    fn fit(&self, x: &Array2<String>) -> Result<OneHotEncoder> {
+    fn fit(&self, x: &ArrayBase<S, Ix2>) -> Result<OneHotEncoder> {
         self.check()?;
         check_input(x.view())?;
         let column_names = match &self.column_names {
@@ -157,32 +205,33 @@ impl Fit<Array2<String>> for OneHotParams {
                 ColumnCategories { categories, infrequent }
             })
             .collect();
-        Ok(OneHotEncoder { columns, column_names, handle_unknown: self.handle_unknown })
+        Ok(OneHotEncoder { columns, column_names, handle_unknown: self.handle_unknown, drop_first: self.drop_first })
     }
 }
 
 impl OneHotEncoder {
     /// Number of output columns.
     pub fn n_outputs(&self) -> usize {
-        self.columns.iter().map(ColumnCategories::width).sum()
+        self.columns.iter().map(|c| c.width(self.drop_first)).sum()
     }
     /// Output column names: `{column}_{category}` and `{column}_infrequent`.
     pub fn feature_names(&self) -> Vec<String> {
         let mut out = Vec::with_capacity(self.n_outputs());
         for (c, name) in self.columns.iter().zip(&self.column_names) {
-            out.extend(c.categories.iter().map(|v| format!("{name}_{v}")));
+            let mut names: Vec<String> = c.categories.iter().map(|v| format!("{name}_{v}")).collect();
             if !c.infrequent.is_empty() {
-                out.push(format!("{name}_infrequent"));
+                names.push(format!("{name}_infrequent"));
             }
+            out.extend(names.into_iter().skip(usize::from(self.drop_first)));
         }
         out
     }
 }
 
-impl Transform<Array2<String>> for OneHotEncoder {
+impl<S: Data<Elem = String>> Transform<ArrayBase<S, Ix2>> for OneHotEncoder {
     type Output = Array2<f64>;
     type Error = FeaturesError;
-    fn transform(&self, x: &Array2<String>) -> Result<Array2<f64>> {
+    fn transform(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         check_width(self.columns.len(), x.view())?;
         let mut out = Array2::zeros((x.nrows(), self.n_outputs()));
         let mut offset = 0;
@@ -197,11 +246,13 @@ impl Transform<Array2<String>> for OneHotEncoder {
                         HandleUnknown::InfrequentIfExist => (!col.infrequent.is_empty()).then_some(col.categories.len()),
                     },
                 };
-                if let Some(k) = pos {
+                // With drop_first the first indicator is not an output column.
+                let k = pos.and_then(|k| if self.drop_first { k.checked_sub(1) } else { Some(k) });
+                if let Some(k) = k {
                     out[[i, offset + k]] = 1.0;
                 }
             }
-            offset += col.width();
+            offset += col.width(self.drop_first);
         }
         Ok(out)
     }
@@ -262,19 +313,35 @@ impl Params for OrdinalParams {
     }
 }
 
-/// A fitted ordinal encoder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrdinalEncoder {
-    /// Per input column, its categories in code order.
-    pub categories: Vec<Vec<String>>,
-    /// Unknown-category policy.
-    pub unknown: OrdinalUnknown,
+validated_struct! {
+    /// A fitted ordinal encoder. Loading checks distinct categories per
+    /// column and a finite code for unknowns.
+    pub struct OrdinalEncoder ("OrdinalEncoderRaw" as OrdinalEncoderRaw, check = OrdinalEncoder::check) {
+        /// Per input column, its categories in code order.
+        pub categories: Vec<Vec<String>>,
+        /// Unknown-category policy.
+        pub unknown: OrdinalUnknown,
+    }
 }
 
-impl Fit<Array2<String>> for OrdinalParams {
+impl OrdinalEncoder {
+    fn check(&self) -> Result<()> {
+        OrdinalParams { unknown: self.unknown, order: None }.check()?;
+        for (j, cats) in self.categories.iter().enumerate() {
+            let mut sorted = cats.clone();
+            sorted.sort_unstable();
+            if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+                return Err(FeaturesError::UnknownCategory { column: j, row: 0, value: format!("{} (repeated in the encoder)", w[0]) });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<S: Data<Elem = String>> Fit<ArrayBase<S, Ix2>> for OrdinalParams {
     type Model = OrdinalEncoder;
     type Error = FeaturesError;
-    fn fit(&self, x: &Array2<String>) -> Result<OrdinalEncoder> {
+    fn fit(&self, x: &ArrayBase<S, Ix2>) -> Result<OrdinalEncoder> {
         self.check()?;
         check_input(x.view())?;
         let categories = match &self.order {
@@ -299,10 +366,10 @@ impl Fit<Array2<String>> for OrdinalParams {
     }
 }
 
-impl Transform<Array2<String>> for OrdinalEncoder {
+impl<S: Data<Elem = String>> Transform<ArrayBase<S, Ix2>> for OrdinalEncoder {
     type Output = Array2<f64>;
     type Error = FeaturesError;
-    fn transform(&self, x: &Array2<String>) -> Result<Array2<f64>> {
+    fn transform(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         check_width(self.categories.len(), x.view())?;
         let lookup: Vec<BTreeMap<&str, usize>> =
             self.categories.iter().map(|c| c.iter().enumerate().map(|(k, v)| (v.as_str(), k)).collect()).collect();

@@ -1,9 +1,10 @@
 //! Log and Box-Cox transforms for skewed, positive features (spend, counts).
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Fit, Params, Transform, validate};
 
+use super::finite_output;
 use crate::error::{FeaturesError, Result};
 
 /// Parameters of [`LogTransform`]: `y = ln(x + offset)` (default offset 1,
@@ -37,16 +38,23 @@ impl Params for LogTransformParams {
     }
 }
 
-/// A fitted log transform.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LogTransform {
-    /// Added before the logarithm.
-    pub offset: f64,
-    /// Number of columns seen in fitting.
-    pub n_features: usize,
+validated_struct! {
+    /// A fitted log transform. Loading checks a finite offset ≥ 0.
+    pub struct LogTransform ("LogTransformRaw" as LogTransformRaw, check = LogTransform::check) {
+        /// Added before the logarithm.
+        pub offset: f64,
+        /// Number of columns seen in fitting.
+        pub n_features: usize,
+    }
 }
 
-fn check_positive(what: &'static str, x: &Array2<f64>, offset: f64) -> Result<()> {
+impl LogTransform {
+    fn check(&self) -> Result<()> {
+        Ok(LogTransformParams { offset: self.offset }.check()?)
+    }
+}
+
+fn check_positive(what: &'static str, x: ArrayView2<'_, f64>, offset: f64) -> Result<()> {
     for ((row, column), &v) in x.indexed_iter() {
         if v + offset <= 0.0 {
             return Err(FeaturesError::Domain { transform: what, row, column, value: v, reason: "x + offset must be > 0" });
@@ -55,34 +63,34 @@ fn check_positive(what: &'static str, x: &Array2<f64>, offset: f64) -> Result<()
     Ok(())
 }
 
-impl Fit<Array2<f64>> for LogTransformParams {
+impl<S: Data<Elem = f64>> Fit<ArrayBase<S, Ix2>> for LogTransformParams {
     type Model = LogTransform;
     type Error = FeaturesError;
-    fn fit(&self, x: &Array2<f64>) -> Result<LogTransform> {
+    fn fit(&self, x: &ArrayBase<S, Ix2>) -> Result<LogTransform> {
         self.check()?;
         validate::records(x.view())?;
-        check_positive("log", x, self.offset)?;
+        check_positive("log", x.view(), self.offset)?;
         Ok(LogTransform { offset: self.offset, n_features: x.ncols() })
     }
 }
 
-impl Transform<Array2<f64>> for LogTransform {
+impl<S: Data<Elem = f64>> Transform<ArrayBase<S, Ix2>> for LogTransform {
     type Output = Array2<f64>;
     type Error = FeaturesError;
-    fn transform(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
+    fn transform(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         validate::n_features(self.n_features, x.view())?;
         validate::finite_matrix("records", x.view())?;
-        check_positive("log", x, self.offset)?;
-        Ok(x.mapv(|v| (v + self.offset).ln()))
+        check_positive("log", x.view(), self.offset)?;
+        finite_output("log", x.view(), |v, _| (v + self.offset).ln())
     }
 }
 
 impl LogTransform {
-    /// `exp(y) − offset`.
-    pub fn inverse_transform(&self, y: &Array2<f64>) -> Result<Array2<f64>> {
+    /// `exp(y) − offset`; an `exp` beyond `f64` is a [`FeaturesError::Domain`] error.
+    pub fn inverse_transform<S: Data<Elem = f64>>(&self, y: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         validate::n_features(self.n_features, y.view())?;
         validate::finite_matrix("records", y.view())?;
-        Ok(y.mapv(|v| v.exp() - self.offset))
+        finite_output("log inverse", y.view(), |v, _| v.exp() - self.offset)
     }
 }
 
@@ -147,11 +155,18 @@ impl Params for BoxCoxParams {
     }
 }
 
-/// A fitted Box-Cox transform.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoxCox {
-    /// λ per column.
-    pub lambdas: Array1<f64>,
+validated_struct! {
+    /// A fitted Box-Cox transform. Loading checks finite λs.
+    pub struct BoxCox ("BoxCoxRaw" as BoxCoxRaw, check = BoxCox::check) {
+        /// λ per column.
+        pub lambdas: Array1<f64>,
+    }
+}
+
+impl BoxCox {
+    fn check(&self) -> Result<()> {
+        Ok(crate::checked::finite("BoxCox lambdas", &self.lambdas.to_vec())?)
+    }
 }
 
 fn boxcox(v: f64, l: f64) -> f64 {
@@ -195,13 +210,13 @@ fn golden_max(f: impl Fn(f64) -> f64, mut a: f64, mut b: f64) -> f64 {
     (a + b) / 2.0
 }
 
-impl Fit<Array2<f64>> for BoxCoxParams {
+impl<S: Data<Elem = f64>> Fit<ArrayBase<S, Ix2>> for BoxCoxParams {
     type Model = BoxCox;
     type Error = FeaturesError;
-    fn fit(&self, x: &Array2<f64>) -> Result<BoxCox> {
+    fn fit(&self, x: &ArrayBase<S, Ix2>) -> Result<BoxCox> {
         self.check()?;
         validate::records(x.view())?;
-        check_positive("box-cox", x, 0.0)?;
+        check_positive("box-cox", x.view(), 0.0)?;
         let lambdas = (0..x.ncols())
             .map(|j| match self.lambda {
                 Some(l) => l,
@@ -215,32 +230,25 @@ impl Fit<Array2<f64>> for BoxCoxParams {
     }
 }
 
-impl Transform<Array2<f64>> for BoxCox {
+impl<S: Data<Elem = f64>> Transform<ArrayBase<S, Ix2>> for BoxCox {
     type Output = Array2<f64>;
     type Error = FeaturesError;
-    fn transform(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
+    fn transform(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         validate::n_features(self.lambdas.len(), x.view())?;
         validate::finite_matrix("records", x.view())?;
-        check_positive("box-cox", x, 0.0)?;
-        let mut y = x.clone();
-        for (j, mut col) in y.columns_mut().into_iter().enumerate() {
-            let l = self.lambdas[j];
-            col.mapv_inplace(|v| boxcox(v, l));
-        }
-        Ok(y)
+        check_positive("box-cox", x.view(), 0.0)?;
+        finite_output("box-cox", x.view(), |v, j| boxcox(v, self.lambdas[j]))
     }
 }
 
 impl BoxCox {
     /// The inverse transform `(λ y + 1)^(1/λ)` (`exp y` at λ = 0).
-    pub fn inverse_transform(&self, y: &Array2<f64>) -> Result<Array2<f64>> {
+    pub fn inverse_transform<S: Data<Elem = f64>>(&self, y: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         validate::n_features(self.lambdas.len(), y.view())?;
         validate::finite_matrix("records", y.view())?;
-        let mut x = y.clone();
-        for (j, mut col) in x.columns_mut().into_iter().enumerate() {
+        finite_output("box-cox inverse", y.view(), |v, j| {
             let l = self.lambdas[j];
-            col.mapv_inplace(|v| if l.abs() < 1e-12 { v.exp() } else { (l * v + 1.0).powf(1.0 / l) });
-        }
-        Ok(x)
+            if l.abs() < 1e-12 { v.exp() } else { (l * v + 1.0).powf(1.0 / l) }
+        })
     }
 }

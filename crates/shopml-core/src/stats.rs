@@ -1,4 +1,13 @@
-//! The distribution functions inference needs: normal, Student-t and F.
+//! The distribution functions every crate's inference and intervals need:
+//! normal, Student-t and F distribution functions and quantiles, `ln Γ`, the
+//! regularised incomplete beta and `erfc` — one shared copy, so that
+//! p-values and interval widths agree across crates.
+//!
+//! ```
+//! use shopml_core::stats;
+//! assert!((stats::normal_quantile(0.975) - 1.959_963_984_540_054).abs() < 1e-12);
+//! assert!((stats::t_two_sided(2.228_138_851_964_938_5, 10.0) - 0.05).abs() < 1e-10);
+//! ```
 //!
 //! Written from the classical definitions:
 //! - `ln Γ` by the Lanczos approximation (g = 7, nine terms; Lanczos 1964),
