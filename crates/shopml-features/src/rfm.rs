@@ -170,7 +170,7 @@ impl std::fmt::Display for Segment {
 /// # let lines: Vec<shopml_clean::Transaction> = vec![shopml_clean::Transaction {
 /// #     invoice: "1".into(), product: "A".into(), description: None, quantity: 1.0,
 /// #     timestamp: shopml_core::Timestamp::from_civil(2011, 3, 1, 23, 0, 0).unwrap(), unit_price: 2.0,
-/// #     customer: Some("a".into()), country: None, line: 1 }];
+/// #     customer: Some("a".into()), country: None, line: 1, category: None, attributes: Default::default() }];
 /// let p = RfmParams::new().returns(ReturnsInSpend::Exclude).recency(RecencyDays::Elapsed);
 /// assert_eq!(p.return_policy(), ReturnsInSpend::Exclude);
 /// let rfm = p.fit(&lines[..]).unwrap();
