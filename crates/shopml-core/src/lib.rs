@@ -40,6 +40,7 @@ pub mod linalg;
 pub mod metrics;
 pub mod select;
 pub mod series;
+pub mod simd;
 pub mod sparse;
 #[cfg(feature = "testing")]
 pub mod testdata;

@@ -17,10 +17,11 @@
 //! demand at all forecasts zero with zero-width intervals.
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries, check_levels};
+use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
-use crate::ets::{check_series, residual_intervals};
+use crate::intervals::{check_levels, residual_intervals};
+use crate::series_check::check_series;
 use crate::optim::nelder_mead;
 
 /// Which intermittent method.

@@ -8,10 +8,12 @@
 //! data are not positive or an index falls below 0.01).
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries, check_levels};
+use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
-use crate::ets::{check_series, classical_seasonal, normal_intervals};
+use crate::decompose::classical_seasonal;
+use crate::intervals::{check_levels, normal_intervals};
+use crate::series_check::check_series;
 
 /// Sample autocorrelation at lags `1..=max_lag`.
 pub fn acf(y: &[f64], max_lag: usize) -> Vec<f64> {

@@ -14,10 +14,11 @@
 //! variance `σ²(1 + (h − 1)α²)` on the adjusted scale.
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries, check_levels};
+use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
-use crate::ets::{check_series, normal_intervals};
+use crate::intervals::{check_levels, normal_intervals};
+use crate::series_check::check_series;
 use crate::optim::nelder_mead;
 use crate::seasonal::SeasonalAdjustment;
 

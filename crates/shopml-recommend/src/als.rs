@@ -341,7 +341,7 @@ fn solve_row_body<const FMA: bool>(x: &mut [f32], pr: RowProblem<'_>, solver: Al
     }
 }
 
-crate::simd::avx2_dispatch!(fn solve_row(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()>
+shopml_core::avx2_dispatch!(fn solve_row(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()>
     => fma: solve_row_body::<true>, base: solve_row_body::<false>);
 
 impl ImplicitAlsParams {

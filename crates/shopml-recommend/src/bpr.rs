@@ -252,7 +252,7 @@ struct Shared<'a> {
     item_of_pos: &'a [u32],
 }
 
-crate::simd::avx2_dispatch!(fn run_stratum(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) => run_stratum_body);
+shopml_core::avx2_dispatch!(fn run_stratum(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) => run_stratum_body);
 
 /// Prefetches what the sample `(ul, il)` will touch: the start of its user's
 /// positives and the user's and item's factor rows.
@@ -264,14 +264,14 @@ fn warm(sh: Shared<'_>, (ul, il): (u32, u32), user_offset: usize, users: &[f32],
     // probes are the middle and the quarter points of the row.
     let (a, b) = (csr.indptr()[user], csr.indptr()[user + 1]);
     let len = b - a;
-    crate::simd::prefetch(csr.indices(), a + len / 2);
+    shopml_core::simd::prefetch(csr.indices(), a + len / 2);
     if len > 64 {
-        crate::simd::prefetch(csr.indices(), a + len / 4);
-        crate::simd::prefetch(csr.indices(), a + 3 * len / 4);
+        shopml_core::simd::prefetch(csr.indices(), a + len / 4);
+        shopml_core::simd::prefetch(csr.indices(), a + 3 * len / 4);
     }
     for line in (0..k).step_by(16) {
-        crate::simd::prefetch(users, ul as usize * k + line);
-        crate::simd::prefetch(items, il as usize * k + line);
+        shopml_core::simd::prefetch(users, ul as usize * k + line);
+        shopml_core::simd::prefetch(items, il as usize * k + line);
     }
 }
 

@@ -357,7 +357,7 @@ fn sgd_pass_body(order: &[Triple], t: &mut Trained, s: Step) {
     }
 }
 
-crate::simd::avx2_dispatch!(fn sgd_pass(order: &[Triple], t: &mut Trained, s: Step) => sgd_pass_body);
+shopml_core::avx2_dispatch!(fn sgd_pass(order: &[Triple], t: &mut Trained, s: Step) => sgd_pass_body);
 
 /// Fitted biased MF model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -513,7 +513,7 @@ fn svdpp_user_body(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Im
     }
 }
 
-crate::simd::avx2_dispatch!(fn svdpp_user(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Implicit, s: Step) => svdpp_user_body);
+shopml_core::avx2_dispatch!(fn svdpp_user(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Implicit, s: Step) => svdpp_user_body);
 
 impl RatingModel for BiasedMf {
     fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {

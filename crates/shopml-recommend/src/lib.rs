@@ -38,6 +38,14 @@
 //! over independent rows (ALS) or conflict-free strata (BPR), so a seed gives
 //! the same model whatever the thread count.
 //!
+//! The SGD, BPR and ALS inner loops also run as an AVX2 + FMA build picked at
+//! run time ([`shopml_core::simd`]). SGD and BPR perform the same
+//! floating-point operations in the same order in both builds, so their
+//! results are bit-identical either way; the ALS conjugate-gradient solver
+//! fuses its multiply-adds in the AVX2 build, so ALS factors differ in the
+//! last bits between CPUs with and without FMA (on one machine a fit stays
+//! deterministic for its seed).
+//!
 //! ## Not yet here
 //!
 //! [`Extend`] is implemented for [`ImplicitAls`]; biased MF models take new
@@ -75,7 +83,6 @@ pub mod knn_baseline;
 pub mod popularity;
 mod rng;
 pub mod serve;
-mod simd;
 
 pub use als::{AlsSolver, Confidence, ImplicitAls, ImplicitAlsParams};
 pub use bpr::{Bpr, BprParams, NegativeSampling, PairSampling};

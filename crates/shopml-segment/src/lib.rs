@@ -21,6 +21,13 @@
 //!   means and medians in original units, and RFM-style segment names;
 //!   [`RfmScaler`] is the usual `log1p` + standardise preprocessing, invertible.
 //!
+//! Every model follows the workspace convention: `X::params(..)` gives the
+//! `XParams`, [`Fit::fit`](shopml_core::Fit::fit) on any 2-D ndarray (owned
+//! or a view) gives the model `X`, and [`Predict::predict`](shopml_core::Predict::predict)
+//! labels rows. [`KMeansParams::fit_detailed`] also returns the training
+//! labels and every run's inertia; [`Transform`](shopml_core::Transform)
+//! gives each row's distance to every centre.
+//!
 //! ```
 //! use ndarray::array;
 //! use shopml_core::{Fit, Predict};
@@ -57,11 +64,16 @@ pub mod minibatch;
 pub mod params;
 pub mod profile;
 pub mod quality;
+mod serde_float;
 
-pub use choose::{KChoice, KScore, choose_k};
-pub use error::{Result, SegmentError};
-pub use float::Float;
+// Fitting segments.
 pub use kmeans::{KMeans, KMeansFit};
 pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansParams};
 pub use params::{Algorithm, Init, KMeansParams};
-pub use profile::{RfmColumns, RfmScaler, SegmentProfile, name_rfm, profile};
+// Choosing k.
+pub use choose::{KChoice, KScore, choose_k};
+// Explaining segments.
+pub use profile::{RfmColumns, RfmScaler, RfmScalerParams, SegmentProfile, name_rfm, profile};
+// Errors and element types.
+pub use error::{Result, SegmentError};
+pub use float::Float;

@@ -112,14 +112,6 @@ impl KMeansParams {
         self.n_local_trials = Some(n);
         self
     }
-    /// The configured number of clusters.
-    pub fn get_n_clusters(&self) -> usize {
-        self.n_clusters
-    }
-    /// The configured initialisation.
-    pub fn get_init(&self) -> &Init {
-        &self.init
-    }
     pub(crate) fn local_trials(&self) -> usize {
         self.n_local_trials.unwrap_or(2 + (self.n_clusters as f64).ln().floor() as usize)
     }
