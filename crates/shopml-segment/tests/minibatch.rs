@@ -17,8 +17,8 @@ fn close_to_full_kmeans_on_separated_blobs() {
     let inertia = mb.score_inertia(&x, None).unwrap();
     assert!(inertia <= full.inertia() * 1.02, "mini-batch {inertia} vs full {}", full.inertia());
     conformance::check_serde_roundtrip(&mb, |m| m.predict(&x).unwrap());
-    conformance::check_rejects_non_finite(&x.slice(s![..200, ..]).to_owned(), |x| MiniBatchKMeans::params(4).fit(&x));
-    conformance::check_rejects_empty(2, |x| MiniBatchKMeans::params(4).fit(&x));
+    conformance::check_rejects_non_finite(&x.slice(s![..200, ..]).to_owned(), |x| MiniBatchKMeans::params(4).fit(x));
+    conformance::check_rejects_empty(2, |x| MiniBatchKMeans::params(4).fit(x));
     conformance::check_rejects_wrong_width(2, |x| mb.predict(x));
     conformance::check_thread_count_independence(|| MiniBatchKMeans::params(4).batch_size(512).max_iter(2).fit(&x).unwrap());
     conformance::check_seed_determinism(|seed| MiniBatchKMeans::params(4).seed(seed).max_iter(2).fit(&x).unwrap());
