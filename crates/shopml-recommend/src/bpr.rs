@@ -186,6 +186,7 @@ impl Params for BprParams {
 
 /// A fitted BPR model: score = `x_uᵀ y_i + b_i`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BprRaw")]
 pub struct Bpr {
     user_factors: Factors,
     item_factors: Factors,
@@ -536,23 +537,13 @@ impl Recommend for Bpr {
         self.item_factors.n_rows()
     }
     fn score_items(&self, user: usize) -> shopml_core::Result<Vec<f32>> {
-        if user >= self.n_users() {
-            return Err(Error::IndexOutOfRange { what: "user", index: user, len: self.n_users() });
-        }
-        let x = self.user_factors.row(user);
-        Ok((0..self.n_items()).map(|i| dot(x, self.item_factors.row(i)) + self.item_bias[i]).collect())
+        self.user_factors.score_one(&self.item_factors, Some(&self.item_bias), user)
     }
 }
 
 impl Scorer for Bpr {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
-        self.user_factors.score_block(users, &self.item_factors, out);
-        for row in out.chunks_exact_mut(self.item_bias.len()) {
-            for (s, b) in row.iter_mut().zip(&self.item_bias) {
-                *s += b;
-            }
-        }
-        Ok(())
+        self.user_factors.score_users(&self.item_factors, Some(&self.item_bias), users, out)
     }
 }
 
@@ -572,5 +563,22 @@ impl Bpr {
     /// The parameters that fit this model, at their defaults; see [`BprParams`].
     pub fn params() -> BprParams {
         BprParams::params()
+    }
+}
+
+#[derive(Deserialize)]
+struct BprRaw {
+    user_factors: Factors,
+    item_factors: Factors,
+    item_bias: Vec<f32>,
+}
+
+impl TryFrom<BprRaw> for Bpr {
+    type Error = RecommendError;
+    fn try_from(r: BprRaw) -> std::result::Result<Self, RecommendError> {
+        let BprRaw { user_factors, item_factors, item_bias } = r;
+        crate::factors::check_widths(&user_factors, &item_factors)?;
+        crate::factors::check_bias("item_bias", &item_bias, item_factors.n_rows())?;
+        Ok(Bpr { user_factors, item_factors, item_bias })
     }
 }
