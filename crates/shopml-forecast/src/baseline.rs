@@ -174,6 +174,7 @@ impl Baseline {
 impl Forecast for Baseline {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         if horizon == 0 {
             return Err(Error::param("horizon", "must be at least 1"));
         }

@@ -35,6 +35,7 @@ pub fn conformal_forecast(
     n_windows: usize,
 ) -> Result<ForecastResult> {
     check_levels(levels)?;
+    crate::intervals::check_horizon(horizon)?;
     let bt = Backtest { horizon, step: 1, n_windows };
     let report = bt.run(model, series)?;
     let point = model.fit(series)?.forecast(horizon, &[])?.point;

@@ -1058,6 +1058,7 @@ impl Ets {
 impl Forecast for Ets {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         self.validate()?;
         let point = self.point(horizon);
         let intervals = if levels.is_empty() {

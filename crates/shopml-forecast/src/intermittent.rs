@@ -229,6 +229,7 @@ impl Fit<TimeSeries> for IntermittentParams {
 impl Forecast for Intermittent {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         let point = vec![self.level; horizon];
         let mut intervals = residual_intervals(&point, &self.residuals, levels);
         for iv in intervals.iter_mut() {

@@ -24,6 +24,18 @@ pub fn check_levels(levels: &[f64]) -> shopml_core::Result<()> {
     Ok(())
 }
 
+/// The longest forecast horizon any model accepts (steps).
+pub const MAX_HORIZON: usize = 100_000;
+
+/// Checks a forecast horizon: at most [`MAX_HORIZON`] steps, so a mistaken
+/// `usize::MAX` is an error rather than an allocation the process cannot survive.
+pub fn check_horizon(horizon: usize) -> shopml_core::Result<()> {
+    if horizon > MAX_HORIZON {
+        return Err(Error::param("horizon", format!("at most {MAX_HORIZON} steps, got {horizon}")));
+    }
+    Ok(())
+}
+
 /// The conformal quantile of sorted absolute errors at coverage `level` in
 /// (0, 1): the `⌈(n + 1) level⌉`-th smallest error (the largest when that
 /// exceeds `n`; 0 without errors).

@@ -138,6 +138,7 @@ impl Fit<TimeSeries> for Naive2Params {
 impl Forecast for Naive2 {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         let mut point = vec![self.last; horizon];
         let var: Vec<f64> = (1..=horizon).map(|h| self.sigma * self.sigma * h as f64).collect();
         let mut intervals = normal_intervals(&point, &var, levels)?;

@@ -177,6 +177,7 @@ impl Theta {
 impl Forecast for Theta {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         let mut point = self.adjusted_point(horizon);
         let var: Vec<f64> = (0..horizon).map(|h| self.sigma2 * (1.0 + h as f64 * self.alpha * self.alpha)).collect();
         let mut intervals = normal_intervals(&point, &var, levels)?;
