@@ -133,8 +133,8 @@ impl Params for KMeansParams {
             if c.ncols() == 0 {
                 return Err(Error::param("init", "given centres have no columns"));
             }
-            if let Some(v) = c.iter().find(|v| !v.is_finite()) {
-                return Err(Error::param("init", format!("given centres contain the non-finite value {v}")));
+            if let Some(v) = c.iter().find(|v| !(v.is_finite() && v.abs() <= 1e150)) {
+                return Err(Error::param("init", format!("given centres contain {v}; values must be finite with magnitude at most 1e150")));
             }
         }
         Ok(())
