@@ -107,6 +107,7 @@ mod tests {
     trait Scalar: Copy + std::ops::Mul<Output = Self> {}
     impl Scalar for i64 {}
     #[inline(always)]
+    #[allow(clippy::needless_lifetimes)] // the macro's lifetime form is what is tested
     fn scale_body<'a, T: Scalar>(v: &'a mut [T], k: T) -> &'a [T] {
         for x in v.iter_mut() {
             *x = *x * k;

@@ -68,4 +68,3 @@ pub(crate) fn classical_seasonal(y: &[f64], m: usize, multiplicative: bool) -> V
     }
     (0..n).map(|t| avg[t % m]).collect()
 }
-

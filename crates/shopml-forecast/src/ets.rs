@@ -32,8 +32,8 @@ use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::decompose::{classical_seasonal, ols};
 use crate::error::{ForecastError, Result};
-use crate::inventory::{LeadTimeDemand, LeadTimeForecast};
 use crate::intervals::{check_levels, normal_intervals, residual_intervals};
+use crate::inventory::{LeadTimeDemand, LeadTimeForecast};
 use crate::optim::nelder_mead;
 use crate::series_check::check_series;
 
@@ -1333,7 +1333,9 @@ impl Ets {
     /// additive error and no multiplicative component, so forecast errors
     /// are linear in the future innovations.
     fn is_linear(&self) -> bool {
-        self.spec.error == Component::Additive && self.spec.trend != Component::Multiplicative && self.spec.season != Component::Multiplicative
+        self.spec.error == Component::Additive
+            && self.spec.trend != Component::Multiplicative
+            && self.spec.season != Component::Multiplicative
     }
 
     /// `c_j`, the weight of the innovation `j` steps back in a class 1
@@ -1414,7 +1416,9 @@ impl LeadTimeForecast for Ets {
     fn lead_time_demand(&self, lead_time: usize) -> Result<LeadTimeDemand> {
         self.validate()?;
         if lead_time == 0 || lead_time > crate::inventory::MAX_LEAD_TIME {
-            return Err(Error::param("lead_time", format!("must be in 1..={} periods, got {lead_time}", crate::inventory::MAX_LEAD_TIME)).into());
+            return Err(
+                Error::param("lead_time", format!("must be in 1..={} periods, got {lead_time}", crate::inventory::MAX_LEAD_TIME)).into()
+            );
         }
         let (mean, sd) = if self.is_linear() {
             let c = self.innovation_weights(lead_time);

@@ -21,8 +21,8 @@ use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
 use crate::intervals::{check_levels, residual_intervals};
-use crate::series_check::check_series;
 use crate::optim::nelder_mead;
+use crate::series_check::check_series;
 
 /// Which intermittent method.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

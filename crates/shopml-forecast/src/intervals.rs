@@ -80,4 +80,3 @@ pub(crate) fn residual_intervals(point: &[f64], residuals: &[f64], levels: &[f64
         })
         .collect()
 }
-

@@ -245,7 +245,11 @@ fn critical_ratio(underage_cost: f64, overage_cost: f64) -> Result<f64> {
     // Divide first: the sum of two finite costs can overflow.
     let ratio = 1.0 / (1.0 + overage_cost / underage_cost);
     if !(ratio > 0.0 && ratio < 1.0) {
-        return Err(Error::param("underage_cost", format!("the critical ratio c_u / (c_u + c_o) = {ratio} must lie strictly between 0 and 1")).into());
+        return Err(Error::param(
+            "underage_cost",
+            format!("the critical ratio c_u / (c_u + c_o) = {ratio} must lie strictly between 0 and 1"),
+        )
+        .into());
     }
     Ok(ratio)
 }
@@ -331,7 +335,9 @@ impl AbcXyz {
         use shopml_core::Params;
         self.check()?;
         if revenue.len() != demand.len() {
-            return Err(Error::shape("revenue vs demand", format!("{} products", revenue.len()), format!("{} products", demand.len())).into());
+            return Err(
+                Error::shape("revenue vs demand", format!("{} products", revenue.len()), format!("{} products", demand.len())).into()
+            );
         }
         shopml_core::validate::finite_slice("revenue", revenue)?;
         if let Some(row) = revenue.iter().position(|&r| r < 0.0) {

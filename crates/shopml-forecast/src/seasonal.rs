@@ -10,8 +10,8 @@
 use serde::{Deserialize, Serialize};
 use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries};
 
-use crate::error::{ForecastError, Result};
 use crate::decompose::classical_seasonal;
+use crate::error::{ForecastError, Result};
 use crate::intervals::{check_levels, normal_intervals};
 use crate::series_check::check_series;
 

@@ -18,9 +18,9 @@ use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
 use crate::intervals::{check_levels, normal_intervals};
-use crate::series_check::check_series;
 use crate::optim::nelder_mead;
 use crate::seasonal::SeasonalAdjustment;
+use crate::series_check::check_series;
 
 /// Hyper-parameters of the Theta method.
 ///

@@ -224,9 +224,15 @@ fn inventory_closed_forms() {
     let sample: Vec<f64> = (1..=100).map(f64::from).collect();
     assert_eq!(inventory::newsvendor_empirical(&sample, 3.0, 1.0).unwrap(), 75.0);
     assert!(matches!(inventory::eoq(10.0, 1.0, 0.0), Err(ForecastError::Core(Error::InvalidParameter { name: "holding_cost", .. }))));
-    assert!(matches!(inventory::safety_stock_cycle_service(&ltd, 100.0), Err(ForecastError::Core(Error::InvalidParameter { name: "cycle_service_level", .. }))));
+    assert!(matches!(
+        inventory::safety_stock_cycle_service(&ltd, 100.0),
+        Err(ForecastError::Core(Error::InvalidParameter { name: "cycle_service_level", .. }))
+    ));
     // Issue 12: a fraction where a percentage is expected is an error, not a 0.95 % level.
-    assert!(matches!(inventory::safety_stock_cycle_service(&ltd, 0.95), Err(ForecastError::Core(Error::InvalidParameter { name: "cycle_service_level", .. }))));
+    assert!(matches!(
+        inventory::safety_stock_cycle_service(&ltd, 0.95),
+        Err(ForecastError::Core(Error::InvalidParameter { name: "cycle_service_level", .. }))
+    ));
     let classes = AbcXyz::default()
         .classify(&[50.0, 30.0, 15.0, 5.0], &[vec![10.0; 4], vec![0.0, 20.0, 0.0, 20.0], vec![5.0, 15.0, 5.0, 15.0], vec![0.0; 4]])
         .unwrap();

@@ -379,7 +379,12 @@ impl TryFrom<ItemKnnRaw> for ItemKnn {
         // Neighbours are item × item (user × user when user-based) over the training matrix.
         let side = if user_based { train.n_rows() } else { train.n_cols() };
         if neighbours.shape() != (side, side) {
-            return Err(Error::shape("neighbours", format!("{side} × {side}"), format!("{} × {}", neighbours.n_rows(), neighbours.n_cols())).into());
+            return Err(Error::shape(
+                "neighbours",
+                format!("{side} × {side}"),
+                format!("{} × {}", neighbours.n_rows(), neighbours.n_cols()),
+            )
+            .into());
         }
         Ok(ItemKnn { user_based, neighbours, train })
     }

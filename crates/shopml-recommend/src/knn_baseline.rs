@@ -336,7 +336,12 @@ impl TryFrom<KnnBaselineRaw> for KnnBaseline {
             return Err(Error::shape("similarities", format!("{side} × {side}"), format!("{} × {}", sims.n_rows(), sims.n_cols())).into());
         }
         if by_other.shape() != (other, side) {
-            return Err(Error::shape("ratings by the other side", format!("{other} × {side}"), format!("{} × {}", by_other.n_rows(), by_other.n_cols())).into());
+            return Err(Error::shape(
+                "ratings by the other side",
+                format!("{other} × {side}"),
+                format!("{} × {}", by_other.n_rows(), by_other.n_cols()),
+            )
+            .into());
         }
         if k == 0 {
             return Err(Error::param("k", "must be at least 1").into());

@@ -19,7 +19,10 @@ fn data() -> Interactions {
     Interactions::from_triples(12, 8, &t, Duplicates::Sum).unwrap()
 }
 
-fn reload<T: serde::Serialize + serde::de::DeserializeOwned>(m: &T, edit: impl FnOnce(&mut serde_json::Value)) -> Result<T, serde_json::Error> {
+fn reload<T: serde::Serialize + serde::de::DeserializeOwned>(
+    m: &T,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> Result<T, serde_json::Error> {
     let mut v = serde_json::to_value(m).unwrap();
     edit(&mut v);
     serde_json::from_value(v)
@@ -71,11 +74,13 @@ fn edited_models_are_rejected_on_load() {
     let knn = ItemKnn::params().fit(&d).unwrap();
     assert!(reload(&knn, |v| v["neighbours"]["indices"][0] = serde_json::json!(4_000_000)).is_err());
     let mf = BiasedMf::params().n_epochs(2).fit(&d).unwrap();
-    assert!(reload(&mf, |v| {
-        v["min_rating"] = serde_json::json!(5.0);
-        v["max_rating"] = serde_json::json!(1.0);
-    })
-    .is_err());
+    assert!(
+        reload(&mf, |v| {
+            v["min_rating"] = serde_json::json!(5.0);
+            v["max_rating"] = serde_json::json!(1.0);
+        })
+        .is_err()
+    );
     assert!(reload(&mf, |v| v["user_bias"] = serde_json::json!([0.0])).is_err());
     let base = Baseline::params().fit(&d).unwrap();
     assert!(reload(&base, |v| v["max_rating"] = serde_json::json!(-1.0)).is_err());

@@ -99,7 +99,13 @@ fn check_shape<F: Float>(what: &str, x: ArrayView2<'_, F>) -> shopml_core::Resul
 fn non_finite<F: Float>(what: &str, x: ArrayView2<'_, F>, row: usize) -> shopml_core::Error {
     let r = x.row(row);
     let Some(column) = r.iter().position(|v| !in_range(*v)) else {
-        return shopml_core::Error::InvalidValue { what: what.to_string(), row, column: None, value: f64::NAN, reason: "unreadable row".into() };
+        return shopml_core::Error::InvalidValue {
+            what: what.to_string(),
+            row,
+            column: None,
+            value: f64::NAN,
+            reason: "unreadable row".into(),
+        };
     };
     let value = r[column].to_f64();
     if value.is_finite() {

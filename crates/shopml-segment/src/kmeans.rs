@@ -52,13 +52,17 @@ impl<F: Float> TryFrom<KMeansRaw<F>> for KMeans<F> {
     fn try_from(r: KMeansRaw<F>) -> Result<Self> {
         let (k, d) = r.centres.dim();
         if k == 0 || d == 0 {
-            return Err(shopml_core::Error::param("centres", format!("a model needs at least one centre and one feature, got {k} × {d}")).into());
+            return Err(
+                shopml_core::Error::param("centres", format!("a model needs at least one centre and one feature, got {k} × {d}")).into()
+            );
         }
         if let Some(((row, column), v)) = r.centres.indexed_iter().find(|(_, v)| !v.to_f64().is_finite()) {
             return Err(shopml_core::Error::NonFinite { what: "centres".into(), row, column: Some(column), value: v.to_f64() }.into());
         }
         if r.offset.len() != d {
-            return Err(shopml_core::Error::shape("offset", format!("{d} values (one per feature)"), format!("{} values", r.offset.len())).into());
+            return Err(
+                shopml_core::Error::shape("offset", format!("{d} values (one per feature)"), format!("{} values", r.offset.len())).into()
+            );
         }
         if let Some((row, v)) = r.offset.iter().enumerate().find(|(_, v)| !v.to_f64().is_finite()) {
             return Err(shopml_core::Error::NonFinite { what: "offset".into(), row, column: None, value: v.to_f64() }.into());
@@ -285,7 +289,6 @@ impl KMeansParams {
         let model = KMeans { centres, offset, inertia: best.inertia, n_iter: best.n_iter, converged: best.converged };
         Ok((model, best.labels, run_inertias))
     }
-
 }
 
 impl<F: Float, S: Data<Elem = F>> Fit<ArrayBase<S, Ix2>> for KMeansParams {

@@ -282,16 +282,30 @@ impl<F: Float> TryFrom<MiniBatchKMeansRaw<F>> for MiniBatchKMeans<F> {
         r.params.check()?;
         let (k, d) = r.centres.dim();
         if k != r.params.n_clusters || d == 0 {
-            return Err(CoreError::shape("centres", format!("{} rows (n_clusters) and at least one column", r.params.n_clusters), format!("{k} × {d}")).into());
+            return Err(CoreError::shape(
+                "centres",
+                format!("{} rows (n_clusters) and at least one column", r.params.n_clusters),
+                format!("{k} × {d}"),
+            )
+            .into());
         }
         if let Some(((row, column), v)) = r.centres.indexed_iter().find(|(_, v)| !v.to_f64().is_finite()) {
             return Err(CoreError::NonFinite { what: "centres".into(), row, column: Some(column), value: v.to_f64() }.into());
         }
         if r.weight_sums.len() != k {
-            return Err(CoreError::shape("weight_sums", format!("{k} values (one per centre)"), format!("{} values", r.weight_sums.len())).into());
+            return Err(
+                CoreError::shape("weight_sums", format!("{k} values (one per centre)"), format!("{} values", r.weight_sums.len())).into()
+            );
         }
         if let Some((row, &v)) = r.weight_sums.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
-            return Err(CoreError::InvalidValue { what: "weight_sums".into(), row, column: None, value: v, reason: "weights are finite and non-negative".into() }.into());
+            return Err(CoreError::InvalidValue {
+                what: "weight_sums".into(),
+                row,
+                column: None,
+                value: v,
+                reason: "weights are finite and non-negative".into(),
+            }
+            .into());
         }
         Ok(MiniBatchKMeans {
             params: r.params,

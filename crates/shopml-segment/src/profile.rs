@@ -54,7 +54,14 @@ impl TryFrom<RfmScalerRaw> for RfmScaler {
         }
         shopml_core::validate::finite_vector("mean", r.mean.view())?;
         if let Some((row, &v)) = r.scale.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v > 0.0)) {
-            return Err(CoreError::InvalidValue { what: "scale".into(), row, column: None, value: v, reason: "scales are finite and positive".into() }.into());
+            return Err(CoreError::InvalidValue {
+                what: "scale".into(),
+                row,
+                column: None,
+                value: v,
+                reason: "scales are finite and positive".into(),
+            }
+            .into());
         }
         Ok(RfmScaler { log1p: r.log1p, mean: r.mean, scale: r.scale })
     }
@@ -96,7 +103,9 @@ impl<S: Data<Elem = f64>> Fit<ArrayBase<S, Ix2>> for RfmScalerParams {
         let scale = var.mapv(|v| if v > 0.0 { v.sqrt() } else { 1.0 });
         if let Some((column, &v)) = mean.iter().chain(&scale).enumerate().find(|(_, v)| !v.is_finite()) {
             let column = column % mean.len();
-            return Err(CoreError::NonFinite { what: "column mean (values too large)".into(), row: 0, column: Some(column), value: v }.into());
+            return Err(
+                CoreError::NonFinite { what: "column mean (values too large)".into(), row: 0, column: Some(column), value: v }.into()
+            );
         }
         Ok(RfmScaler { log1p: self.log1p, mean, scale })
     }
@@ -217,7 +226,11 @@ impl TryFrom<SegmentProfileRaw> for SegmentProfile {
             return Err(CoreError::shape("medians", format!("{} values (as many as means)", r.means.len()), r.medians.len()).into());
         }
         if r.size > 0 && r.means.iter().chain(&r.medians).any(|v| !v.is_finite()) {
-            return Err(CoreError::param("means", format!("segment {} has {} customers but non-finite means or medians", r.segment, r.size)).into());
+            return Err(CoreError::param(
+                "means",
+                format!("segment {} has {} customers but non-finite means or medians", r.segment, r.size),
+            )
+            .into());
         }
         if !(0.0..=1.0).contains(&r.customer_share) {
             return Err(CoreError::param("customer_share", format!("must be in [0, 1], got {}", r.customer_share)).into());

@@ -68,7 +68,10 @@ fn scaler_inverts_and_matches_closed_form() {
     assert_abs_diff_eq!(z[[2, 0]], (l[2] - m) / sd, epsilon = 1e-12);
     assert!(z.column(1).iter().all(|v| v.abs() < 1e-12)); // zero variance: centred only
     assert!(s.inverse_transform(&z).unwrap().iter().zip(x.iter()).all(|(a, b)| (a - b).abs() < 1e-9));
-    assert!(matches!(RfmScaler::params(true).fit(&array![[-2.0]]), Err(shopml_segment::SegmentError::Core(CoreError::InvalidValue { .. }))));
+    assert!(matches!(
+        RfmScaler::params(true).fit(&array![[-2.0]]),
+        Err(shopml_segment::SegmentError::Core(CoreError::InvalidValue { .. }))
+    ));
 }
 
 #[test]
