@@ -40,4 +40,12 @@ mod serde_float;
 mod series_check;
 pub mod theta;
 
+// Errors.
 pub use error::{ForecastError, Result};
+// The models most services start from.
+pub use ets::{AutoEts, AutoEtsParams, Ets, EtsParams};
+pub use holt_winters::{HoltWinters, HoltWintersParams};
+pub use theta::{Theta, ThetaParams};
+// From a forecast to an inventory decision.
+pub use inventory::{LeadTimeDemand, LeadTimeForecast};
+pub use model::{FittedModel, ModelSpec};

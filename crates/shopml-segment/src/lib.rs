@@ -2,6 +2,20 @@
 //!
 //! Customer segmentation with k-means, fast and explained.
 //!
+//! ```
+//! use ndarray::array;
+//! use shopml_core::{Fit, Predict};
+//! use shopml_segment::KMeans;
+//!
+//! // Two obvious groups of customers (recency days, orders).
+//! let x = array![[2.0, 30.0], [3.0, 28.0], [1.0, 35.0], [200.0, 1.0], [220.0, 2.0], [210.0, 1.0]];
+//! let model = KMeans::params(2).seed(7).fit(&x).unwrap();
+//! let labels = model.predict(&x).unwrap();
+//! assert_eq!(labels[0], labels[1]);
+//! assert_ne!(labels[0], labels[3]);
+//! assert!(model.inertia() > 0.0);
+//! ```
+//!
 //! - [`KMeans`]: exact k-means with greedy k-means++, random or given initial
 //!   centres, `n_init` restarts, sample weights and empty-cluster recovery.
 //!   Lloyd iterations run on row blocks in parallel (rayon), with the
@@ -27,20 +41,6 @@
 //! labels rows. [`KMeansParams::fit_detailed`] also returns the training
 //! labels and every run's inertia; [`Transform`](shopml_core::Transform)
 //! gives each row's distance to every centre.
-//!
-//! ```
-//! use ndarray::array;
-//! use shopml_core::{Fit, Predict};
-//! use shopml_segment::KMeans;
-//!
-//! // Two obvious groups of customers (recency days, orders).
-//! let x = array![[2.0, 30.0], [3.0, 28.0], [1.0, 35.0], [200.0, 1.0], [220.0, 2.0], [210.0, 1.0]];
-//! let model = KMeans::params(2).seed(7).fit(&x).unwrap();
-//! let labels = model.predict(&x).unwrap();
-//! assert_eq!(labels[0], labels[1]);
-//! assert_ne!(labels[0], labels[3]);
-//! assert!(model.inertia() > 0.0);
-//! ```
 //!
 //! ## Edge cases
 //!
