@@ -17,7 +17,7 @@ use shopml::clean::{CleaningRules, MissingCustomer, Transaction, TransactionSche
 use shopml::core::{Fit, Forecast, TimeSeries, Timestamp};
 use shopml::features::{CustomerFeaturesParams, DemandParams, Frequency, InteractionParams, InteractionValue, SplitRule, TieRule};
 use shopml::forecast::ets::AutoEts;
-use shopml::forecast::inventory::{lead_time_demand, reorder_point, safety_stock_cycle_service};
+use shopml::forecast::inventory::{LeadTimeDemand, reorder_point, safety_stock_cycle_service};
 use shopml::forecast::theta::Theta;
 use shopml::recommend::{ImplicitAls, Popularity, Recommender, Request, evaluate};
 use shopml::segment::{KMeans, RfmColumns, RfmScaler, choose_k, name_rfm, profile};
@@ -152,13 +152,13 @@ fn forecast_demand(path: &std::path::Path) -> Result<(), Box<dyn std::error::Err
         let key = panel.keys.id(k).ok_or("product index")?;
         // Weekly retail data has barely one year of history: no yearly season.
         let series = TimeSeries::new(panel.quantity.row(k).to_vec(), 1)?;
-        let ets = AutoEts::params().fit(&series)?.forecast(4, &[95.0])?;
+        let model = AutoEts::params().fit(&series)?;
+        let ets = model.forecast(4, &[95.0])?;
         let theta = Theta::params().fit(&series)?.forecast(4, &[])?;
         let band = &ets.intervals[0];
-        let sigma = (band.upper[0] - ets.point[0]) / 1.959_963_984_540_054;
-        let mean = ets.point.iter().sum::<f64>() / ets.point.len() as f64;
-        let ltd = lead_time_demand(mean.max(0.0), sigma.max(0.0), 2.0, 0.5)?;
-        let safety = safety_stock_cycle_service(&ltd, 0.95)?;
+        // Demand over a 2-week lead time, with the σ of the model's own total-demand error.
+        let ltd = LeadTimeDemand::from_forecast(&model, 2)?;
+        let safety = safety_stock_cycle_service(&ltd, 95.0)?;
         println!(
             "   {key:<8} {:>9.0} {:>10.0} {:>10.0} {:>6.0}–{:<7.0} {:>10.0} {:>9.0}",
             series.values().iter().sum::<f64>() / series.len() as f64,
@@ -167,7 +167,7 @@ fn forecast_demand(path: &std::path::Path) -> Result<(), Box<dyn std::error::Err
             band.lower[0].max(0.0), // demand cannot be negative
             band.upper[0],
             safety,
-            reorder_point(&ltd, safety)
+            reorder_point(&ltd, safety)?
         );
     }
     println!("   ({:.2} s)", t.elapsed().as_secs_f64());
