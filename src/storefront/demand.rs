@@ -1,12 +1,14 @@
 //! Step 5 — how much stock to hold: weekly demand of the best sellers
 //! (guest orders included), AutoETS and Theta forecasts with 95 % intervals,
-//! and reorder points for a 95 % cycle service level with a 2 ± 0.5 week
-//! lead time.
+//! and reorder points for a 95 % cycle service level over a two-week lead
+//! time, with the lead-time demand's spread taken from the fitted model
+//! (`LeadTimeDemand::from_forecast`: exact for additive ETS, simulated
+//! otherwise).
 
 use crate::core::{Fit, Forecast, TimeSeries};
 use crate::features::{DemandParams, Frequency};
 use crate::forecast::ets::AutoEts;
-use crate::forecast::inventory::{lead_time_demand, reorder_point, safety_stock_cycle_service};
+use crate::forecast::inventory::{LeadTimeDemand, reorder_point, safety_stock_cycle_service};
 use crate::forecast::theta::Theta;
 use crate::report::{LineChart, ReportError};
 
@@ -31,13 +33,12 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
         let key = panel.keys.id(k).cloned().unwrap_or_default();
         let history = panel.quantity.row(k).to_vec();
         let series = TimeSeries::new(history.clone(), 1)?;
-        let ets = AutoEts::params().fit(&series)?.forecast(HORIZON, &[95.0])?;
+        let model = AutoEts::params().fit(&series)?;
+        let ets = model.forecast(HORIZON, &[95.0])?;
         let theta = Theta::params().fit(&series)?.forecast(HORIZON, &[])?;
         let band = &ets.intervals[0];
-        let sigma = (band.upper[0] - ets.point[0]) / 1.959_963_984_540_054;
-        let mean = ets.point.iter().sum::<f64>() / ets.point.len() as f64;
-        let ltd = lead_time_demand(mean.max(0.0), sigma.max(0.0), 2.0, 0.5)?;
-        let safety = safety_stock_cycle_service(&ltd, 0.95)?;
+        let ltd = LeadTimeDemand::from_forecast(&model, 2)?;
+        let safety = safety_stock_cycle_service(&ltd, 95.0)?;
         rows.push(vec![
             key.clone(),
             cx.descriptions.get(&key).cloned().unwrap_or_default(),
@@ -46,7 +47,7 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
             format!("{:.0}", theta.point[0]),
             format!("{:.0}–{:.0}", band.lower[0].max(0.0), band.upper[0]),
             format!("{safety:.0}"),
-            format!("{:.0}", reorder_point(&ltd, safety)),
+            format!("{:.0}", reorder_point(&ltd, safety)?),
         ]);
         if rank < 3 {
             let n = history.len();

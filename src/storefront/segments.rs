@@ -4,7 +4,7 @@
 
 use ndarray::{Array1, Array2};
 
-use crate::core::Transform;
+use crate::core::{Fit, Transform};
 use crate::privacy::suppress_small_groups;
 use crate::report::{BarChart, LineChart, ReportError};
 use crate::segment::{KMeans, RfmColumns, RfmScaler, choose_k, name_rfm, profile};
@@ -20,12 +20,12 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
         raw[[i, 1]] = rfm.frequency[i];
         raw[[i, 2]] = rfm.monetary[i].max(0.0);
     }
-    let scaler = RfmScaler::fit(raw.view(), true)?;
+    let scaler = RfmScaler::params(true).fit(&raw)?;
     let z = scaler.transform(&raw)?;
     let params = KMeans::params(4).n_init(10).seed(cx.config.seed);
     let choice = choose_k(&params, z.view(), 2..=8, 2000)?;
     let k = choice.recommended;
-    let fit = params.clone().n_clusters(k).fit_full(z.view(), None)?;
+    let fit = params.clone().n_clusters(k).fit_detailed(&z, None)?;
     let labels: Vec<usize> = fit.labels.to_vec();
     let revenue = Array1::from(raw.column(2).to_vec());
     let mut profiles = profile(raw.view(), &labels, k, Some(revenue.view()))?;

@@ -41,6 +41,7 @@ pub mod metrics;
 pub mod select;
 pub mod serde_float;
 pub mod series;
+pub mod simd;
 pub mod sparse;
 pub mod stats;
 #[cfg(feature = "testing")]

@@ -101,7 +101,7 @@ fn main() {
     }
 
     // Reorder points at 95 % cycle service, lead time 2 ± 0.5 weeks, with AutoETS.
-    let (lead, lead_sd, csl) = (2.0, 0.5, 0.95);
+    let (lead, lead_sd, csl) = (2.0, 0.5, 95.0);
     let rop_at = |y: &[f64]| -> f64 {
         let ts = TimeSeries::new(y.to_vec(), 1).expect("series");
         let spec = ModelSpec::AutoEtsParams(AutoEts::params());
@@ -112,7 +112,7 @@ fn main() {
         let bt1 = Backtest { horizon: 1, step: 1, n_windows: 8 };
         let sd = bt1.run(&spec, &ts).map(|r| r.accuracy.rmse).unwrap_or(mean);
         let ltd = inventory::lead_time_demand(mean, sd, lead, lead_sd).expect("ltd");
-        inventory::reorder_point(&ltd, inventory::safety_stock_cycle_service(&ltd, csl).expect("ss"))
+        inventory::reorder_point(&ltd, inventory::safety_stock_cycle_service(&ltd, csl).expect("ss")).expect("reorder point")
     };
     let rows: Vec<(f64, f64, usize, usize)> = items
         .par_iter()

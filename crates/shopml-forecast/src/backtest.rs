@@ -33,15 +33,20 @@ impl Params for Backtest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Accuracy {
     /// Mean absolute error.
+    #[serde(with = "crate::serde_float")]
     pub mae: f64,
     /// Root mean squared error.
+    #[serde(with = "crate::serde_float")]
     pub rmse: f64,
     /// M4 sMAPE (0–200).
+    #[serde(with = "crate::serde_float")]
     pub smape: f64,
     /// MASE (scaled by the first training window's seasonal naive errors;
     /// NaN when that scale is zero).
+    #[serde(with = "crate::serde_float")]
     pub mase: f64,
     /// Mean of forecast − actual.
+    #[serde(with = "crate::serde_float")]
     pub bias: f64,
 }
 
@@ -69,9 +74,11 @@ impl Backtest {
     /// Origins (training lengths) for a series of length `n`, oldest first.
     pub fn origins(&self, n: usize) -> Result<Vec<usize>> {
         self.check()?;
-        let span = self.horizon + (self.n_windows - 1) * self.step;
-        if n < span + 2 {
-            return Err(ForecastError::TooShort { model: "backtest".into(), needed: span + 2, found: n });
+        // Checked: a huge `step`, `horizon` or `n_windows` is a series too short, not an overflow.
+        let span = (self.n_windows - 1).checked_mul(self.step).and_then(|v| v.checked_add(self.horizon)).and_then(|v| v.checked_add(2));
+        match span {
+            Some(need) if n >= need => {}
+            _ => return Err(ForecastError::TooShort { model: "backtest".into(), needed: span.unwrap_or(usize::MAX), found: n }),
         }
         Ok((0..self.n_windows).rev().map(|w| n - self.horizon - w * self.step).collect())
     }
@@ -81,8 +88,9 @@ impl Backtest {
         let y = series.values();
         shopml_core::validate::finite_slice("series values", y)?;
         let m = series.season_length();
-        let mut windows = Vec::with_capacity(self.n_windows);
-        for origin in self.origins(y.len())? {
+        let origins = self.origins(y.len())?;
+        let mut windows = Vec::with_capacity(origins.len());
+        for origin in origins {
             let train = TimeSeries::new(y[..origin].to_vec(), m)?;
             let fc = model.fit(&train)?.forecast(self.horizon, &[])?;
             windows.push(Window { origin, forecast: fc.point, actual: y[origin..origin + self.horizon].to_vec() });

@@ -9,10 +9,11 @@
 //! deviation of the window.
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries, check_levels};
+use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
-use crate::ets::{check_series, normal_intervals};
+use crate::intervals::{check_levels, normal_intervals};
+use crate::series_check::check_series;
 
 /// Which benchmark method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,6 +174,7 @@ impl Baseline {
 impl Forecast for Baseline {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         if horizon == 0 {
             return Err(Error::param("horizon", "must be at least 1"));
         }

@@ -12,11 +12,12 @@
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use shopml_core::{Error, Forecast, ForecastResult, Interval, TimeSeries, check_levels};
+use shopml_core::{Error, Forecast, ForecastResult, Interval, TimeSeries};
 
 use crate::baseline::BaselineParams;
 use crate::conformal::conformal_forecast;
 use crate::error::Result;
+use crate::intervals::check_levels;
 use crate::model::ModelSpec;
 use crate::theta::Theta;
 
@@ -156,7 +157,7 @@ impl BatchForecaster {
     fn try_model(&self, spec: &ModelSpec, y: &[f64], m: usize) -> std::result::Result<(ForecastResult, String), String> {
         let ts = TimeSeries::new(y.to_vec(), m).map_err(|e| e.to_string())?;
         let fitted = spec.fit(&ts).map_err(|e| e.to_string())?;
-        let name = fitted.describe();
+        let name = fitted.name();
         let fc = if self.conformal_windows > 0 && !self.levels.is_empty() {
             conformal_forecast(spec, &ts, self.horizon, &self.levels, self.conformal_windows)
                 .map_err(|e| format!("conformal calibration: {e}"))?

@@ -8,20 +8,13 @@
 //! interval at level `L` is `ŷ ± q_h`, where `q_h` is the
 //! `⌈(n + 1) L⌉`-th smallest of those errors (the largest when that exceeds `n`).
 
-/// The conformal quantile of sorted absolute errors at coverage `level` in (0, 1).
-pub fn conformal_quantile(sorted_abs: &[f64], level: f64) -> f64 {
-    let n = sorted_abs.len();
-    if n == 0 {
-        return 0.0;
-    }
-    let k = (((n + 1) as f64) * level).ceil() as usize;
-    sorted_abs[k.clamp(1, n) - 1]
-}
+pub use crate::intervals::conformal_quantile;
 
-use shopml_core::{Forecast, ForecastResult, Interval, TimeSeries, check_levels};
+use shopml_core::{Forecast, ForecastResult, Interval, TimeSeries};
 
 use crate::backtest::Backtest;
 use crate::error::Result;
+use crate::intervals::check_levels;
 use crate::model::ModelSpec;
 
 /// Point forecast of `model` on the whole series with conformal intervals
@@ -42,6 +35,7 @@ pub fn conformal_forecast(
     n_windows: usize,
 ) -> Result<ForecastResult> {
     check_levels(levels)?;
+    crate::intervals::check_horizon(horizon)?;
     let bt = Backtest { horizon, step: 1, n_windows };
     let report = bt.run(model, series)?;
     let point = model.fit(series)?.forecast(horizon, &[])?.point;

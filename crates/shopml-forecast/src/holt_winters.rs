@@ -137,6 +137,12 @@ pub struct HoltWinters {
 }
 
 impl HoltWinters {
+    /// The classical method: `"SES"`, `"Holt"`, `"damped Holt"`,
+    /// `"additive Holt-Winters"`, `"multiplicative Holt-Winters"`, … (see
+    /// [`EtsSpec::method_name`](crate::ets::EtsSpec::method_name)).
+    pub fn name(&self) -> String {
+        self.ets.spec.method_name()
+    }
     /// One-step in-sample forecasts.
     pub fn fitted(&self) -> &[f64] {
         &self.ets.fitted
@@ -155,6 +161,20 @@ impl Fit<TimeSeries> for HoltWintersParams {
 impl Forecast for HoltWinters {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         self.ets.forecast(horizon, levels)
+    }
+}
+
+/// Lead-time demand of the equivalent ETS model (see [`Ets`]'s implementation).
+impl crate::inventory::LeadTimeForecast for HoltWinters {
+    fn lead_time_demand(&self, lead_time: usize) -> Result<crate::inventory::LeadTimeDemand> {
+        self.ets.lead_time_demand(lead_time)
+    }
+}
+
+impl HoltWintersParams {
+    /// The classical method these parameters fit (see [`HoltWinters::name`]).
+    pub fn name(&self) -> String {
+        crate::ets::EtsSpec::new(Component::Additive, self.trend, self.damped, self.season).method_name()
     }
 }
 

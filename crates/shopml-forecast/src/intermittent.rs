@@ -17,11 +17,12 @@
 //! demand at all forecasts zero with zero-width intervals.
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries, check_levels};
+use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
-use crate::ets::{check_series, residual_intervals};
+use crate::intervals::{check_levels, residual_intervals};
 use crate::optim::nelder_mead;
+use crate::series_check::check_series;
 
 /// Which intermittent method.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -228,6 +229,7 @@ impl Fit<TimeSeries> for IntermittentParams {
 impl Forecast for Intermittent {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         let point = vec![self.level; horizon];
         let mut intervals = residual_intervals(&point, &self.residuals, levels);
         for iv in intervals.iter_mut() {

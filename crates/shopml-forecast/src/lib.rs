@@ -25,10 +25,12 @@ pub mod backtest;
 pub mod baseline;
 pub mod batch;
 pub mod conformal;
+mod decompose;
 pub mod error;
 pub mod ets;
 pub mod holt_winters;
 pub mod intermittent;
+pub mod intervals;
 pub mod inventory;
 pub mod model;
 pub mod mstl;
@@ -36,7 +38,17 @@ pub mod normal;
 mod optim;
 pub mod reconcile;
 pub mod seasonal;
+mod serde_float;
+mod series_check;
 pub mod stl;
 pub mod theta;
 
+// Errors.
 pub use error::{ForecastError, Result};
+// The models most services start from.
+pub use ets::{AutoEts, AutoEtsParams, Ets, EtsParams};
+pub use holt_winters::{HoltWinters, HoltWintersParams};
+pub use theta::{Theta, ThetaParams};
+// From a forecast to an inventory decision.
+pub use inventory::{LeadTimeDemand, LeadTimeForecast};
+pub use model::{FittedModel, ModelSpec};

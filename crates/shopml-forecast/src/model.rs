@@ -35,32 +35,32 @@ pub enum ModelSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FittedModel {
     /// Automatic ETS.
-    AutoEtsParams(AutoEts),
+    AutoEts(AutoEts),
     /// One ETS model.
-    EtsParams(Ets),
+    Ets(Ets),
     /// Holt–Winters family.
-    HoltWintersParams(HoltWinters),
+    HoltWinters(HoltWinters),
     /// Theta.
-    ThetaParams(Theta),
+    Theta(Theta),
     /// Benchmarks.
-    BaselineParams(Baseline),
+    Baseline(Baseline),
     /// Naive2.
-    Naive2Params(Naive2),
+    Naive2(Naive2),
     /// Intermittent demand.
-    IntermittentParams(Intermittent),
+    Intermittent(Intermittent),
 }
 
 impl ModelSpec {
     /// Fits the method to one series.
     pub fn fit(&self, series: &TimeSeries) -> Result<FittedModel> {
         Ok(match self {
-            ModelSpec::AutoEtsParams(p) => FittedModel::AutoEtsParams(p.fit(series)?),
-            ModelSpec::EtsParams(p) => FittedModel::EtsParams(p.fit(series)?),
-            ModelSpec::HoltWintersParams(p) => FittedModel::HoltWintersParams(p.fit(series)?),
-            ModelSpec::ThetaParams(p) => FittedModel::ThetaParams(p.fit(series)?),
-            ModelSpec::BaselineParams(p) => FittedModel::BaselineParams(p.fit(series)?),
-            ModelSpec::Naive2Params => FittedModel::Naive2Params(Naive2Params.fit(series)?),
-            ModelSpec::IntermittentParams(p) => FittedModel::IntermittentParams(p.fit(series)?),
+            ModelSpec::AutoEtsParams(p) => FittedModel::AutoEts(p.fit(series)?),
+            ModelSpec::EtsParams(p) => FittedModel::Ets(p.fit(series)?),
+            ModelSpec::HoltWintersParams(p) => FittedModel::HoltWinters(p.fit(series)?),
+            ModelSpec::ThetaParams(p) => FittedModel::Theta(p.fit(series)?),
+            ModelSpec::BaselineParams(p) => FittedModel::Baseline(p.fit(series)?),
+            ModelSpec::Naive2Params => FittedModel::Naive2(Naive2Params.fit(series)?),
+            ModelSpec::IntermittentParams(p) => FittedModel::Intermittent(p.fit(series)?),
         })
     }
     /// A short name for reports.
@@ -68,7 +68,7 @@ impl ModelSpec {
         match self {
             ModelSpec::AutoEtsParams(_) => "AutoETS".into(),
             ModelSpec::EtsParams(p) => p.spec().name(),
-            ModelSpec::HoltWintersParams(_) => "HoltWinters".into(),
+            ModelSpec::HoltWintersParams(p) => p.name(),
             ModelSpec::ThetaParams(_) => "Theta".into(),
             ModelSpec::BaselineParams(b) => format!("{:?}", b.method()),
             ModelSpec::Naive2Params => "Naive2".into(),
@@ -78,16 +78,19 @@ impl ModelSpec {
 }
 
 impl FittedModel {
-    /// A short description of the fitted model (the selected ETS form for AutoETS).
-    pub fn describe(&self) -> String {
+    /// The fitted model's name: the selected ETS form and its classical
+    /// method for AutoETS and ETS (e.g. `ETS(A,Ad,N): damped Holt, additive
+    /// errors`), the method for Holt–Winters (`SES`, `Holt`, `damped Holt`,
+    /// `additive Holt-Winters`, …).
+    pub fn name(&self) -> String {
         match self {
-            FittedModel::AutoEtsParams(m) => m.model.spec.name(),
-            FittedModel::EtsParams(m) => m.spec.name(),
-            FittedModel::HoltWintersParams(m) => format!("HoltWinters {}", m.ets.spec.name()),
-            FittedModel::ThetaParams(_) => "Theta".into(),
-            FittedModel::BaselineParams(m) => format!("{:?}", m.method),
-            FittedModel::Naive2Params(_) => "Naive2".into(),
-            FittedModel::IntermittentParams(m) => format!("{:?}", m.method),
+            FittedModel::AutoEts(m) => m.model.name(),
+            FittedModel::Ets(m) => m.name(),
+            FittedModel::HoltWinters(m) => m.name(),
+            FittedModel::Theta(_) => "Theta".into(),
+            FittedModel::Baseline(m) => format!("{:?}", m.method),
+            FittedModel::Naive2(_) => "Naive2".into(),
+            FittedModel::Intermittent(m) => format!("{:?}", m.method),
         }
     }
 }
@@ -95,13 +98,13 @@ impl FittedModel {
 impl Forecast for FittedModel {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         match self {
-            FittedModel::AutoEtsParams(m) => m.forecast(horizon, levels),
-            FittedModel::EtsParams(m) => m.forecast(horizon, levels),
-            FittedModel::HoltWintersParams(m) => m.forecast(horizon, levels),
-            FittedModel::ThetaParams(m) => m.forecast(horizon, levels),
-            FittedModel::BaselineParams(m) => m.forecast(horizon, levels),
-            FittedModel::Naive2Params(m) => m.forecast(horizon, levels),
-            FittedModel::IntermittentParams(m) => m.forecast(horizon, levels),
+            FittedModel::AutoEts(m) => m.forecast(horizon, levels),
+            FittedModel::Ets(m) => m.forecast(horizon, levels),
+            FittedModel::HoltWinters(m) => m.forecast(horizon, levels),
+            FittedModel::Theta(m) => m.forecast(horizon, levels),
+            FittedModel::Baseline(m) => m.forecast(horizon, levels),
+            FittedModel::Naive2(m) => m.forecast(horizon, levels),
+            FittedModel::Intermittent(m) => m.forecast(horizon, levels),
         }
     }
 }

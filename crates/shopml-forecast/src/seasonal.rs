@@ -8,10 +8,12 @@
 //! data are not positive or an index falls below 0.01).
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries, check_levels};
+use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries};
 
+use crate::decompose::classical_seasonal;
 use crate::error::{ForecastError, Result};
-use crate::ets::{check_series, classical_seasonal, normal_intervals};
+use crate::intervals::{check_levels, normal_intervals};
+use crate::series_check::check_series;
 
 /// Sample autocorrelation at lags `1..=max_lag`.
 pub fn acf(y: &[f64], max_lag: usize) -> Vec<f64> {
@@ -136,6 +138,7 @@ impl Fit<TimeSeries> for Naive2Params {
 impl Forecast for Naive2 {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         let mut point = vec![self.last; horizon];
         let var: Vec<f64> = (1..=horizon).map(|h| self.sigma * self.sigma * h as f64).collect();
         let mut intervals = normal_intervals(&point, &var, levels)?;

@@ -14,12 +14,13 @@
 //! variance `σ²(1 + (h − 1)α²)` on the adjusted scale.
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries, check_levels};
+use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
-use crate::ets::{check_series, normal_intervals};
+use crate::intervals::{check_levels, normal_intervals};
 use crate::optim::nelder_mead;
 use crate::seasonal::SeasonalAdjustment;
+use crate::series_check::check_series;
 
 /// Hyper-parameters of the Theta method.
 ///
@@ -176,6 +177,7 @@ impl Theta {
 impl Forecast for Theta {
     fn forecast(&self, horizon: usize, levels: &[f64]) -> shopml_core::Result<ForecastResult> {
         check_levels(levels)?;
+        crate::intervals::check_horizon(horizon)?;
         let mut point = self.adjusted_point(horizon);
         let var: Vec<f64> = (0..horizon).map(|h| self.sigma2 * (1.0 + h as f64 * self.alpha * self.alpha)).collect();
         let mut intervals = normal_intervals(&point, &var, levels)?;

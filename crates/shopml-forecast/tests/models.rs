@@ -208,23 +208,31 @@ fn inventory_closed_forms() {
     let ltd = inventory::lead_time_demand(10.0, 2.0, 4.0, 1.0).unwrap();
     assert_eq!(ltd.mean, 40.0);
     assert!((ltd.std_dev - 116f64.sqrt()).abs() < 1e-12);
-    let ss = inventory::safety_stock_cycle_service(&ltd, 0.95).unwrap();
+    let ss = inventory::safety_stock_cycle_service(&ltd, 95.0).unwrap();
     assert!((ss - 1.6448536269514722 * 116f64.sqrt()).abs() < 1e-10);
-    assert!((inventory::reorder_point(&ltd, ss) - 40.0 - ss).abs() < 1e-12);
+    assert!((inventory::reorder_point(&ltd, ss).unwrap() - 40.0 - ss).abs() < 1e-12);
     // Fill rate: the expected shortage per cycle σ G(z) equals (1 − β) Q.
     let q = 50.0;
-    let ssf = inventory::safety_stock_fill_rate(&ltd, 0.98, q).unwrap();
+    let ssf = inventory::safety_stock_fill_rate(&ltd, 98.0, q).unwrap();
     assert!((ltd.std_dev * normal::loss(ssf / ltd.std_dev) - 0.02 * q).abs() < 1e-9);
     assert!((inventory::eoq(1000.0, 50.0, 2.0).unwrap() - 50000f64.sqrt()).abs() < 1e-12);
-    let bs = inventory::base_stock_level(10.0, 2.0, 3.0, 1.0, 0.975).unwrap();
+    let bs = inventory::base_stock_level(10.0, 2.0, 3.0, 1.0, 97.5).unwrap();
     assert!((bs - (40.0 + 1.959963984540054 * 4.0)).abs() < 1e-10);
-    let mm = inventory::min_max_policy(&ltd, 0.95, 1000.0, 50.0, 2.0).unwrap();
+    let mm = inventory::min_max_policy(&ltd, 95.0, 1000.0, 50.0, 2.0).unwrap();
     assert!((mm.max - mm.min - 50000f64.sqrt()).abs() < 1e-10);
     assert!((inventory::newsvendor_normal(100.0, 20.0, 3.0, 1.0).unwrap() - (100.0 + 20.0 * 0.6744897501960817)).abs() < 1e-10);
     let sample: Vec<f64> = (1..=100).map(f64::from).collect();
     assert_eq!(inventory::newsvendor_empirical(&sample, 3.0, 1.0).unwrap(), 75.0);
-    assert!(matches!(inventory::eoq(10.0, 1.0, 0.0), Err(Error::InvalidParameter { name: "holding_cost", .. })));
-    assert!(matches!(inventory::safety_stock_cycle_service(&ltd, 1.0), Err(Error::InvalidParameter { name: "cycle_service_level", .. })));
+    assert!(matches!(inventory::eoq(10.0, 1.0, 0.0), Err(ForecastError::Core(Error::InvalidParameter { name: "holding_cost", .. }))));
+    assert!(matches!(
+        inventory::safety_stock_cycle_service(&ltd, 100.0),
+        Err(ForecastError::Core(Error::InvalidParameter { name: "cycle_service_level", .. }))
+    ));
+    // Issue 12: a fraction where a percentage is expected is an error, not a 0.95 % level.
+    assert!(matches!(
+        inventory::safety_stock_cycle_service(&ltd, 0.95),
+        Err(ForecastError::Core(Error::InvalidParameter { name: "cycle_service_level", .. }))
+    ));
     let classes = AbcXyz::default()
         .classify(&[50.0, 30.0, 15.0, 5.0], &[vec![10.0; 4], vec![0.0, 20.0, 0.0, 20.0], vec![5.0, 15.0, 5.0, 15.0], vec![0.0; 4]])
         .unwrap();

@@ -201,6 +201,7 @@ pub(crate) fn check_implicit(data: &Interactions) -> shopml_core::Result<()> {
 
 /// A fitted implicit ALS model: user and item factors; score = `x_uᵀ y_i`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ImplicitAlsRaw")]
 pub struct ImplicitAls {
     user_factors: Factors,
     item_factors: Factors,
@@ -341,7 +342,7 @@ fn solve_row_body<const FMA: bool>(x: &mut [f32], pr: RowProblem<'_>, solver: Al
     }
 }
 
-crate::simd::avx2_dispatch!(fn solve_row(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()>
+shopml_core::avx2_dispatch!(fn solve_row(x: &mut [f32], pr: RowProblem<'_>, solver: AlsSolver, s: &mut Scratch) -> shopml_core::Result<()>
     => fma: solve_row_body::<true>, base: solve_row_body::<false>);
 
 impl ImplicitAlsParams {
@@ -502,18 +503,13 @@ impl Recommend for ImplicitAls {
         self.item_factors.n_rows()
     }
     fn score_items(&self, user: usize) -> shopml_core::Result<Vec<f32>> {
-        if user >= self.n_users() {
-            return Err(Error::IndexOutOfRange { what: "user", index: user, len: self.n_users() });
-        }
-        let x = self.user_factors.row(user);
-        Ok((0..self.n_items()).map(|i| dot(x, self.item_factors.row(i))).collect())
+        self.user_factors.score_one(&self.item_factors, None, user)
     }
 }
 
 impl Scorer for ImplicitAls {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
-        self.user_factors.score_block(users, &self.item_factors, out);
-        Ok(())
+        self.user_factors.score_users(&self.item_factors, None, users, out)
     }
 }
 
@@ -540,5 +536,28 @@ impl ImplicitAls {
     /// The parameters that fit this model, at their defaults; see [`ImplicitAlsParams`].
     pub fn params() -> ImplicitAlsParams {
         ImplicitAlsParams::params()
+    }
+}
+
+#[derive(Deserialize)]
+struct ImplicitAlsRaw {
+    user_factors: Factors,
+    item_factors: Factors,
+    regularization: f32,
+    alpha: f32,
+    offset: f32,
+}
+
+impl TryFrom<ImplicitAlsRaw> for ImplicitAls {
+    type Error = RecommendError;
+    fn try_from(r: ImplicitAlsRaw) -> std::result::Result<Self, RecommendError> {
+        let ImplicitAlsRaw { user_factors, item_factors, regularization, alpha, offset } = r;
+        crate::factors::check_widths(&user_factors, &item_factors)?;
+        for (name, v) in [("regularization", regularization), ("alpha", alpha), ("offset", offset)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Error::param(name, format!("must be finite and non-negative, got {v}")).into());
+            }
+        }
+        Ok(ImplicitAls { user_factors, item_factors, regularization, alpha, offset })
     }
 }

@@ -186,6 +186,7 @@ impl Params for BprParams {
 
 /// A fitted BPR model: score = `x_uᵀ y_i + b_i`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BprRaw")]
 pub struct Bpr {
     user_factors: Factors,
     item_factors: Factors,
@@ -252,7 +253,7 @@ struct Shared<'a> {
     item_of_pos: &'a [u32],
 }
 
-crate::simd::avx2_dispatch!(fn run_stratum(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) => run_stratum_body);
+shopml_core::avx2_dispatch!(fn run_stratum(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) => run_stratum_body);
 
 /// Prefetches what the sample `(ul, il)` will touch: the start of its user's
 /// positives and the user's and item's factor rows.
@@ -264,14 +265,14 @@ fn warm(sh: Shared<'_>, (ul, il): (u32, u32), user_offset: usize, users: &[f32],
     // probes are the middle and the quarter points of the row.
     let (a, b) = (csr.indptr()[user], csr.indptr()[user + 1]);
     let len = b - a;
-    crate::simd::prefetch(csr.indices(), a + len / 2);
+    shopml_core::simd::prefetch(csr.indices(), a + len / 2);
     if len > 64 {
-        crate::simd::prefetch(csr.indices(), a + len / 4);
-        crate::simd::prefetch(csr.indices(), a + 3 * len / 4);
+        shopml_core::simd::prefetch(csr.indices(), a + len / 4);
+        shopml_core::simd::prefetch(csr.indices(), a + 3 * len / 4);
     }
     for line in (0..k).step_by(16) {
-        crate::simd::prefetch(users, ul as usize * k + line);
-        crate::simd::prefetch(items, il as usize * k + line);
+        shopml_core::simd::prefetch(users, ul as usize * k + line);
+        shopml_core::simd::prefetch(items, il as usize * k + line);
     }
 }
 
@@ -536,23 +537,13 @@ impl Recommend for Bpr {
         self.item_factors.n_rows()
     }
     fn score_items(&self, user: usize) -> shopml_core::Result<Vec<f32>> {
-        if user >= self.n_users() {
-            return Err(Error::IndexOutOfRange { what: "user", index: user, len: self.n_users() });
-        }
-        let x = self.user_factors.row(user);
-        Ok((0..self.n_items()).map(|i| dot(x, self.item_factors.row(i)) + self.item_bias[i]).collect())
+        self.user_factors.score_one(&self.item_factors, Some(&self.item_bias), user)
     }
 }
 
 impl Scorer for Bpr {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
-        self.user_factors.score_block(users, &self.item_factors, out);
-        for row in out.chunks_exact_mut(self.item_bias.len()) {
-            for (s, b) in row.iter_mut().zip(&self.item_bias) {
-                *s += b;
-            }
-        }
-        Ok(())
+        self.user_factors.score_users(&self.item_factors, Some(&self.item_bias), users, out)
     }
 }
 
@@ -572,5 +563,22 @@ impl Bpr {
     /// The parameters that fit this model, at their defaults; see [`BprParams`].
     pub fn params() -> BprParams {
         BprParams::params()
+    }
+}
+
+#[derive(Deserialize)]
+struct BprRaw {
+    user_factors: Factors,
+    item_factors: Factors,
+    item_bias: Vec<f32>,
+}
+
+impl TryFrom<BprRaw> for Bpr {
+    type Error = RecommendError;
+    fn try_from(r: BprRaw) -> std::result::Result<Self, RecommendError> {
+        let BprRaw { user_factors, item_factors, item_bias } = r;
+        crate::factors::check_widths(&user_factors, &item_factors)?;
+        crate::factors::check_bias("item_bias", &item_bias, item_factors.n_rows())?;
+        Ok(Bpr { user_factors, item_factors, item_bias })
     }
 }

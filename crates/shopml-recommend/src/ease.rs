@@ -87,6 +87,7 @@ impl Params for EaseParams {
 
 /// A fitted EASE model: dense item–item weights; score = `x_u B`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "EaseRaw")]
 pub struct Ease {
     weights: Array2<f32>,
     train: shopml_core::Csr,
@@ -206,7 +207,8 @@ impl Recommend for Ease {
 
 impl Scorer for Ease {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
-        for (row, &u) in out.chunks_exact_mut(self.n_items()).zip(users) {
+        crate::serve::check_block(users, self.n_users(), self.n_items(), out.len())?;
+        for (row, &u) in out.chunks_exact_mut(self.n_items().max(1)).zip(users) {
             let (items, vals) = self.train.row(u);
             self.score_from(items, vals, row);
         }
@@ -216,12 +218,7 @@ impl Scorer for Ease {
 
 impl FoldIn for Ease {
     fn score_history(&self, items: &[u32], values: &[f32]) -> Result<Vec<f32>> {
-        if items.len() != values.len() {
-            return Err(Error::shape("history items vs values", items.len(), values.len()).into());
-        }
-        if let Some(&i) = items.iter().find(|&&i| i as usize >= self.n_items()) {
-            return Err(Error::IndexOutOfRange { what: "item", index: i as usize, len: self.n_items() }.into());
-        }
+        crate::serve::check_history(items, values, self.n_items())?;
         let mut out = vec![0f32; self.n_items()];
         self.score_from(items, values, &mut out);
         Ok(out)
@@ -232,6 +229,30 @@ impl Ease {
     /// The parameters that fit this model, at their defaults; see [`EaseParams`].
     pub fn params() -> EaseParams {
         EaseParams::params()
+    }
+}
+
+#[derive(Deserialize)]
+struct EaseRaw {
+    weights: Array2<f32>,
+    train: shopml_core::Csr,
+}
+
+impl TryFrom<EaseRaw> for Ease {
+    type Error = RecommendError;
+    fn try_from(r: EaseRaw) -> std::result::Result<Self, RecommendError> {
+        let EaseRaw { weights, train } = r;
+        let train = crate::factors::recheck_csr(train)?;
+        let n = train.n_cols();
+        if weights.dim() != (n, n) {
+            return Err(Error::shape("weights", format!("{n} × {n} (items of the training matrix)"), format!("{:?}", weights.dim())).into());
+        }
+        if let Some(((r, c), v)) = weights.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(Error::NonFinite { what: "weights".into(), row: r, column: Some(c), value: *v as f64 }.into());
+        }
+        // Scoring reads rows of the weights as standard layout.
+        let weights = weights.as_standard_layout().into_owned();
+        Ok(Ease { weights, train })
     }
 }
 

@@ -84,6 +84,7 @@ impl Params for BaselineParams {
 
 /// Fitted rating baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BaselineRaw")]
 pub struct Baseline {
     global_mean: f32,
     user_bias: Vec<f32>,
@@ -155,11 +156,17 @@ impl Recommend for Baseline {
         self.item_bias.len()
     }
     fn score_items(&self, user: usize) -> shopml_core::Result<Vec<f32>> {
-        (0..self.n_items()).map(|i| self.predict_rating(user, i)).collect()
+        rating_scores(self, self.n_items(), user)
     }
 }
 
 impl Scorer for Baseline {}
+
+/// The shared [`Recommend::score_items`] of the rating models: every
+/// item's predicted rating.
+pub(crate) fn rating_scores<M: RatingModel + ?Sized>(model: &M, n_items: usize, user: usize) -> shopml_core::Result<Vec<f32>> {
+    (0..n_items).map(|i| model.predict_rating(user, i)).collect()
+}
 
 /// Biased matrix factorisation `r̂ = μ + b_u + b_i + p_uᵀ q_i` trained by SGD
 /// (Funk 2006; Koren, Bell & Volinsky, "Matrix factorization techniques for
@@ -357,10 +364,11 @@ fn sgd_pass_body(order: &[Triple], t: &mut Trained, s: Step) {
     }
 }
 
-crate::simd::avx2_dispatch!(fn sgd_pass(order: &[Triple], t: &mut Trained, s: Step) => sgd_pass_body);
+shopml_core::avx2_dispatch!(fn sgd_pass(order: &[Triple], t: &mut Trained, s: Step) => sgd_pass_body);
 
 /// Fitted biased MF model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "BiasedMfRaw")]
 pub struct BiasedMf {
     global_mean: f32,
     user_bias: Vec<f32>,
@@ -513,7 +521,7 @@ fn svdpp_user_body(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Im
     }
 }
 
-crate::simd::avx2_dispatch!(fn svdpp_user(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Implicit, s: Step) => svdpp_user_body);
+shopml_core::avx2_dispatch!(fn svdpp_user(m: &shopml_core::Csr, u: usize, t: &mut Trained, imp: &mut Implicit, s: Step) => svdpp_user_body);
 
 impl RatingModel for BiasedMf {
     fn predict_rating(&self, user: usize, item: usize) -> shopml_core::Result<f32> {
@@ -532,7 +540,7 @@ impl Recommend for BiasedMf {
         self.item_bias.len()
     }
     fn score_items(&self, user: usize) -> shopml_core::Result<Vec<f32>> {
-        (0..self.n_items()).map(|i| self.predict_rating(user, i)).collect()
+        rating_scores(self, self.n_items(), user)
     }
 }
 
@@ -810,5 +818,48 @@ impl BiasedMf {
     /// The parameters that fit this model, at their defaults; see [`BiasedMfParams`].
     pub fn params() -> BiasedMfParams {
         BiasedMfParams::params()
+    }
+}
+
+#[derive(Deserialize)]
+struct BaselineRaw {
+    global_mean: f32,
+    user_bias: Vec<f32>,
+    item_bias: Vec<f32>,
+    min_rating: f32,
+    max_rating: f32,
+}
+
+impl TryFrom<BaselineRaw> for Baseline {
+    type Error = RecommendError;
+    fn try_from(r: BaselineRaw) -> std::result::Result<Self, RecommendError> {
+        let BaselineRaw { global_mean, user_bias, item_bias, min_rating, max_rating } = r;
+        crate::factors::check_rating_range(global_mean, min_rating, max_rating)?;
+        crate::factors::check_bias("user_bias", &user_bias, user_bias.len())?;
+        crate::factors::check_bias("item_bias", &item_bias, item_bias.len())?;
+        Ok(Baseline { global_mean, user_bias, item_bias, min_rating, max_rating })
+    }
+}
+
+#[derive(Deserialize)]
+struct BiasedMfRaw {
+    global_mean: f32,
+    user_bias: Vec<f32>,
+    item_bias: Vec<f32>,
+    user_factors: Factors,
+    item_factors: Factors,
+    min_rating: f32,
+    max_rating: f32,
+}
+
+impl TryFrom<BiasedMfRaw> for BiasedMf {
+    type Error = RecommendError;
+    fn try_from(r: BiasedMfRaw) -> std::result::Result<Self, RecommendError> {
+        let BiasedMfRaw { global_mean, user_bias, item_bias, user_factors, item_factors, min_rating, max_rating } = r;
+        crate::factors::check_rating_range(global_mean, min_rating, max_rating)?;
+        crate::factors::check_widths(&user_factors, &item_factors)?;
+        crate::factors::check_bias("user_bias", &user_bias, user_factors.n_rows())?;
+        crate::factors::check_bias("item_bias", &item_bias, item_factors.n_rows())?;
+        Ok(BiasedMf { global_mean, user_bias, item_bias, user_factors, item_factors, min_rating, max_rating })
     }
 }

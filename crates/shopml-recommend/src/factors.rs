@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use shopml_core::Error;
 
 /// A row-major `n_rows × n_factors` matrix of `f32` latent factors.
+/// Loading from JSON checks the buffer length and that every value is finite.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FactorsRaw")]
 pub struct Factors {
     n_rows: usize,
     n_factors: usize,
@@ -109,6 +111,38 @@ impl Factors {
             g[[d, d]] += reg;
         }
         g.iter().copied().collect()
+    }
+
+    /// Scores of one user (row `user` of `self`) against every row of
+    /// `items`, plus an optional per-item bias: the shared
+    /// [`Recommend::score_items`](shopml_core::Recommend::score_items) of
+    /// every factor model.
+    pub(crate) fn score_one(&self, items: &Factors, bias: Option<&[f32]>, user: usize) -> shopml_core::Result<Vec<f32>> {
+        if user >= self.n_rows {
+            return Err(Error::IndexOutOfRange { what: "user", index: user, len: self.n_rows });
+        }
+        let x = self.row(user);
+        let mut out: Vec<f32> = (0..items.n_rows).map(|i| dot(x, items.row(i))).collect();
+        if let Some(b) = bias {
+            out.iter_mut().zip(b).for_each(|(s, b)| *s += b);
+        }
+        Ok(out)
+    }
+
+    /// [`Scorer::score_users`](crate::Scorer::score_users) of every factor
+    /// model: checks the call, then one GEMM per block plus the optional bias.
+    pub(crate) fn score_users(&self, items: &Factors, bias: Option<&[f32]>, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
+        crate::serve::check_block(users, self.n_rows, items.n_rows, out.len())?;
+        if users.is_empty() || items.n_rows == 0 {
+            return Ok(());
+        }
+        self.score_block(users, items, out);
+        if let Some(b) = bias {
+            for row in out.chunks_exact_mut(items.n_rows) {
+                row.iter_mut().zip(b).for_each(|(s, b)| *s += b);
+            }
+        }
+        Ok(())
     }
 
     /// Scores of `users` (rows of `self`) against every row of `items`:
@@ -260,4 +294,57 @@ mod tests {
         f.score_block(&[2, 0], &f, &mut out);
         assert_eq!(out, vec![17.0, 39.0, 61.0, 5.0, 11.0, 17.0]);
     }
+}
+
+#[derive(Deserialize)]
+struct FactorsRaw {
+    n_rows: usize,
+    n_factors: usize,
+    data: Vec<f32>,
+}
+
+impl TryFrom<FactorsRaw> for Factors {
+    type Error = Error;
+    fn try_from(r: FactorsRaw) -> std::result::Result<Self, Error> {
+        let FactorsRaw { n_rows, n_factors, data } = r;
+        let checked = Factors::from_vec(n_rows, n_factors, data)?;
+        let Factors { n_rows, n_factors, data } = checked;
+        Ok(Factors { n_rows, n_factors, data })
+    }
+}
+
+/// Re-checks a CSR matrix read from JSON (structure, column range, finite
+/// values) through [`Csr::from_parts`](shopml_core::Csr::from_parts).
+pub(crate) fn recheck_csr(c: shopml_core::Csr) -> Result<shopml_core::Csr, Error> {
+    shopml_core::Csr::from_parts(c.n_rows(), c.n_cols(), c.indptr().to_vec(), c.indices().to_vec(), c.values().to_vec())
+}
+
+/// Checks that a loaded bias vector has `n` finite entries.
+pub(crate) fn check_bias(what: &'static str, b: &[f32], n: usize) -> Result<(), Error> {
+    if b.len() != n {
+        return Err(Error::shape(what, n, b.len()));
+    }
+    if let Some(p) = b.iter().position(|v| !v.is_finite()) {
+        return Err(Error::NonFinite { what: what.into(), row: p, column: None, value: b[p] as f64 });
+    }
+    Ok(())
+}
+
+/// Checks a loaded rating range and mean.
+pub(crate) fn check_rating_range(global_mean: f32, min: f32, max: f32) -> Result<(), Error> {
+    if !(min.is_finite() && max.is_finite() && min <= max) {
+        return Err(Error::param("min_rating", format!("the rating range must be finite with min ≤ max, got [{min}, {max}]")));
+    }
+    if !global_mean.is_finite() {
+        return Err(Error::param("global_mean", format!("must be finite, got {global_mean}")));
+    }
+    Ok(())
+}
+
+/// Checks that user and item factors share their width.
+pub(crate) fn check_widths(users: &Factors, items: &Factors) -> Result<(), Error> {
+    if users.n_factors() != items.n_factors() {
+        return Err(Error::shape("item factors", format!("{} factors (as the user factors)", users.n_factors()), items.n_factors()));
+    }
+    Ok(())
 }

@@ -104,6 +104,7 @@ impl Params for ItemKnnParams {
 
 /// A fitted neighbourhood model: sparse top-K neighbours and the training matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ItemKnnRaw")]
 pub struct ItemKnn {
     user_based: bool,
     /// Row = item (or user), columns = its neighbours, values = similarities.
@@ -311,7 +312,8 @@ impl Recommend for ItemKnn {
 
 impl Scorer for ItemKnn {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
-        for (row, &u) in out.chunks_exact_mut(self.n_items()).zip(users) {
+        crate::serve::check_block(users, self.n_users(), self.n_items(), out.len())?;
+        for (row, &u) in out.chunks_exact_mut(self.n_items().max(1)).zip(users) {
             self.score_into(u, row);
         }
         Ok(())
@@ -323,12 +325,7 @@ impl FoldIn for ItemKnn {
         if self.user_based {
             return Err(Error::param("user_based", "fold-in needs the item-based model").into());
         }
-        if items.len() != values.len() {
-            return Err(Error::shape("history items vs values", items.len(), values.len()).into());
-        }
-        if let Some(&i) = items.iter().find(|&&i| i as usize >= self.n_items()) {
-            return Err(Error::IndexOutOfRange { what: "item", index: i as usize, len: self.n_items() }.into());
-        }
+        crate::serve::check_history(items, values, self.n_items())?;
         let mut out = vec![0f32; self.n_items()];
         self.score_items_from(items, values, &mut out);
         Ok(out)
@@ -363,5 +360,32 @@ impl ItemKnn {
     /// The parameters that fit this model, at their defaults; see [`ItemKnnParams`].
     pub fn params() -> ItemKnnParams {
         ItemKnnParams::params()
+    }
+}
+
+#[derive(Deserialize)]
+struct ItemKnnRaw {
+    user_based: bool,
+    neighbours: Csr,
+    train: Csr,
+}
+
+impl TryFrom<ItemKnnRaw> for ItemKnn {
+    type Error = RecommendError;
+    fn try_from(r: ItemKnnRaw) -> std::result::Result<Self, RecommendError> {
+        let ItemKnnRaw { user_based, neighbours, train } = r;
+        let neighbours = crate::factors::recheck_csr(neighbours)?;
+        let train = crate::factors::recheck_csr(train)?;
+        // Neighbours are item × item (user × user when user-based) over the training matrix.
+        let side = if user_based { train.n_rows() } else { train.n_cols() };
+        if neighbours.shape() != (side, side) {
+            return Err(Error::shape(
+                "neighbours",
+                format!("{side} × {side}"),
+                format!("{} × {}", neighbours.n_rows(), neighbours.n_cols()),
+            )
+            .into());
+        }
+        Ok(ItemKnn { user_based, neighbours, train })
     }
 }

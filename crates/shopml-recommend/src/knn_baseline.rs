@@ -109,6 +109,7 @@ impl Params for KnnBaselineParams {
 
 /// Fitted kNN-baseline model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "KnnBaselineRaw")]
 pub struct KnnBaseline {
     user_based: bool,
     global_mean: f32,
@@ -303,5 +304,48 @@ impl KnnBaseline {
     /// The parameters that fit this model, at their defaults; see [`KnnBaselineParams`].
     pub fn params() -> KnnBaselineParams {
         KnnBaselineParams::params()
+    }
+}
+
+#[derive(Deserialize)]
+struct KnnBaselineRaw {
+    user_based: bool,
+    global_mean: f32,
+    user_bias: Vec<f32>,
+    item_bias: Vec<f32>,
+    by_other: Csr,
+    sims: Csr,
+    k: usize,
+    min_k: usize,
+    min_rating: f32,
+    max_rating: f32,
+}
+
+impl TryFrom<KnnBaselineRaw> for KnnBaseline {
+    type Error = RecommendError;
+    fn try_from(r: KnnBaselineRaw) -> std::result::Result<Self, RecommendError> {
+        let KnnBaselineRaw { user_based, global_mean, user_bias, item_bias, by_other, sims, k, min_k, min_rating, max_rating } = r;
+        crate::factors::check_rating_range(global_mean, min_rating, max_rating)?;
+        crate::factors::check_bias("user_bias", &user_bias, user_bias.len())?;
+        crate::factors::check_bias("item_bias", &item_bias, item_bias.len())?;
+        let by_other = crate::factors::recheck_csr(by_other)?;
+        let sims = crate::factors::recheck_csr(sims)?;
+        let (n_users, n_items) = (user_bias.len(), item_bias.len());
+        let (side, other) = if user_based { (n_users, n_items) } else { (n_items, n_users) };
+        if sims.shape() != (side, side) {
+            return Err(Error::shape("similarities", format!("{side} × {side}"), format!("{} × {}", sims.n_rows(), sims.n_cols())).into());
+        }
+        if by_other.shape() != (other, side) {
+            return Err(Error::shape(
+                "ratings by the other side",
+                format!("{other} × {side}"),
+                format!("{} × {}", by_other.n_rows(), by_other.n_cols()),
+            )
+            .into());
+        }
+        if k == 0 {
+            return Err(Error::param("k", "must be at least 1").into());
+        }
+        Ok(KnnBaseline { user_based, global_mean, user_bias, item_bias, by_other, sims, k, min_k, min_rating, max_rating })
     }
 }

@@ -4,6 +4,23 @@
 //! feedback) and from ratings (explicit feedback), built on
 //! [`shopml_core::Interactions`] (users × items, CSR, `f32`).
 //!
+//! ```
+//! use shopml_core::{Duplicates, Fit, InteractionsBuilder};
+//! use shopml_recommend::{ImplicitAls, Recommender, Request};
+//!
+//! let mut b = InteractionsBuilder::new();
+//! for (u, i) in [("ann", "mug"), ("ann", "tea"), ("bob", "mug"), ("bob", "tea"), ("cat", "mug"), ("cat", "pot")] {
+//!     b.push(u, i, 1.0).unwrap();
+//! }
+//! let data = b.build(Duplicates::Sum).unwrap();
+//! let model = ImplicitAls::params().n_factors(4).iterations(10).seed(7).fit(&data.matrix).unwrap();
+//! let rec = Recommender::new(model, &data).unwrap();
+//! // cat has mug and pot; tea is the one item left.
+//! let top = rec.recommend("cat", &Request::top(3)).unwrap();
+//! assert_eq!(top.len(), 1);
+//! assert_eq!(top[0].0, "tea");
+//! ```
+//!
 //! | model | feedback | paper |
 //! |---|---|---|
 //! | [`PopularityParams`] | implicit | — (the baseline every model must beat; optionally time-decayed) |
@@ -38,6 +55,14 @@
 //! over independent rows (ALS) or conflict-free strata (BPR), so a seed gives
 //! the same model whatever the thread count.
 //!
+//! The SGD, BPR and ALS inner loops also run as an AVX2 + FMA build picked at
+//! run time ([`shopml_core::simd`]). SGD and BPR perform the same
+//! floating-point operations in the same order in both builds, so their
+//! results are bit-identical either way; the ALS conjugate-gradient solver
+//! fuses its multiply-adds in the AVX2 build, so ALS factors differ in the
+//! last bits between CPUs with and without FMA (on one machine a fit stays
+//! deterministic for its seed).
+//!
 //! ## Not yet here
 //!
 //! [`Extend`] is implemented for [`ImplicitAls`]; biased MF models take new
@@ -45,22 +70,6 @@
 //! serve new users through [`FoldIn`] but need a refit for new items.
 //! Time-decayed popularity is [`PopularityParams::fit_timed`].
 //!
-//! ```
-//! use shopml_core::{Duplicates, Fit, InteractionsBuilder};
-//! use shopml_recommend::{ImplicitAls, Recommender, Request};
-//!
-//! let mut b = InteractionsBuilder::new();
-//! for (u, i) in [("ann", "mug"), ("ann", "tea"), ("bob", "mug"), ("bob", "tea"), ("cat", "mug"), ("cat", "pot")] {
-//!     b.push(u, i, 1.0).unwrap();
-//! }
-//! let data = b.build(Duplicates::Sum).unwrap();
-//! let model = ImplicitAls::params().n_factors(4).iterations(10).seed(7).fit(&data.matrix).unwrap();
-//! let rec = Recommender::new(model, &data).unwrap();
-//! // cat has mug and pot; tea is the one item left.
-//! let top = rec.recommend("cat", &Request::top(3)).unwrap();
-//! assert_eq!(top.len(), 1);
-//! assert_eq!(top[0].0, "tea");
-//! ```
 #![cfg_attr(not(test), warn(missing_docs))]
 
 pub mod als;
@@ -75,16 +84,19 @@ pub mod knn_baseline;
 pub mod popularity;
 mod rng;
 pub mod serve;
-mod simd;
 
+// Implicit-feedback models.
 pub use als::{AlsSolver, Confidence, ImplicitAls, ImplicitAlsParams};
 pub use bpr::{Bpr, BprParams, NegativeSampling, PairSampling};
 pub use ease::{Ease, EaseParams, Precision};
-pub use error::{RecommendError, Result};
-pub use eval::{RatingModel, evaluate, evaluate_ratings};
-pub use explicit::{Baseline, BaselineParams, BiasedMf, BiasedMfParams, ExplicitAlsParams};
-pub use factors::Factors;
 pub use knn::{ItemKnn, ItemKnnParams, Similarity};
-pub use knn_baseline::{KnnBaseline, KnnBaselineParams};
 pub use popularity::{Popularity, PopularityParams};
+// Explicit-feedback (rating) models.
+pub use explicit::{Baseline, BaselineParams, BiasedMf, BiasedMfParams, ExplicitAlsParams};
+pub use knn_baseline::{KnnBaseline, KnnBaselineParams};
+// Serving and evaluation.
+pub use eval::{RatingModel, evaluate, evaluate_ratings};
 pub use serve::{Extend, FoldIn, Recommender, Request, Scorer, SimilarItems, SimilarUsers, UnknownUser, recommend, recommend_batch};
+// Building blocks and errors.
+pub use error::{RecommendError, Result};
+pub use factors::Factors;

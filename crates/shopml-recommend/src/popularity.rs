@@ -96,6 +96,7 @@ impl Params for PopularityParams {
 
 /// Item popularity from the training interactions; the same ranking for every user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PopularityRaw")]
 pub struct Popularity {
     n_users: usize,
     scores: Vec<f32>,
@@ -142,7 +143,8 @@ impl Recommend for Popularity {
 
 impl Scorer for Popularity {
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
-        for (row, _) in out.chunks_exact_mut(self.scores.len()).zip(users) {
+        crate::serve::check_block(users, self.n_users, self.scores.len(), out.len())?;
+        for (row, _) in out.chunks_exact_mut(self.scores.len().max(1)).zip(users) {
             row.copy_from_slice(&self.scores);
         }
         Ok(())
@@ -150,7 +152,8 @@ impl Scorer for Popularity {
 }
 
 impl FoldIn for Popularity {
-    fn score_history(&self, _items: &[u32], _values: &[f32]) -> Result<Vec<f32>> {
+    fn score_history(&self, items: &[u32], values: &[f32]) -> Result<Vec<f32>> {
+        crate::serve::check_history(items, values, self.scores.len())?;
         Ok(self.scores.clone())
     }
 }
@@ -159,5 +162,20 @@ impl Popularity {
     /// The parameters that fit this model, at their defaults; see [`PopularityParams`].
     pub fn params() -> PopularityParams {
         PopularityParams::params()
+    }
+}
+
+#[derive(Deserialize)]
+struct PopularityRaw {
+    n_users: usize,
+    scores: Vec<f32>,
+}
+
+impl TryFrom<PopularityRaw> for Popularity {
+    type Error = RecommendError;
+    fn try_from(r: PopularityRaw) -> std::result::Result<Self, RecommendError> {
+        let PopularityRaw { n_users, scores } = r;
+        crate::factors::check_bias("scores", &scores, scores.len())?;
+        Ok(Popularity { n_users, scores })
     }
 }

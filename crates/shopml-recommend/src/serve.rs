@@ -22,6 +22,7 @@ pub trait Scorer: Recommend + Sync {
     /// Fills `out` (`users.len() × n_items`, row-major) with the scores of
     /// each user in `users`. Indices are checked by the caller.
     fn score_users(&self, users: &[usize], out: &mut [f32]) -> shopml_core::Result<()> {
+        check_block(users, self.n_users(), self.n_items(), out.len())?;
         let n = self.n_items();
         for (b, &u) in users.iter().enumerate() {
             out[b * n..(b + 1) * n].copy_from_slice(&self.score_items(u)?);
@@ -97,6 +98,40 @@ impl<I> Request<I> {
         self.candidates = Some(items);
         self
     }
+}
+
+/// Checks a [`Scorer::score_users`] call: every user in range and `out`
+/// exactly `users.len() × n_items` long.
+pub(crate) fn check_block(users: &[usize], n_users: usize, n_items: usize, out_len: usize) -> shopml_core::Result<()> {
+    if let Some(&u) = users.iter().find(|&&u| u >= n_users) {
+        return Err(Error::IndexOutOfRange { what: "user", index: u, len: n_users });
+    }
+    let want = users.len().checked_mul(n_items).ok_or_else(|| Error::param("users", "users × items overflows"))?;
+    if out_len != want {
+        return Err(Error::shape("score buffer", format!("{want} scores ({} users × {n_items} items)", users.len()), out_len));
+    }
+    Ok(())
+}
+
+/// Checks a fold-in history: as many values as items, items in range, values
+/// finite and non-negative (interaction strengths).
+pub(crate) fn check_history(items: &[u32], values: &[f32], n_items: usize) -> shopml_core::Result<()> {
+    if items.len() != values.len() {
+        return Err(Error::shape("history items vs values", items.len(), values.len()));
+    }
+    if let Some(&i) = items.iter().find(|&&i| i as usize >= n_items) {
+        return Err(Error::IndexOutOfRange { what: "item", index: i as usize, len: n_items });
+    }
+    if let Some((row, &v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite() || **v < 0.0) {
+        return Err(Error::InvalidValue {
+            what: "history values".into(),
+            row,
+            column: None,
+            value: v as f64,
+            reason: "history values are finite and non-negative".into(),
+        });
+    }
+    Ok(())
 }
 
 fn check_item(i: usize, n_items: usize) -> shopml_core::Result<()> {

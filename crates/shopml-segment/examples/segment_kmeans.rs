@@ -13,6 +13,7 @@
 use std::time::Instant;
 
 use ndarray::{Array2, ArrayView2};
+use shopml_core::Fit;
 use shopml_segment::{Algorithm, Init, KMeans, MiniBatchKMeans, RfmScaler, quality};
 
 fn read_f64(path: &str, rows: usize, cols: usize) -> Array2<f64> {
@@ -39,14 +40,14 @@ fn main() {
     match args.get(1).map(String::as_str) {
         Some("rfm") => {
             let x = read_rfm(&args[2]);
-            let scaler = RfmScaler::fit(x.view(), true).unwrap();
+            let scaler = RfmScaler::params(true).fit(&x).unwrap();
             let z = shopml_core::Transform::transform(&scaler, &x).unwrap();
             // Optional third argument: the number of seeds (0..seeds); one line per (k, seed).
             let seeds: u64 = args.get(3).map_or(1, |s| s.parse().unwrap());
             for k in 2..=10 {
                 for seed in 0..seeds {
                     let t = Instant::now();
-                    let fit = KMeans::params(k).n_init(10).seed(seed).fit_full(z.view(), None).unwrap();
+                    let fit = KMeans::params(k).n_init(10).seed(seed).fit_detailed(&z, None).unwrap();
                     let secs = t.elapsed().as_secs_f64();
                     let sil = quality::silhouette(z.view(), fit.labels.as_slice().unwrap()).unwrap();
                     println!("{k} {:.10} {:.10} {secs:.4}", fit.model.inertia(), sil);
@@ -67,10 +68,10 @@ fn main() {
             for _ in 0..repeats {
                 let t = Instant::now();
                 let (i, it) = if args[8] == "f32" {
-                    let m = p.fit_records(x32.view()).unwrap();
+                    let m = p.fit(&x32).unwrap();
                     (m.inertia(), m.n_iter())
                 } else {
-                    let m = p.fit_records(x.view()).unwrap();
+                    let m = p.fit(&x).unwrap();
                     (m.inertia(), m.n_iter())
                 };
                 best = best.min(t.elapsed().as_secs_f64());
@@ -94,8 +95,8 @@ fn main() {
             if let Some(epochs) = args.get(8) {
                 p = p.max_iter(epochs.parse().unwrap()).max_no_improvement(None);
             }
-            let m = p.fit(x.view(), None).unwrap();
-            let inertia = m.score_inertia(x.view(), None).unwrap();
+            let m = p.fit(&x).unwrap();
+            let inertia = m.score_inertia(&x, None).unwrap();
             println!("{:.4} {} {inertia:.6}", t.elapsed().as_secs_f64(), m.n_steps());
         }
         Some("peak") => {

@@ -17,19 +17,25 @@ pub struct KScore {
     /// Number of clusters.
     pub k: usize,
     /// Inertia of the best of `n_init` runs (lower is better, always falls with `k`).
+    #[serde(with = "crate::serde_float")]
     pub inertia: f64,
     /// Mean silhouette (higher is better, in `[-1, 1]`).
+    #[serde(with = "crate::serde_float")]
     pub silhouette: f64,
     /// Whether the silhouette was computed on a sample of rows.
     pub silhouette_sampled: bool,
     /// Calinski–Harabasz index (higher is better).
+    #[serde(with = "crate::serde_float")]
     pub calinski_harabasz: f64,
     /// Davies–Bouldin index (lower is better).
+    #[serde(with = "crate::serde_float")]
     pub davies_bouldin: f64,
 }
 
-/// The outcome of [`choose_k`].
+/// The outcome of [`choose_k`]. Loading from JSON checks that the
+/// recommended `k` is one of the scored ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "KChoiceRaw")]
 pub struct KChoice {
     /// One score row per `k`, ascending.
     pub scores: Vec<KScore>,
@@ -39,19 +45,50 @@ pub struct KChoice {
     pub reasons: Vec<String>,
 }
 
+#[derive(Deserialize)]
+struct KChoiceRaw {
+    scores: Vec<KScore>,
+    recommended: usize,
+    reasons: Vec<String>,
+}
+
+impl TryFrom<KChoiceRaw> for KChoice {
+    type Error = SegmentError;
+    fn try_from(r: KChoiceRaw) -> Result<Self> {
+        if !r.scores.iter().any(|s| s.k == r.recommended) {
+            return Err(shopml_core::Error::param("recommended", format!("k = {} is not among the scored k", r.recommended)).into());
+        }
+        Ok(KChoice { scores: r.scores, recommended: r.recommended, reasons: r.reasons })
+    }
+}
+
 /// The elbow of a decreasing curve: the point farthest below the straight
 /// line from the first to the last point, both axes scaled to `[0, 1]`
 /// (the "kneedle" idea of Satopää et al., 2011, "Finding a 'Kneedle' in a
 /// haystack", ICDCS workshops).
-pub fn elbow(ks: &[usize], inertia: &[f64]) -> usize {
+///
+/// Errors: no points ([`shopml_core::Error::EmptyInput`]), `ks` and
+/// `inertia` of different lengths, `ks` not strictly increasing, or a
+/// non-finite inertia.
+pub fn elbow(ks: &[usize], inertia: &[f64]) -> Result<usize> {
     let m = ks.len();
+    if m == 0 {
+        return Err(shopml_core::Error::empty("ks").into());
+    }
+    if inertia.len() != m {
+        return Err(shopml_core::Error::shape("inertia vs ks", format!("{m} values"), format!("{} values", inertia.len())).into());
+    }
+    if let Some(i) = ks.windows(2).position(|w| w[1] <= w[0]) {
+        return Err(shopml_core::Error::param("ks", format!("must be strictly increasing; k = {} follows k = {}", ks[i + 1], ks[i])).into());
+    }
+    shopml_core::validate::finite_slice("inertia", inertia)?;
     if m < 3 {
-        return ks[0];
+        return Ok(ks[0]);
     }
     let (k0, k1) = (ks[0] as f64, ks[m - 1] as f64);
     let (lo, hi) = inertia.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
     if hi <= lo {
-        return ks[0];
+        return Ok(ks[0]);
     }
     let mut best = (0usize, f64::NEG_INFINITY);
     for i in 0..m {
@@ -63,7 +100,7 @@ pub fn elbow(ks: &[usize], inertia: &[f64]) -> usize {
             best = (i, gap);
         }
     }
-    ks[best.0]
+    Ok(ks[best.0])
 }
 
 /// Fits `params` (with `n_clusters` replaced) for every `k` in `ks` and
@@ -77,7 +114,7 @@ pub fn elbow(ks: &[usize], inertia: &[f64]) -> usize {
 ///
 /// Errors: `ks` must start at 2 or more and be non-empty (parameter `k_range`);
 /// `silhouette_sample_size` must be at least 2; the largest `k` must be below
-/// the number of rows; plus every error of [`KMeansParams::fit_full`].
+/// the number of rows; plus every error of [`KMeansParams::fit_detailed`].
 pub fn choose_k(
     params: &KMeansParams,
     x: ArrayView2<'_, f64>,
@@ -96,7 +133,7 @@ pub fn choose_k(
     }
     let mut scores = Vec::new();
     for k in ks {
-        let fit = params.clone().n_clusters(k).fit_full(x, None)?;
+        let fit = params.clone().n_clusters(k).fit_detailed(&x, None)?;
         let labels = fit.labels.to_vec();
         let sampled = x.nrows() > silhouette_sample_size;
         let sil = if sampled {
@@ -113,7 +150,7 @@ pub fn choose_k(
             davies_bouldin: quality::davies_bouldin(x, &labels)?,
         });
     }
-    Ok(recommend(scores))
+    recommend(scores)
 }
 
 fn pick(scores: &[KScore], key: impl Fn(&KScore) -> f64, higher: bool) -> usize {
@@ -128,13 +165,19 @@ fn pick(scores: &[KScore], key: impl Fn(&KScore) -> f64, higher: bool) -> usize 
 }
 
 /// Turns score rows into a recommendation with reasons.
-pub fn recommend(scores: Vec<KScore>) -> KChoice {
+///
+/// Errors: no rows ([`shopml_core::Error::EmptyInput`]) and every error of
+/// [`elbow`] (rows not in increasing `k`, a non-finite inertia).
+pub fn recommend(scores: Vec<KScore>) -> Result<KChoice> {
+    if scores.is_empty() {
+        return Err(shopml_core::Error::empty("scores").into());
+    }
     let ks: Vec<usize> = scores.iter().map(|s| s.k).collect();
     let inertia: Vec<f64> = scores.iter().map(|s| s.inertia).collect();
     let by_sil = pick(&scores, |s| s.silhouette, true);
     let by_ch = pick(&scores, |s| s.calinski_harabasz, true);
     let by_db = pick(&scores, |s| s.davies_bouldin, false);
-    let by_elbow = elbow(&ks, &inertia);
+    let by_elbow = elbow(&ks, &inertia)?;
     let sil_of = |k: usize| scores.iter().find(|s| s.k == k).map_or(f64::NEG_INFINITY, |s| s.silhouette);
     let picks = [by_sil, by_ch, by_db, by_elbow];
     let mut best = (by_sil, 0usize);
@@ -157,5 +200,5 @@ pub fn recommend(scores: Vec<KScore>) -> KChoice {
             if best.1 < 2 { "; no agreement, so the best silhouette among the picks decides" } else { "" }
         ),
     ];
-    KChoice { scores, recommended: best.0, reasons }
+    Ok(KChoice { scores, recommended: best.0, reasons })
 }

@@ -20,12 +20,18 @@ pub trait Float:
     fn to_f64(self) -> f64;
     /// `true` unless NaN or ±∞.
     fn is_finite_value(self) -> bool;
+    /// The largest magnitude a record may hold: squared distances between
+    /// such values still fit the type (`1e150` for `f64`, `1e18` for `f32`).
+    /// Larger finite values are rejected like NaN, since `‖x − c‖²` would
+    /// overflow to ∞ and every distance would compare equal.
+    const MAX_ABS: f64;
     /// `self × a + b` with one rounding (compiles to an FMA instruction
     /// only inside code built with the `fma` target feature).
     fn fused_mul_add(self, a: Self, b: Self) -> Self;
 }
 
 impl Float for f64 {
+    const MAX_ABS: f64 = 1e150;
     #[inline(always)]
     fn from_f64(v: f64) -> Self {
         v
@@ -45,6 +51,7 @@ impl Float for f64 {
 }
 
 impl Float for f32 {
+    const MAX_ABS: f64 = 1e18;
     #[inline(always)]
     fn from_f64(v: f64) -> Self {
         v as f32
@@ -70,7 +77,13 @@ const CHECK_BLOCK: usize = 4096;
 /// Whether every value of `row` is finite (no early exit, so it vectorises).
 #[inline(always)]
 fn row_finite<F: Float>(row: &[F]) -> bool {
-    row.iter().fold(true, |ok, v| ok & v.is_finite_value())
+    row.iter().fold(true, |ok, v| ok & in_range(*v))
+}
+
+/// Finite and at most [`Float::MAX_ABS`] in magnitude.
+#[inline(always)]
+fn in_range<F: Float>(v: F) -> bool {
+    v.is_finite_value() & (v.to_f64().abs() <= F::MAX_ABS)
 }
 
 fn check_shape<F: Float>(what: &str, x: ArrayView2<'_, F>) -> shopml_core::Result<()> {
@@ -85,8 +98,26 @@ fn check_shape<F: Float>(what: &str, x: ArrayView2<'_, F>) -> shopml_core::Resul
 
 fn non_finite<F: Float>(what: &str, x: ArrayView2<'_, F>, row: usize) -> shopml_core::Error {
     let r = x.row(row);
-    let column = r.iter().position(|v| !v.is_finite_value()).expect("the row has a non-finite value");
-    shopml_core::Error::NonFinite { what: what.to_string(), row, column: Some(column), value: r[column].to_f64() }
+    let Some(column) = r.iter().position(|v| !in_range(*v)) else {
+        return shopml_core::Error::InvalidValue {
+            what: what.to_string(),
+            row,
+            column: None,
+            value: f64::NAN,
+            reason: "unreadable row".into(),
+        };
+    };
+    let value = r[column].to_f64();
+    if value.is_finite() {
+        return shopml_core::Error::InvalidValue {
+            what: what.to_string(),
+            row,
+            column: Some(column),
+            value,
+            reason: format!("magnitude above the supported {:e} (squared distances would overflow)", F::MAX_ABS),
+        };
+    }
+    shopml_core::Error::NonFinite { what: what.to_string(), row, column: Some(column), value }
 }
 
 /// The checks core's `validate::records` runs, for any [`Float`]: non-empty,
@@ -98,7 +129,7 @@ pub(crate) fn check_records<F: Float>(what: &str, x: ArrayView2<'_, F>) -> shopm
     let bad = (0..n.div_ceil(CHECK_BLOCK)).into_par_iter().find_map_first(|b| {
         (b * CHECK_BLOCK..((b + 1) * CHECK_BLOCK).min(n)).find(|&i| match x.row(i).as_slice() {
             Some(r) => !row_finite(r),
-            None => x.row(i).iter().any(|v| !v.is_finite_value()),
+            None => x.row(i).iter().any(|v| !in_range(*v)),
         })
     });
     match bad {
@@ -128,7 +159,7 @@ pub(crate) fn checked_moments<F: Float>(what: &str, x: ArrayView2<'_, F>) -> sho
                 let row = x.row(i);
                 let finite = match row.as_slice() {
                     Some(r) => row_finite(r),
-                    None => row.iter().all(|v| v.is_finite_value()),
+                    None => row.iter().all(|v| in_range(*v)),
                 };
                 if !finite {
                     return Err(i);

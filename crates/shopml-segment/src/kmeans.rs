@@ -19,8 +19,12 @@ use crate::params::{Algorithm, Init, KMeansParams};
 /// for the options and [`crate`] for an example.
 ///
 /// `F` is the element type (`f64` or `f32`) the model was fitted on.
+///
+/// Loading from JSON validates the model (finite centres, an offset per
+/// feature, a finite non-negative inertia), so a loaded model is as safe to
+/// use as a fitted one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound = "")]
+#[serde(bound = "", try_from = "KMeansRaw<F>")]
 pub struct KMeans<F: Float = f64> {
     centres: Array2<F>,
     /// The shift applied to the records at fit time (the column means for
@@ -32,7 +36,46 @@ pub struct KMeans<F: Float = f64> {
     converged: bool,
 }
 
-/// A fitted model together with the training rows' labels and per-run details.
+/// The serialised form of [`KMeans`], checked by `TryFrom` on load.
+#[derive(Deserialize)]
+#[serde(bound = "")]
+struct KMeansRaw<F: Float> {
+    centres: Array2<F>,
+    offset: Array1<F>,
+    inertia: f64,
+    n_iter: usize,
+    converged: bool,
+}
+
+impl<F: Float> TryFrom<KMeansRaw<F>> for KMeans<F> {
+    type Error = SegmentError;
+    fn try_from(r: KMeansRaw<F>) -> Result<Self> {
+        let (k, d) = r.centres.dim();
+        if k == 0 || d == 0 {
+            return Err(
+                shopml_core::Error::param("centres", format!("a model needs at least one centre and one feature, got {k} × {d}")).into()
+            );
+        }
+        if let Some(((row, column), v)) = r.centres.indexed_iter().find(|(_, v)| !v.to_f64().is_finite()) {
+            return Err(shopml_core::Error::NonFinite { what: "centres".into(), row, column: Some(column), value: v.to_f64() }.into());
+        }
+        if r.offset.len() != d {
+            return Err(
+                shopml_core::Error::shape("offset", format!("{d} values (one per feature)"), format!("{} values", r.offset.len())).into()
+            );
+        }
+        if let Some((row, v)) = r.offset.iter().enumerate().find(|(_, v)| !v.to_f64().is_finite()) {
+            return Err(shopml_core::Error::NonFinite { what: "offset".into(), row, column: None, value: v.to_f64() }.into());
+        }
+        if !(r.inertia.is_finite() && r.inertia >= 0.0) {
+            return Err(shopml_core::Error::param("inertia", format!("must be finite and non-negative, got {}", r.inertia)).into());
+        }
+        Ok(KMeans { centres: r.centres, offset: r.offset, inertia: r.inertia, n_iter: r.n_iter, converged: r.converged })
+    }
+}
+
+/// A fitted model together with the training rows' labels and per-run
+/// details, from [`KMeansParams::fit_detailed`].
 #[derive(Debug, Clone)]
 pub struct KMeansFit<F: Float = f64> {
     /// The fitted model.
@@ -104,7 +147,7 @@ impl<F: Float> KMeans<F> {
     }
 
     /// The nearest centre of each row (ties to the lowest index).
-    pub fn predict_labels(&self, x: ArrayView2<'_, F>) -> Result<Array1<usize>> {
+    fn labels(&self, x: ArrayView2<'_, F>) -> Result<Array1<usize>> {
         let xc = self.centred(x)?;
         let rows = Rows { data: &xc, n: x.nrows(), d: x.ncols() };
         let mut labels = vec![u32::MAX; rows.n];
@@ -112,9 +155,8 @@ impl<F: Float> KMeans<F> {
         Ok(labels.into_iter().map(|l| l as usize).collect())
     }
 
-    /// Euclidean distance of every row to every centre (`n × k`), like
-    /// scikit-learn's `transform`.
-    pub fn distances(&self, x: ArrayView2<'_, F>) -> Result<Array2<f64>> {
+    /// Euclidean distance of every row to every centre (`n × k`).
+    fn distances(&self, x: ArrayView2<'_, F>) -> Result<Array2<f64>> {
         let xc = self.centred(x)?;
         let c = self.centred_centres();
         let (n, d, k) = (x.nrows(), x.ncols(), self.n_clusters());
@@ -130,9 +172,10 @@ impl<F: Float> KMeans<F> {
 
     /// Inertia of new rows under this model: `Σ wᵢ minⱼ ‖xᵢ − cⱼ‖²` (the
     /// negative of scikit-learn's `score`).
-    pub fn score_inertia(&self, x: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<f64> {
+    pub fn score_inertia<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<f64> {
+        let x = x.view();
         let w = check_weights(x.nrows(), sample_weight)?;
-        let labels = self.predict_labels(x)?;
+        let labels = self.labels(x)?;
         let xc = self.centred(x)?;
         let rows = Rows { data: &xc, n: x.nrows(), d: x.ncols() };
         let l: Vec<u32> = labels.iter().map(|&l| l as u32).collect();
@@ -157,13 +200,19 @@ pub(crate) fn centre_copy<F: Float>(x: ArrayView2<'_, F>, offset: ArrayView1<'_,
 
 impl KMeansParams {
     /// Fits to `x` (rows are customers), optionally weighted, returning the
-    /// model, the training labels and the inertia of every run.
+    /// model together with the training labels and the inertia of every run
+    /// ([`Fit::fit`] returns the model alone; weights also go through a
+    /// [`Dataset`]).
     ///
     /// Errors: bad parameters ([`shopml_core::Error::InvalidParameter`]),
     /// empty or non-finite records, bad weights, `n_clusters` above the number
     /// of rows ([`SegmentError::TooManyClusters`]), given centres of the wrong width.
-    pub fn fit_full<F: Float>(&self, x: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<KMeansFit<F>> {
-        let (model, labels, run_inertias) = self.fit_inner(x, sample_weight)?;
+    pub fn fit_detailed<F: Float, S: Data<Elem = F>>(
+        &self,
+        x: &ArrayBase<S, Ix2>,
+        sample_weight: Option<ArrayView1<'_, f64>>,
+    ) -> Result<KMeansFit<F>> {
+        let (model, labels, run_inertias) = self.fit_inner(x.view(), sample_weight)?;
         Ok(KMeansFit { model, labels: labels.into_iter().map(|l| l as usize).collect(), run_inertias })
     }
 
@@ -218,7 +267,8 @@ impl KMeansParams {
                 }
                 Init::Random => init::centres_at(rows, &init::random_rows(n, w.as_deref(), k, &mut run_rng)),
                 Init::Given(c) => {
-                    let mut s = c.mapv(F::from_f64);
+                    // Any memory layout (a column-major array included) becomes row-major.
+                    let mut s = Array2::from_shape_fn(c.dim(), |ij| F::from_f64(c[ij]));
                     for mut r in s.outer_iter_mut() {
                         r.zip_mut_with(&offset, |a, &m| *a = *a - m);
                     }
@@ -239,18 +289,13 @@ impl KMeansParams {
         let model = KMeans { centres, offset, inertia: best.inertia, n_iter: best.n_iter, converged: best.converged };
         Ok((model, best.labels, run_inertias))
     }
-
-    /// Fits to unweighted records.
-    pub fn fit_records<F: Float>(&self, x: ArrayView2<'_, F>) -> Result<KMeans<F>> {
-        Ok(self.fit_inner(x, None)?.0)
-    }
 }
 
 impl<F: Float, S: Data<Elem = F>> Fit<ArrayBase<S, Ix2>> for KMeansParams {
     type Model = KMeans<F>;
     type Error = SegmentError;
     fn fit(&self, x: &ArrayBase<S, Ix2>) -> Result<KMeans<F>> {
-        self.fit_records(x.view())
+        Ok(self.fit_inner(x.view(), None)?.0)
     }
 }
 
@@ -259,7 +304,7 @@ impl<'a, T> Fit<Dataset<'a, T>> for KMeansParams {
     type Model = KMeans<f64>;
     type Error = SegmentError;
     fn fit(&self, data: &Dataset<'a, T>) -> Result<KMeans<f64>> {
-        Ok(self.fit_full(data.records, data.weights)?.model)
+        Ok(self.fit_inner(data.records, data.weights)?.0)
     }
 }
 
@@ -267,7 +312,7 @@ impl<F: Float, S: Data<Elem = F>> Predict<ArrayBase<S, Ix2>> for KMeans<F> {
     type Output = Array1<usize>;
     type Error = SegmentError;
     fn predict(&self, x: &ArrayBase<S, Ix2>) -> Result<Array1<usize>> {
-        self.predict_labels(x.view())
+        self.labels(x.view())
     }
 }
 

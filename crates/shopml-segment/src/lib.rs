@@ -2,6 +2,20 @@
 //!
 //! Customer segmentation with k-means, fast and explained.
 //!
+//! ```
+//! use ndarray::array;
+//! use shopml_core::{Fit, Predict};
+//! use shopml_segment::KMeans;
+//!
+//! // Two obvious groups of customers (recency days, orders).
+//! let x = array![[2.0, 30.0], [3.0, 28.0], [1.0, 35.0], [200.0, 1.0], [220.0, 2.0], [210.0, 1.0]];
+//! let model = KMeans::params(2).seed(7).fit(&x).unwrap();
+//! let labels = model.predict(&x).unwrap();
+//! assert_eq!(labels[0], labels[1]);
+//! assert_ne!(labels[0], labels[3]);
+//! assert!(model.inertia() > 0.0);
+//! ```
+//!
 //! - [`KMeans`]: exact k-means with greedy k-means++, random or given initial
 //!   centres, `n_init` restarts, sample weights and empty-cluster recovery.
 //!   Lloyd iterations run on row blocks in parallel (rayon), with the
@@ -21,19 +35,12 @@
 //!   means and medians in original units, and RFM-style segment names;
 //!   [`RfmScaler`] is the usual `log1p` + standardise preprocessing, invertible.
 //!
-//! ```
-//! use ndarray::array;
-//! use shopml_core::{Fit, Predict};
-//! use shopml_segment::KMeans;
-//!
-//! // Two obvious groups of customers (recency days, orders).
-//! let x = array![[2.0, 30.0], [3.0, 28.0], [1.0, 35.0], [200.0, 1.0], [220.0, 2.0], [210.0, 1.0]];
-//! let model = KMeans::params(2).seed(7).fit(&x).unwrap();
-//! let labels = model.predict(&x).unwrap();
-//! assert_eq!(labels[0], labels[1]);
-//! assert_ne!(labels[0], labels[3]);
-//! assert!(model.inertia() > 0.0);
-//! ```
+//! Every model follows the workspace convention: `X::params(..)` gives the
+//! `XParams`, [`Fit::fit`](shopml_core::Fit::fit) on any 2-D ndarray (owned
+//! or a view) gives the model `X`, and [`Predict::predict`](shopml_core::Predict::predict)
+//! labels rows. [`KMeansParams::fit_detailed`] also returns the training
+//! labels and every run's inertia; [`Transform`](shopml_core::Transform)
+//! gives each row's distance to every centre.
 //!
 //! ## Edge cases
 //!
@@ -57,11 +64,16 @@ pub mod minibatch;
 pub mod params;
 pub mod profile;
 pub mod quality;
+mod serde_float;
 
-pub use choose::{KChoice, KScore, choose_k};
-pub use error::{Result, SegmentError};
-pub use float::Float;
+// Fitting segments.
 pub use kmeans::{KMeans, KMeansFit};
 pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansParams};
 pub use params::{Algorithm, Init, KMeansParams};
-pub use profile::{RfmColumns, RfmScaler, SegmentProfile, name_rfm, profile};
+// Choosing k.
+pub use choose::{KChoice, KScore, choose_k};
+// Explaining segments.
+pub use profile::{RfmColumns, RfmScaler, RfmScalerParams, SegmentProfile, name_rfm, profile};
+// Errors and element types.
+pub use error::{Result, SegmentError};
+pub use float::Float;

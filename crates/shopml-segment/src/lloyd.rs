@@ -155,18 +155,6 @@ fn kernel_width<F>(k: usize) -> usize {
     if std::mem::size_of::<F>() == 4 && k > LANES { 2 * LANES } else { LANES }
 }
 
-/// Whether the running CPU has AVX2 and FMA (checked once per call site).
-fn has_avx2_fma() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
 /// One block's (or the whole data's) contribution.
 pub(crate) struct Partial {
     /// `k × d` weighted sums of the rows assigned to each cluster.
@@ -241,11 +229,12 @@ struct AssignCtx<'a, F> {
     inertia_centres: Option<&'a [F]>,
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn assign_block_avx2_fma<F: Float>(ctx: &AssignCtx<'_, F>, start: usize, end: usize, lab: &mut [u32]) -> Partial {
-    assign_block::<F, true>(ctx, start, end, lab)
-}
+shopml_core::avx2_dispatch!(
+    /// [`assign_block`] built with AVX2 + FMA when the CPU has them
+    /// ([`shopml_core::simd`]), for the baseline target otherwise.
+    fn assign_block_dispatch<F: Float>(ctx: &AssignCtx<'_, F>, start: usize, end: usize, lab: &mut [u32]) -> Partial
+        => fma: assign_block::<F, true>, base: assign_block::<F, false>
+);
 
 /// Assigns rows `start..end` (labels in `lab`) chunk by chunk; `FAST` builds
 /// the body with AVX2 + FMA.
@@ -339,21 +328,12 @@ pub(crate) fn assign_pass<F: Float>(
     let cs = centres.as_standard_layout();
     let inertia_centres = if with_inertia { Some(cs.as_slice().expect("standard layout")) } else { None };
     let ctx = AssignCtx { x, w, cnorm: &cnorm, ct2: &ct2, k, kp, d, accumulate_sums, inertia_centres };
-    let fast = has_avx2_fma();
     let parts: Vec<Partial> = labels
         .par_chunks_mut(BLOCK)
         .enumerate()
         .map(|(b, lab)| {
             let (start, end) = x.block(b);
-            #[cfg(target_arch = "x86_64")]
-            if fast {
-                // SAFETY: `fast` is true only when `has_avx2_fma()` found AVX2 and
-                // FMA on this CPU, the only requirement of `assign_block_avx2_fma`.
-                #[allow(unsafe_code)]
-                return unsafe { assign_block_avx2_fma(&ctx, start, end, lab) };
-            }
-            let _ = fast;
-            assign_block::<F, false>(&ctx, start, end, lab)
+            assign_block_dispatch(&ctx, start, end, lab)
         })
         .collect();
     reduce(parts, if accumulate_sums { k } else { 0 }, d)

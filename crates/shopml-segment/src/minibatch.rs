@@ -11,10 +11,10 @@
 //! when an exponentially weighted average of the batch inertia has not
 //! improved for `max_no_improvement` steps.
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 use rand::{Rng, RngCore, SeedableRng, rngs::StdRng};
 use serde::{Deserialize, Serialize};
-use shopml_core::{Error as CoreError, Params, Predict, validate::param};
+use shopml_core::{Dataset, Error as CoreError, Fit, Params, Predict, validate::param};
 
 use crate::error::{Result, SegmentError};
 use crate::float::{Float, check_records, check_weights};
@@ -94,15 +94,13 @@ impl MiniBatchKMeansParams {
     }
 
     fn init_rows(&self, n: usize) -> usize {
-        let s = self.init_size.unwrap_or(3 * self.batch_size);
-        let s = if s < self.n_clusters { 3 * self.n_clusters } else { s };
+        let s = self.init_size.unwrap_or(self.batch_size.saturating_mul(3));
+        let s = if s < self.n_clusters { self.n_clusters.saturating_mul(3) } else { s };
         s.min(n)
     }
 
-    /// Runs mini-batch k-means on in-memory records.
-    ///
-    /// Errors as [`KMeansParams::fit_full`](crate::KMeansParams::fit_full).
-    pub fn fit<F: Float>(&self, x: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<MiniBatchKMeans<F>> {
+    /// Runs mini-batch k-means on in-memory records (the [`Fit`] impls call this).
+    fn fit_view<F: Float>(&self, x: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<MiniBatchKMeans<F>> {
         self.check()?;
         check_records("records", x)?;
         let (n, d) = x.dim();
@@ -110,30 +108,37 @@ impl MiniBatchKMeansParams {
         if self.n_clusters > n {
             return Err(SegmentError::TooManyClusters { n_clusters: self.n_clusters, n_samples: n });
         }
+        // A batch larger than the data is the data (scikit-learn clamps too),
+        // so a huge `batch_size` never sizes an allocation.
+        let batch_size = self.batch_size.min(n);
+        let n_steps = self
+            .max_iter
+            .checked_mul(n)
+            .map(|v| v.div_ceil(batch_size))
+            .ok_or_else(|| CoreError::param("max_iter", format!("max_iter × rows overflows ({} × {n})", self.max_iter)))?;
         let xs = x.as_standard_layout();
         let data = xs.as_slice().expect("standard layout");
         let rows = Rows { data, n, d };
         let mut rng = StdRng::seed_from_u64(self.seed);
         let centres = self.best_init(rows, w.as_deref(), &mut rng);
         let mut model = MiniBatchKMeans::new(self.clone(), centres, rng.next_u64());
-        let n_steps = (self.max_iter * n).div_ceil(self.batch_size);
-        let alpha = (self.batch_size as f64 * 2.0 / (n as f64 + 1.0)).min(1.0);
+        let alpha = (batch_size as f64 * 2.0 / (n as f64 + 1.0)).min(1.0);
         let (mut ewa, mut ewa_min, mut no_improve) = (f64::NAN, f64::INFINITY, 0usize);
-        let mut batch = vec![F::zero(); self.batch_size * d];
-        let mut bw = vec![0.0; self.batch_size];
+        let mut batch = vec![F::zero(); batch_size * d];
+        let mut bw = vec![0.0; batch_size];
         for step in 0..n_steps {
-            for t in 0..self.batch_size {
+            for t in 0..batch_size {
                 let i = rng.random_range(0..n);
                 batch[t * d..(t + 1) * d].copy_from_slice(rows.row(i));
                 bw[t] = w.as_ref().map_or(1.0, |w| w[i]);
             }
-            let b = Rows { data: &batch, n: self.batch_size, d };
+            let b = Rows { data: &batch, n: batch_size, d };
             let inertia = model.step(b, w.as_ref().map(|_| &bw[..]));
             model.n_steps += 1;
             if step == 0 {
                 continue;
             }
-            let bi = inertia / self.batch_size as f64;
+            let bi = inertia / batch_size as f64;
             ewa = if ewa.is_nan() { bi } else { ewa * (1.0 - alpha) + bi * alpha };
             if ewa < ewa_min {
                 ewa_min = ewa;
@@ -175,11 +180,12 @@ impl MiniBatchKMeansParams {
 
     /// Starts a streaming model from a first batch (k-means++ on the batch,
     /// then one update with it). Continue with [`MiniBatchKMeans::partial_fit`].
-    pub fn partial_fit_start<F: Float>(
+    pub fn partial_fit_start<F: Float, S: Data<Elem = F>>(
         &self,
-        batch: ArrayView2<'_, F>,
+        batch: &ArrayBase<S, Ix2>,
         sample_weight: Option<ArrayView1<'_, f64>>,
     ) -> Result<MiniBatchKMeans<F>> {
+        let batch = batch.view();
         self.check()?;
         check_records("batch", batch)?;
         let (n, d) = batch.dim();
@@ -215,6 +221,25 @@ impl Params for MiniBatchKMeansParams {
     }
 }
 
+impl<F: Float, S: Data<Elem = F>> Fit<ArrayBase<S, Ix2>> for MiniBatchKMeansParams {
+    type Model = MiniBatchKMeans<F>;
+    type Error = SegmentError;
+    /// Runs mini-batch k-means on in-memory records. Errors as
+    /// [`KMeansParams::fit_detailed`](crate::KMeansParams::fit_detailed).
+    fn fit(&self, x: &ArrayBase<S, Ix2>) -> Result<MiniBatchKMeans<F>> {
+        self.fit_view(x.view(), None)
+    }
+}
+
+/// Fits on a [`Dataset`]'s records and weights; its targets are ignored.
+impl<'a, T> Fit<Dataset<'a, T>> for MiniBatchKMeansParams {
+    type Model = MiniBatchKMeans<f64>;
+    type Error = SegmentError;
+    fn fit(&self, data: &Dataset<'a, T>) -> Result<MiniBatchKMeans<f64>> {
+        self.fit_view(data.records, data.weights)
+    }
+}
+
 fn gather<F: Float>(rows: Rows<'_, F>, idx: &[usize]) -> Vec<F> {
     let mut out = Vec::with_capacity(idx.len() * rows.d);
     for &i in idx {
@@ -225,8 +250,11 @@ fn gather<F: Float>(rows: Rows<'_, F>, idx: &[usize]) -> Vec<F> {
 
 /// A mini-batch k-means model: centres plus the weight each centre has
 /// absorbed, so that it can keep learning from new batches.
+///
+/// Loading from JSON validates the model (parameters, finite centres, one
+/// finite non-negative weight per centre).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(bound = "")]
+#[serde(bound = "", try_from = "MiniBatchKMeansRaw<F>")]
 pub struct MiniBatchKMeans<F: Float = f64> {
     params: MiniBatchKMeansParams,
     centres: Array2<F>,
@@ -234,6 +262,60 @@ pub struct MiniBatchKMeans<F: Float = f64> {
     n_steps: usize,
     since_reassign: usize,
     rng_seed: u64,
+}
+
+/// The serialised form of [`MiniBatchKMeans`], checked on load.
+#[derive(Deserialize)]
+#[serde(bound = "")]
+struct MiniBatchKMeansRaw<F: Float> {
+    params: MiniBatchKMeansParams,
+    centres: Array2<F>,
+    weight_sums: Vec<f64>,
+    n_steps: usize,
+    since_reassign: usize,
+    rng_seed: u64,
+}
+
+impl<F: Float> TryFrom<MiniBatchKMeansRaw<F>> for MiniBatchKMeans<F> {
+    type Error = SegmentError;
+    fn try_from(r: MiniBatchKMeansRaw<F>) -> Result<Self> {
+        r.params.check()?;
+        let (k, d) = r.centres.dim();
+        if k != r.params.n_clusters || d == 0 {
+            return Err(CoreError::shape(
+                "centres",
+                format!("{} rows (n_clusters) and at least one column", r.params.n_clusters),
+                format!("{k} × {d}"),
+            )
+            .into());
+        }
+        if let Some(((row, column), v)) = r.centres.indexed_iter().find(|(_, v)| !v.to_f64().is_finite()) {
+            return Err(CoreError::NonFinite { what: "centres".into(), row, column: Some(column), value: v.to_f64() }.into());
+        }
+        if r.weight_sums.len() != k {
+            return Err(
+                CoreError::shape("weight_sums", format!("{k} values (one per centre)"), format!("{} values", r.weight_sums.len())).into()
+            );
+        }
+        if let Some((row, &v)) = r.weight_sums.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+            return Err(CoreError::InvalidValue {
+                what: "weight_sums".into(),
+                row,
+                column: None,
+                value: v,
+                reason: "weights are finite and non-negative".into(),
+            }
+            .into());
+        }
+        Ok(MiniBatchKMeans {
+            params: r.params,
+            centres: r.centres,
+            weight_sums: r.weight_sums,
+            n_steps: r.n_steps,
+            since_reassign: r.since_reassign,
+            rng_seed: r.rng_seed,
+        })
+    }
 }
 
 impl MiniBatchKMeans<f64> {
@@ -304,7 +386,8 @@ impl<F: Float> MiniBatchKMeans<F> {
     }
 
     /// Learns from one more batch (rows × the fitted features).
-    pub fn partial_fit(&mut self, batch: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<()> {
+    pub fn partial_fit<S: Data<Elem = F>>(&mut self, batch: &ArrayBase<S, Ix2>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<()> {
+        let batch = batch.view();
         if batch.ncols() != self.centres.ncols() {
             return Err(CoreError::shape("batch", format!("{} columns", self.centres.ncols()), format!("{} columns", batch.ncols())).into());
         }
@@ -318,7 +401,7 @@ impl<F: Float> MiniBatchKMeans<F> {
     }
 
     /// Nearest centre of each row.
-    pub fn predict_labels(&self, x: ArrayView2<'_, F>) -> Result<Array1<usize>> {
+    fn labels(&self, x: ArrayView2<'_, F>) -> Result<Array1<usize>> {
         if x.ncols() != self.centres.ncols() {
             return Err(CoreError::shape("records", format!("{} columns", self.centres.ncols()), format!("{} columns", x.ncols())).into());
         }
@@ -331,9 +414,10 @@ impl<F: Float> MiniBatchKMeans<F> {
     }
 
     /// `Σ wᵢ minⱼ ‖xᵢ − cⱼ‖²` over the given rows.
-    pub fn score_inertia(&self, x: ArrayView2<'_, F>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<f64> {
+    pub fn score_inertia<S: Data<Elem = F>>(&self, x: &ArrayBase<S, Ix2>, sample_weight: Option<ArrayView1<'_, f64>>) -> Result<f64> {
+        let x = x.view();
         let w = check_weights(x.nrows(), sample_weight)?;
-        let labels = self.predict_labels(x)?;
+        let labels = self.labels(x)?;
         let xs = x.as_standard_layout();
         let rows = Rows { data: xs.as_slice().expect("standard layout"), n: x.nrows(), d: x.ncols() };
         let l: Vec<u32> = labels.iter().map(|&v| v as u32).collect();
@@ -345,6 +429,6 @@ impl<F: Float, S: ndarray::Data<Elem = F>> Predict<ndarray::ArrayBase<S, ndarray
     type Output = Array1<usize>;
     type Error = SegmentError;
     fn predict(&self, x: &ndarray::ArrayBase<S, ndarray::Ix2>) -> Result<Array1<usize>> {
-        self.predict_labels(x.view())
+        self.labels(x.view())
     }
 }

@@ -112,14 +112,6 @@ impl KMeansParams {
         self.n_local_trials = Some(n);
         self
     }
-    /// The configured number of clusters.
-    pub fn get_n_clusters(&self) -> usize {
-        self.n_clusters
-    }
-    /// The configured initialisation.
-    pub fn get_init(&self) -> &Init {
-        &self.init
-    }
     pub(crate) fn local_trials(&self) -> usize {
         self.n_local_trials.unwrap_or(2 + (self.n_clusters as f64).ln().floor() as usize)
     }
@@ -141,8 +133,8 @@ impl Params for KMeansParams {
             if c.ncols() == 0 {
                 return Err(Error::param("init", "given centres have no columns"));
             }
-            if let Some(v) = c.iter().find(|v| !v.is_finite()) {
-                return Err(Error::param("init", format!("given centres contain the non-finite value {v}")));
+            if let Some(v) = c.iter().find(|v| !(v.is_finite() && v.abs() <= 1e150)) {
+                return Err(Error::param("init", format!("given centres contain {v}; values must be finite with magnitude at most 1e150")));
             }
         }
         Ok(())

@@ -1,9 +1,9 @@
 //! Explaining segments: preprocessing that can be undone, per-segment
 //! profiles in original units, and RFM-style names.
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2};
 use serde::{Deserialize, Serialize};
-use shopml_core::{Error as CoreError, Transform};
+use shopml_core::{Error as CoreError, Fit, Params, Transform};
 
 use crate::error::{Result, SegmentError};
 use crate::float::check_records;
@@ -12,25 +12,109 @@ use crate::float::check_records;
 /// per column (for skewed counts and money), then standardise each column
 /// to mean 0 and (population) standard deviation 1. A column with zero
 /// variance is only centred. Invertible, so centres can be reported in
-/// original units.
+/// original units. Fit with [`RfmScaler::params`]:
+///
+/// ```
+/// use ndarray::array;
+/// use shopml_core::{Fit, Transform};
+/// use shopml_segment::RfmScaler;
+///
+/// let x = array![[3.0, 10.0], [30.0, 1.0], [300.0, 2.0]];
+/// let scaler = RfmScaler::params(true).fit(&x).unwrap();
+/// let z = scaler.transform(&x).unwrap();
+/// let back = scaler.inverse_transform(&z).unwrap();
+/// assert!((back[[2, 0]] - 300.0).abs() < 1e-9);
+/// ```
+///
+/// Loading from JSON checks one finite mean and one finite positive scale
+/// per column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RfmScalerRaw")]
 pub struct RfmScaler {
     log1p: bool,
     mean: Array1<f64>,
     scale: Array1<f64>,
 }
 
-impl RfmScaler {
-    /// Learns column means and standard deviations of `x` (after `ln(1 + x)`
-    /// when `log1p`). Errors: empty or non-finite records; with `log1p`, a
-    /// value ≤ −1 ([`shopml_core::Error::InvalidValue`]).
-    pub fn fit(x: ArrayView2<'_, f64>, log1p: bool) -> Result<Self> {
+#[derive(Deserialize)]
+struct RfmScalerRaw {
+    log1p: bool,
+    mean: Array1<f64>,
+    scale: Array1<f64>,
+}
+
+impl TryFrom<RfmScalerRaw> for RfmScaler {
+    type Error = SegmentError;
+    fn try_from(r: RfmScalerRaw) -> Result<Self> {
+        if r.mean.is_empty() {
+            return Err(CoreError::empty("scaler mean").into());
+        }
+        if r.scale.len() != r.mean.len() {
+            return Err(CoreError::shape("scale", format!("{} values (one per column)", r.mean.len()), r.scale.len()).into());
+        }
+        shopml_core::validate::finite_vector("mean", r.mean.view())?;
+        if let Some((row, &v)) = r.scale.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v > 0.0)) {
+            return Err(CoreError::InvalidValue {
+                what: "scale".into(),
+                row,
+                column: None,
+                value: v,
+                reason: "scales are finite and positive".into(),
+            }
+            .into());
+        }
+        Ok(RfmScaler { log1p: r.log1p, mean: r.mean, scale: r.scale })
+    }
+}
+
+/// Parameters of [`RfmScaler`]: whether to take `ln(1 + x)` first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RfmScalerParams {
+    log1p: bool,
+}
+
+impl RfmScalerParams {
+    /// Whether to take `ln(1 + x)` of every column before standardising.
+    pub fn log1p(mut self, yes: bool) -> Self {
+        self.log1p = yes;
+        self
+    }
+}
+
+impl Params for RfmScalerParams {
+    fn check(&self) -> shopml_core::Result<()> {
+        Ok(())
+    }
+}
+
+/// Learns column means and standard deviations of `x` (after `ln(1 + x)`
+/// when `log1p`). Errors: empty or non-finite records; with `log1p`, a
+/// value ≤ −1 ([`shopml_core::Error::InvalidValue`]).
+impl<S: Data<Elem = f64>> Fit<ArrayBase<S, Ix2>> for RfmScalerParams {
+    type Model = RfmScaler;
+    type Error = SegmentError;
+    fn fit(&self, x: &ArrayBase<S, Ix2>) -> Result<RfmScaler> {
+        let x = x.view();
         check_records("records", x)?;
-        let z = Self::pre(x, log1p)?;
-        let mean = z.mean_axis(Axis(0)).expect("non-empty");
+        let z = RfmScaler::pre(x, self.log1p)?;
+        let n = z.nrows() as f64;
+        let mean = z.sum_axis(Axis(0)) / n;
         let var = z.var_axis(Axis(0), 0.0);
         let scale = var.mapv(|v| if v > 0.0 { v.sqrt() } else { 1.0 });
-        Ok(RfmScaler { log1p, mean, scale })
+        if let Some((column, &v)) = mean.iter().chain(&scale).enumerate().find(|(_, v)| !v.is_finite()) {
+            let column = column % mean.len();
+            return Err(
+                CoreError::NonFinite { what: "column mean (values too large)".into(), row: 0, column: Some(column), value: v }.into()
+            );
+        }
+        Ok(RfmScaler { log1p: self.log1p, mean, scale })
+    }
+}
+
+impl RfmScaler {
+    /// Parameters: `ln(1 + x)` first when `log1p`, then standardise.
+    pub fn params(log1p: bool) -> RfmScalerParams {
+        RfmScalerParams { log1p }
     }
 
     fn pre(x: ArrayView2<'_, f64>, log1p: bool) -> Result<Array2<f64>> {
@@ -62,7 +146,8 @@ impl RfmScaler {
     }
 
     /// Maps scaled values (for example k-means centres) back to original units.
-    pub fn inverse_transform(&self, z: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+    pub fn inverse_transform<S: Data<Elem = f64>>(&self, z: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
+        let z = z.view();
         shopml_core::validate::n_features(self.mean.len(), z)?;
         let mut x = z.to_owned();
         for mut r in x.outer_iter_mut() {
@@ -75,10 +160,10 @@ impl RfmScaler {
     }
 }
 
-impl Transform<Array2<f64>> for RfmScaler {
+impl<S: Data<Elem = f64>> Transform<ArrayBase<S, Ix2>> for RfmScaler {
     type Output = Array2<f64>;
     type Error = SegmentError;
-    fn transform(&self, x: &Array2<f64>) -> Result<Array2<f64>> {
+    fn transform(&self, x: &ArrayBase<S, Ix2>) -> Result<Array2<f64>> {
         shopml_core::validate::n_features(self.mean.len(), x.view())?;
         check_records("records", x.view())?;
         let mut z = Self::pre(x.view(), self.log1p)?;
@@ -87,12 +172,16 @@ impl Transform<Array2<f64>> for RfmScaler {
                 r[j] = (r[j] - self.mean[j]) / self.scale[j];
             }
         }
+        check_records("scaled records (values too far from the fitted mean)", z.view())?;
         Ok(z)
     }
 }
 
-/// One segment described in the units of the original features.
+/// One segment described in the units of the original features. Means and
+/// medians of an empty segment are NaN; they round-trip through JSON as
+/// `"NaN"`. Loading checks that means and medians have the same length.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SegmentProfileRaw")]
 pub struct SegmentProfile {
     /// Segment (cluster) index.
     pub segment: usize,
@@ -102,14 +191,61 @@ pub struct SegmentProfile {
     pub customer_share: f64,
     /// Summed revenue of the segment, when revenue was given.
     pub revenue: Option<f64>,
-    /// Fraction of all revenue, when revenue was given.
+    /// Fraction of all revenue, when revenue was given (NaN when the total is 0).
+    #[serde(with = "crate::serde_float::option")]
     pub revenue_share: Option<f64>,
     /// Feature means, original units, in column order.
+    #[serde(with = "crate::serde_float::vec")]
     pub means: Vec<f64>,
     /// Feature medians (midpoint of the two middle values for even sizes).
+    #[serde(with = "crate::serde_float::vec")]
     pub medians: Vec<f64>,
     /// A readable name, filled by [`name_rfm`].
     pub name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SegmentProfileRaw {
+    segment: usize,
+    size: usize,
+    customer_share: f64,
+    revenue: Option<f64>,
+    #[serde(with = "crate::serde_float::option")]
+    revenue_share: Option<f64>,
+    #[serde(with = "crate::serde_float::vec")]
+    means: Vec<f64>,
+    #[serde(with = "crate::serde_float::vec")]
+    medians: Vec<f64>,
+    name: Option<String>,
+}
+
+impl TryFrom<SegmentProfileRaw> for SegmentProfile {
+    type Error = SegmentError;
+    fn try_from(r: SegmentProfileRaw) -> Result<Self> {
+        if r.medians.len() != r.means.len() {
+            return Err(CoreError::shape("medians", format!("{} values (as many as means)", r.means.len()), r.medians.len()).into());
+        }
+        if r.size > 0 && r.means.iter().chain(&r.medians).any(|v| !v.is_finite()) {
+            return Err(CoreError::param(
+                "means",
+                format!("segment {} has {} customers but non-finite means or medians", r.segment, r.size),
+            )
+            .into());
+        }
+        if !(0.0..=1.0).contains(&r.customer_share) {
+            return Err(CoreError::param("customer_share", format!("must be in [0, 1], got {}", r.customer_share)).into());
+        }
+        Ok(SegmentProfile {
+            segment: r.segment,
+            size: r.size,
+            customer_share: r.customer_share,
+            revenue: r.revenue,
+            revenue_share: r.revenue_share,
+            means: r.means,
+            medians: r.medians,
+            name: r.name,
+        })
+    }
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -124,7 +260,9 @@ fn median(v: &mut [f64]) -> f64 {
 /// size 0 and NaN means and medians.
 ///
 /// Errors: non-finite or empty `x`; labels or revenue of the wrong length;
-/// a label `≥ n_segments` ([`shopml_core::Error::IndexOutOfRange`]).
+/// a label `≥ n_segments` ([`shopml_core::Error::IndexOutOfRange`]);
+/// `n_segments` above the number of rows (at most that many segments can
+/// be non-empty, and a huge count would only allocate empty profiles).
 pub fn profile(
     x: ArrayView2<'_, f64>,
     labels: &[usize],
@@ -141,6 +279,9 @@ pub fn profile(
             return Err(CoreError::shape("revenue vs records", format!("{n} values"), format!("{} values", r.len())).into());
         }
         shopml_core::validate::finite_vector("revenue", r)?;
+    }
+    if n_segments > n {
+        return Err(CoreError::param("n_segments", format!("{n_segments} segments for {n} rows")).into());
     }
     if let Some(&bad) = labels.iter().find(|&&l| l >= n_segments) {
         return Err(CoreError::IndexOutOfRange { what: "segment", index: bad, len: n_segments }.into());
@@ -215,8 +356,16 @@ fn level(sorted: &[f64], v: f64) -> usize {
 ///   lapsed), "new" (low value, recent), "lost" (low value, lapsed).
 ///
 /// Fills `name` of every non-empty profile. Errors: a column index past the
-/// width of `x`.
+/// width of `x`; a profile built from a different number of columns than `x`.
 pub fn name_rfm(profiles: &mut [SegmentProfile], x: ArrayView2<'_, f64>, cols: RfmColumns) -> Result<()> {
+    if let Some(p) = profiles.iter().find(|p| p.medians.len() != x.ncols()) {
+        return Err(CoreError::shape(
+            format!("profile of segment {}", p.segment),
+            format!("{} medians (the columns of the records)", x.ncols()),
+            p.medians.len(),
+        )
+        .into());
+    }
     for (what, c) in [("recency", cols.recency), ("frequency", cols.frequency), ("monetary", cols.monetary)] {
         if c >= x.ncols() {
             return Err(CoreError::param("columns", format!("{what} column {c} is past the {} columns", x.ncols())).into());

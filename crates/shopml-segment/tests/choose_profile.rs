@@ -4,7 +4,7 @@ mod common;
 
 use approx::assert_abs_diff_eq;
 use ndarray::{Array2, array};
-use shopml_core::{Error as CoreError, Transform};
+use shopml_core::{Error as CoreError, Fit, Transform};
 use shopml_segment::choose::{KScore, elbow, recommend};
 use shopml_segment::{KMeans, RfmColumns, RfmScaler, choose_k, name_rfm, profile, quality};
 
@@ -32,10 +32,10 @@ fn quality_indices_by_hand() {
 #[test]
 fn elbow_and_vote() {
     // A sharp bend at k = 4.
-    assert_eq!(elbow(&[2, 3, 4, 5, 6, 7], &[100.0, 60.0, 20.0, 18.0, 16.0, 15.0]), 4);
+    assert_eq!(elbow(&[2, 3, 4, 5, 6, 7], &[100.0, 60.0, 20.0, 18.0, 16.0, 15.0]).unwrap(), 4);
     let row =
         |k, inertia, s, ch, db| KScore { k, inertia, silhouette: s, silhouette_sampled: false, calinski_harabasz: ch, davies_bouldin: db };
-    let c = recommend(vec![row(2, 100.0, 0.5, 10.0, 0.9), row(3, 40.0, 0.6, 30.0, 0.5), row(4, 35.0, 0.55, 20.0, 0.7)]);
+    let c = recommend(vec![row(2, 100.0, 0.5, 10.0, 0.9), row(3, 40.0, 0.6, 30.0, 0.5), row(4, 35.0, 0.55, 20.0, 0.7)]).unwrap();
     assert_eq!(c.recommended, 3);
     assert!(c.reasons.iter().any(|r| r.contains("4 of 4 votes")), "{:?}", c.reasons);
 }
@@ -60,15 +60,18 @@ fn choose_k_finds_three_groups() {
 #[test]
 fn scaler_inverts_and_matches_closed_form() {
     let x = array![[0.0, 5.0], [1.0, 5.0], [3.0, 5.0]];
-    let s = RfmScaler::fit(x.view(), true).unwrap();
+    let s = RfmScaler::params(true).fit(&x).unwrap();
     let z = s.transform(&x).unwrap();
     let l: Vec<f64> = [0.0f64, 1.0, 3.0].iter().map(|v| v.ln_1p()).collect();
     let m = l.iter().sum::<f64>() / 3.0;
     let sd = (l.iter().map(|v| (v - m).powi(2)).sum::<f64>() / 3.0).sqrt();
     assert_abs_diff_eq!(z[[2, 0]], (l[2] - m) / sd, epsilon = 1e-12);
     assert!(z.column(1).iter().all(|v| v.abs() < 1e-12)); // zero variance: centred only
-    assert!(s.inverse_transform(z.view()).unwrap().iter().zip(x.iter()).all(|(a, b)| (a - b).abs() < 1e-9));
-    assert!(matches!(RfmScaler::fit(array![[-2.0]].view(), true), Err(shopml_segment::SegmentError::Core(CoreError::InvalidValue { .. }))));
+    assert!(s.inverse_transform(&z).unwrap().iter().zip(x.iter()).all(|(a, b)| (a - b).abs() < 1e-9));
+    assert!(matches!(
+        RfmScaler::params(true).fit(&array![[-2.0]]),
+        Err(shopml_segment::SegmentError::Core(CoreError::InvalidValue { .. }))
+    ));
 }
 
 #[test]
@@ -95,10 +98,10 @@ fn profiles_by_hand_and_rfm_names() {
 #[test]
 fn segments_of_online_retail_in_original_units() {
     let (_, x) = common::rfm_fixture();
-    let s = RfmScaler::fit(x.view(), true).unwrap();
+    let s = RfmScaler::params(true).fit(&x).unwrap();
     let z = s.transform(&x).unwrap();
-    let fit = KMeans::params(4).seed(0).fit_full(z.view(), None).unwrap();
-    let centres = s.inverse_transform(fit.model.centres().view()).unwrap();
+    let fit = KMeans::params(4).seed(0).fit_detailed(&z, None).unwrap();
+    let centres = s.inverse_transform(fit.model.centres()).unwrap();
     let mut p = profile(x.view(), fit.labels.as_slice().unwrap(), 4, Some(x.column(2))).unwrap();
     name_rfm(&mut p, x.view(), RfmColumns { recency: 0, frequency: 1, monetary: 2 }).unwrap();
     assert_eq!(p.iter().map(|s| s.size).sum::<usize>(), x.nrows());

@@ -56,7 +56,7 @@ fn thread_count_independence() {
 #[test]
 fn recovers_separated_groups_and_inertia_closed_form() {
     let x = three_groups();
-    let fit = KMeans::params(3).seed(1).fit_full(x.view(), None).unwrap();
+    let fit = KMeans::params(3).seed(1).fit_detailed(&x, None).unwrap();
     // Each true group forms one cluster.
     for g in 0..3 {
         let l = fit.labels[g];
@@ -97,7 +97,7 @@ fn weights_equal_repeated_rows() {
     let xr = array![[0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [1.0, 0.0], [5.0, 5.0], [6.0, 5.0], [6.0, 5.0], [6.0, 6.0]];
     let init = array![[0.0, 1.0], [5.0, 4.0]];
     let p = KMeans::params(2).init(Init::Given(init));
-    let a = p.fit_full(x.view(), Some(w.view())).unwrap().model;
+    let a = p.fit_detailed(&x, Some(w.view())).unwrap().model;
     let b = p.fit(&xr).unwrap();
     assert!(max_diff(a.centres().iter(), b.centres().iter()) < 1e-12);
     assert_abs_diff_eq!(a.inertia(), b.inertia(), epsilon = 1e-12);
@@ -119,7 +119,7 @@ fn hamerly_and_f32_agree_with_lloyd() {
 #[test]
 fn n_init_keeps_the_best_run() {
     let x = blobs(3_000);
-    let fit = KMeans::params(7).init(Init::Random).n_init(6).seed(2).fit_full(x.view(), None).unwrap();
+    let fit = KMeans::params(7).init(Init::Random).n_init(6).seed(2).fit_detailed(&x, None).unwrap();
     let best = fit.run_inertias.iter().cloned().fold(f64::INFINITY, f64::min);
     assert_eq!(fit.run_inertias.len(), 6);
     assert_eq!(fit.model.inertia(), best);
@@ -193,12 +193,12 @@ fn bad_weights_are_rejected() {
     let x = three_groups();
     let p = KMeans::params(2);
     let w = Array1::from(vec![1.0; 59]);
-    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(SegmentError::Core(CoreError::ShapeMismatch { .. }))));
+    assert!(matches!(p.fit_detailed(&x, Some(w.view())), Err(SegmentError::Core(CoreError::ShapeMismatch { .. }))));
     let mut w = Array1::from(vec![1.0; 60]);
     w[4] = -1.0;
-    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(SegmentError::Core(CoreError::InvalidValue { row: 4, .. }))));
+    assert!(matches!(p.fit_detailed(&x, Some(w.view())), Err(SegmentError::Core(CoreError::InvalidValue { row: 4, .. }))));
     w[4] = f64::NAN;
-    assert!(matches!(p.fit_full(x.view(), Some(w.view())), Err(SegmentError::Core(CoreError::NonFinite { row: 4, .. }))));
+    assert!(matches!(p.fit_detailed(&x, Some(w.view())), Err(SegmentError::Core(CoreError::NonFinite { row: 4, .. }))));
 }
 
 #[test]
@@ -214,8 +214,8 @@ fn far_from_origin_data_is_centred_and_translation_equivariant() {
     let x = blobs(5_000);
     let shifted = x.mapv(|v| v + 1e6);
     let p = KMeans::params(5).seed(8).n_init(2);
-    let a = p.fit_full(x.view(), None).unwrap();
-    let b = p.fit_full(shifted.view(), None).unwrap();
+    let a = p.fit_detailed(&x, None).unwrap();
+    let b = p.fit_detailed(&shifted, None).unwrap();
     assert_eq!(a.labels, b.labels);
     assert!(max_diff(a.model.centres().mapv(|v| v + 1e6).iter(), b.model.centres().iter()) < 1e-6);
     assert!((a.model.inertia() - b.model.inertia()).abs() < 1e-6 * a.model.inertia());

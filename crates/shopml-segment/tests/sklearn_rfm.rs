@@ -4,12 +4,12 @@
 mod common;
 
 use ndarray::{Array2, Axis};
-use shopml_core::Transform;
+use shopml_core::{Fit, Transform};
 use shopml_segment::{Algorithm, Init, KMeans, RfmScaler, quality};
 
 fn scaled() -> Array2<f64> {
     let (_, x) = common::rfm_fixture();
-    let s = RfmScaler::fit(x.view(), true).unwrap();
+    let s = RfmScaler::params(true).fit(&x).unwrap();
     s.transform(&x).unwrap()
 }
 
@@ -30,7 +30,7 @@ fn given_centres_converge_to_sklearn_centres() {
         let init = z.select(Axis(0), &rows);
         let want = as_matrix(&case["centres"]);
         for algo in [Algorithm::Lloyd, Algorithm::Hamerly] {
-            let fit = KMeans::params(k).init(Init::Given(init.clone())).algorithm(algo).fit_full(z.view(), None).unwrap();
+            let fit = KMeans::params(k).init(Init::Given(init.clone())).algorithm(algo).fit_detailed(&z, None).unwrap();
             let got = fit.model.centres();
             let err = (got - &want).iter().fold(0.0f64, |a, v| a.max(v.abs()));
             assert!(err < 1e-8, "k = {k} {algo:?}: centres differ from scikit-learn's by {err:e}");
@@ -63,7 +63,7 @@ fn best_of_ten_matches_sklearn_quality() {
     let sk = common::sklearn_results();
     for case in sk["best_of_10"].as_array().unwrap() {
         let k = case["k"].as_u64().unwrap() as usize;
-        let fit = KMeans::params(k).n_init(10).seed(0).fit_full(z.view(), None).unwrap();
+        let fit = KMeans::params(k).n_init(10).seed(0).fit_detailed(&z, None).unwrap();
         let (inertia, sil) = (case["inertia"].as_f64().unwrap(), case["silhouette"].as_f64().unwrap());
         // Inertia is what k-means minimises: never more than 0.5 % above scikit-learn's best of 10.
         assert!(fit.model.inertia() <= inertia * 1.005, "k = {k}: inertia {} vs scikit-learn {inertia}", fit.model.inertia());
