@@ -14,6 +14,8 @@
 //! | `linear` | `shopml-linear` | linear, ridge, lasso, logistic and Poisson regression with inference |
 //! | `segment` | `shopml-segment` | k-means segmentation and segment profiles |
 //! | `forecast` | `shopml-forecast` | ETS, Theta, intermittent demand, backtesting, inventory policies |
+//! | `report` | (this crate) | Markdown reports with SVG charts for the storefront and the CLI |
+//! | `storefront` | (this crate) | the main job end to end: an export in, `report.md` and charts out |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -42,3 +44,9 @@ pub use shopml_segment as segment;
 
 #[cfg(feature = "forecast")]
 pub use shopml_forecast as forecast;
+
+#[cfg(feature = "report")]
+pub mod report;
+
+#[cfg(feature = "storefront")]
+pub mod storefront;

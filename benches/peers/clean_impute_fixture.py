@@ -9,6 +9,18 @@ Usage: ~/.cache/shopml-peers/bin/python benches/peers/clean_impute_fixture.py
 import json
 import pathlib
 
+import argparse
+
+from harness import data_dir, parse_args  # noqa: E402
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
 import numpy as np
 import pandas as pd
 import sklearn

@@ -26,6 +26,20 @@ THREADS = "2"
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS", "RAYON_NUM_THREADS", "POLARS_MAX_THREADS"):
     os.environ[var] = THREADS
 
+
+from harness import data_dir, example_binary, parse_args  # noqa: E402
+
+EXAMPLE = None
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=data_dir("online_retail", "online_retail.csv.gz"))
+    ap.add_argument("--repeat", type=int, default=3)
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
 import pandas as pd  # noqa: E402
 import polars as pl  # noqa: E402
 
@@ -98,17 +112,15 @@ def rfm_polars(sales):
 
 
 def run_shopml(path, repeat):
-    cmd = ["cargo", "run", "--quiet", "--release", "-p", "shopml-clean", "--example", "clean_online_retail", "--", path, "--repeat", str(repeat)]
+    cmd = [EXAMPLE, path, "--repeat", str(repeat)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default="../shared/data/online_retail/online_retail.csv.gz")
-    ap.add_argument("--repeat", type=int, default=3)
-    a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "shopml-clean", "--example", "clean_online_retail"], check=True)
+    a = ARGS
+    global EXAMPLE
+    EXAMPLE = example_binary("shopml-clean", "clean_online_retail")
 
     # Wall seconds and CPU seconds (user + sys over all threads), best of the runs,
     # both around read + clean only (shopml measures itself: Instant and /proc/self/stat).

@@ -1,22 +1,25 @@
 """IdMap-free CSR build: shopml `Interactions::from_triples` vs scipy.sparse coo→csr.
 
     bash benches/peers/setup_venv.sh
-    ~/.cache/shopml-peers/bin/python benches/peers/core_interactions.py [N_TRIPLES]
+    benches/peers/run core_interactions [--triples N]
 
 Both sides read the same seeded power-law triples (written once to a CSV in
 /tmp) and time only the build (best of 5), duplicates summed.
 """
+import argparse
 import os
-import sys
 
-from harness import best_of, cargo_example, machine, pin_threads, row
+from harness import best_of, cargo_example, machine, parse_args, pin_threads, row
 
+ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+ap.add_argument("--triples", type=int, default=10_000_000, help="number of (user, item, value) triples")
+args = parse_args(ap)
 pin_threads()
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
+n = args.triples
 n_users, n_items = 200_000, 50_000
 rng = np.random.default_rng(7)
 users = (rng.random(n) ** 3 * n_users).astype(np.int64)

@@ -10,7 +10,7 @@ Runs both sides on the same input in one invocation:
 It prints one markdown row per comparison (checksums, seconds, ratio).
 
 Usage:
-  SHOPML_DATA=/work/shared/data python benches/peers/features_rfm.py \
+  benches/peers/run features_rfm \
       [--write-fixture crates/shopml-features/tests/fixtures/rfm_online_retail.json] [--no-rust]
 
 Cleaning rules mirrored from shopml_clean::read_transactions with
@@ -25,6 +25,20 @@ import time
 
 for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS", "RAYON_NUM_THREADS"):
     os.environ.setdefault(v, "2")
+
+
+from harness import data_dir, example_binary, parse_args  # noqa: E402
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--write-fixture")
+    ap.add_argument("--no-rust", action="store_true")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--cargo-dir", help="directory to run cargo in (default: the repository root)")
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
 
 import numpy as np
 import pandas as pd
@@ -155,14 +169,9 @@ def compute(df):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--write-fixture")
-    ap.add_argument("--no-rust", action="store_true")
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--cargo-dir", help="directory to run cargo in (default: the repository root)")
-    a = ap.parse_args()
+    a = ARGS
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    data = os.path.join(os.environ.get("SHOPML_DATA", os.path.join(root, "..", "shared", "data")), "online_retail", "online_retail.csv.gz")
+    data = data_dir("online_retail", "online_retail.csv.gz")
     df = load(data)
     times = []
     for _ in range(a.repeats):
@@ -179,7 +188,7 @@ def main():
     if a.no_rust:
         print(json.dumps(py, indent=1))
         return
-    cmd = ["cargo", "run", "--quiet", "--release", "-p", "shopml-features", "--example", "rfm_bench", "--", data, str(a.repeats)]
+    cmd = [example_binary("shopml-features", "rfm_bench"), data, str(a.repeats)]
     rs = json.loads(subprocess.run(cmd, cwd=a.cargo_dir or root, check=True, capture_output=True, text=True).stdout)
     print("| task | rows | checksum shopml | checksum pandas | shopml s | pandas s | ratio |")
     print("|---|---|---|---|---|---|---|")

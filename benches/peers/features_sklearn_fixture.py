@@ -12,10 +12,22 @@ OneHotEncoder(min_frequency=50, handle_unknown="infrequent_if_exist"),
 OrdinalEncoder, and PowerTransformer(box-cox) lambdas of x + 1.
 The 14 rows with empty numeric fields are dropped first.
 
-Usage: python benches/peers/features_sklearn_fixture.py [SHOPML_DATA=/work/shared/data]
+Usage: benches/peers/run features_sklearn_fixture
 """
 import json
 import os
+
+import argparse
+
+from harness import data_dir, parse_args  # noqa: E402
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
 
 import numpy as np
 import pandas as pd
@@ -72,7 +84,7 @@ def fits(df):
 
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    data = os.environ.get("SHOPML_DATA", os.path.join(root, "..", "shared", "data"))
+    data = data_dir()
     path = os.path.join(data, "online_shoppers_intention", "online_shoppers_intention.csv")
     with open(path) as fh:
         lines = fh.read().splitlines()

@@ -2,7 +2,7 @@
 statsforecast AutoETS / Theta on the same 3,003 series, same worker count.
 
 Run from the workspace root:
-  ~/.cache/shopml-peers/bin/python benches/peers/forecast_m3.py [--skip-build] [--workers 2] [--models AutoETS,Theta]
+  benches/peers/run forecast_m3 [--workers 2] [--models AutoETS,Theta]
 Prints markdown rows: frequency, model, sMAPE and MASE for both sides, ratio
 shopml/peer, OWA vs Naive2, and the wall seconds of each side. Forecasts are
 written to /tmp only (the M3 data have no stated licence).
@@ -15,12 +15,13 @@ import subprocess
 import sys
 import time
 
-ap = argparse.ArgumentParser()
+from harness import data_dir, example_binary, parse_args
+
+ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 ap.add_argument("--workers", type=int, default=2)
-ap.add_argument("--skip-build", action="store_true")
 ap.add_argument("--models", default="AutoETS,Theta", help="statsforecast models to run (comma-separated)")
-ap.add_argument("--data", default=os.environ.get("SHOPML_DATA", "/work/shared/data") + "/m3")
-args = ap.parse_args()
+ap.add_argument("--data", default=data_dir("m3"))
+args = parse_args(ap)
 W = str(args.workers)
 for v in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS", "RAYON_NUM_THREADS"]:
     os.environ[v] = W
@@ -41,10 +42,7 @@ for f, freq, m in FILES:
         series.append(dict(id=r["Series"], freq=freq, m=m, h=h, train=vals[:n - h], test=vals[n - h:]))
 
 # --- shopml side -----------------------------------------------------------
-target = os.environ.get("CARGO_TARGET_DIR", "/work/targets/forecast")
-if not args.skip_build:
-    subprocess.run(["cargo", "build", "--release", "-p", "shopml-forecast", "--example", "m3_accuracy"], check=True,
-                   env=dict(os.environ, CARGO_TARGET_DIR=target))
+exe = example_binary("shopml-forecast", "m3_accuracy")
 def cpu_children():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -56,7 +54,7 @@ def cpu_self():
 
 
 c0 = cpu_children()
-out = subprocess.run([f"{target}/release/examples/m3_accuracy", args.data, "/tmp/m3_shopml.csv"], check=True,
+out = subprocess.run([exe, args.data, "/tmp/m3_shopml.csv"], check=True,
                      capture_output=True, text=True).stdout
 shop_cpu_all = cpu_children() - c0  # CPU of the whole example (AutoETS + Theta + Naive2 + I/O)
 shop_secs = {}

@@ -4,16 +4,19 @@ and prints its markdown tables (the example does the reading, backtesting and
 inventory policy; see its doc comment).
 
 Run from the workspace root:
-  ~/.cache/shopml-peers/bin/python benches/peers/forecast_retail.py
+  benches/peers/run forecast_retail
 """
+import argparse
 import os
 import subprocess
 import sys
 
-data = os.environ.get("SHOPML_DATA", "/work/shared/data") + "/online_retail/online_retail.csv.gz"
+from harness import data_dir, example_binary, parse_args
+
+ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+ap.add_argument("--data", default=data_dir("online_retail", "online_retail.csv.gz"))
+args = parse_args(ap)
 os.environ.setdefault("RAYON_NUM_THREADS", "2")
-target = os.environ.get("CARGO_TARGET_DIR", "/work/targets/forecast")
-subprocess.run(["cargo", "build", "--release", "-p", "shopml-forecast", "--example", "retail_reorder"], check=True,
-               env=dict(os.environ, CARGO_TARGET_DIR=target))
-out = subprocess.run([f"{target}/release/examples/retail_reorder", data], check=True, capture_output=True, text=True)
+exe = example_binary("shopml-forecast", "retail_reorder")
+out = subprocess.run([exe, args.data], check=True, capture_output=True, text=True)
 sys.stdout.write(out.stdout)

@@ -8,6 +8,18 @@ Writes crates/shopml-forecast/tests/fixtures/statsforecast_autoets_yearly.json.
 """
 import json
 
+import argparse
+
+from harness import data_dir, parse_args  # noqa: E402
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
 import numpy as np
 import statsforecast
 from statsforecast.ets import ets_f, forecast_ets

@@ -3,12 +3,24 @@ for shopml-forecast's exactness tests (tests/fixtures/statsmodels_hw_ets.json).
 
 Series: AirPassengers (R datasets, via pydataset) and co2 (statsmodels; weekly
 Mauna Loa readings averaged to months, gaps forward-filled), both from
-/work/shared/data/classic_ts (public domain / BSD, see its SOURCE.md).
+../shared/data/classic_ts (public domain / BSD, see its SOURCE.md).
 Run: ~/.cache/shopml-peers/bin/python benches/peers/forecast_statsmodels_fixture.py
 """
 import json
 import os
 import sys
+
+import argparse
+
+from harness import data_dir, parse_args  # noqa: E402
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
 
 import numpy as np
 import pandas as pd
@@ -16,7 +28,7 @@ import statsmodels
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-DATA = os.environ.get("SHOPML_DATA", "/work/shared/data")
+DATA = data_dir()
 OUT = os.path.join(os.path.dirname(__file__), "../../crates/shopml-forecast/tests/fixtures/statsmodels_hw_ets.json")
 H = 24
 

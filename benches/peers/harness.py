@@ -15,6 +15,39 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
+def data_dir(*parts):
+    """A path under the shared data folder: $SHOPML_DATA, default ../shared/data beside the repository."""
+    base = os.environ.get("SHOPML_DATA") or os.path.join(ROOT, "..", "shared", "data")
+    return os.path.join(base, *parts)
+
+
+def target_dir():
+    """Cargo's target folder: $CARGO_TARGET_DIR, default target/ in the repository."""
+    return os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+
+
+def example_binary(package, example, features=None):
+    """Builds a release example (cargo is a no-op when it is up to date) and returns its path."""
+    cmd = ["cargo", "build", "--quiet", "--release", "-p", package, "--example", example]
+    if features:
+        cmd += ["--features", features]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    return os.path.join(target_dir(), "release", "examples", example)
+
+
+def parse_args(ap, argv=None):
+    """Parses the command line. Scripts build their parser before importing any
+    peer library, so `--help` and `--check-args` work without the virtualenv:
+    `--check-args` validates the arguments and exits (CI runs every command of
+    docs/PERFORMANCE.md this way)."""
+    ap.add_argument("--check-args", action="store_true", help="only validate the arguments, then exit")
+    args = ap.parse_args(argv)
+    if args.check_args:
+        print(f"{os.path.basename(sys.argv[0])}: arguments ok")
+        sys.exit(0)
+    return args
+
+
 def threads():
     """The thread count both sides use (SHOPML_THREADS, default 2)."""
     return int(os.environ.get("SHOPML_THREADS", "2"))
@@ -29,12 +62,9 @@ def pin_threads():
 
 def cargo_example(package, example, *args, features=None):
     """Builds (release) and runs a shopml example; returns its last stdout line parsed as JSON."""
-    cmd = ["cargo", "run", "--quiet", "--release", "-p", package, "--example", example]
-    if features:
-        cmd += ["--features", features]
-    cmd += ["--", *map(str, args)]
+    exe = example_binary(package, example, features)
     env = dict(os.environ, RAYON_NUM_THREADS=str(threads()))
-    out = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([exe, *map(str, args)], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 

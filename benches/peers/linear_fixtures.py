@@ -4,7 +4,7 @@ Writes
   crates/shopml-linear/tests/fixtures/shoppers_sklearn.json  (online shoppers, CC BY 4.0)
   crates/shopml-linear/tests/fixtures/oj_statsmodels.json    (coefficients / SEs only; the GPL
                                                               orange-juice data itself is never copied)
-Usage: SHOPML_DATA=/work/shared/data ~/.cache/shopml-peers/bin/python benches/peers/linear_fixtures.py
+Usage: benches/peers/run linear_fixtures
 
 The design matrices are built the same way by the Rust tests (tests/common/mod.rs):
 shoppers: rows with a missing value dropped; 10 numeric columns standardised (mean 0,
@@ -17,6 +17,18 @@ import json
 import os
 import sys
 
+import argparse
+
+from harness import data_dir, parse_args  # noqa: E402
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
 import numpy as np
 import pandas as pd
 import sklearn
@@ -26,9 +38,7 @@ from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRe
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "crates", "shopml-linear", "tests", "fixtures")
-DATA = os.environ.get("SHOPML_DATA")
-if not DATA:
-    sys.exit("SHOPML_DATA must point at the shared data directory")
+DATA = data_dir()
 
 NUMERIC = ["Administrative", "Administrative_Duration", "Informational", "Informational_Duration", "ProductRelated",
            "ProductRelated_Duration", "BounceRates", "ExitRates", "PageValues", "SpecialDay"]

@@ -18,6 +18,19 @@ THREADS = os.environ.get("THREADS", "2")
 for var in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS", "RAYON_NUM_THREADS"]:
     os.environ[var] = THREADS
 
+
+from harness import data_dir, example_binary, parse_args  # noqa: E402
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("tasks", nargs="*", default=["ols", "ridge", "logit", "lasso_path"])
+    ap.add_argument("--n", type=int)
+    ap.add_argument("--p", type=int)
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
 import numpy as np  # noqa: E402
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge, lasso_path  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
@@ -27,7 +40,7 @@ DEFAULT_SIZES = {"ols": (1_000_000, 100), "ridge": (1_000_000, 100), "logit": (1
 
 
 def run_rust(task, n, p, d):
-    cmd = ["cargo", "run", "-q", "--release", "-p", "shopml-linear", "--example", "linear_speed", "--", task, str(n), str(p), d]
+    cmd = [example_binary("shopml-linear", "linear_speed"), task, str(n), str(p), d]
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -39,11 +52,7 @@ def logit_objective(X, y, coef, b, C):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("tasks", nargs="*", default=["ols", "ridge", "logit", "lasso_path"])
-    ap.add_argument("--n", type=int)
-    ap.add_argument("--p", type=int)
-    a = ap.parse_args()
+    a = ARGS
     print("| task | n × p | threads | shopml s | scikit-learn s | shopml / sklearn | agreement |")
     print("|---|---|---|---|---|---|---|")
     for task in a.tasks:

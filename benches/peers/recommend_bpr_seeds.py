@@ -14,20 +14,29 @@ import argparse
 import os
 import subprocess
 
-import numpy as np
 
-import recommend_quality as q
+from harness import data_dir, parse_args  # noqa: E402
 
-
-def main():
-    ap = argparse.ArgumentParser()
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dataset", choices=["ml", "retail"])
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--scratch", default="/tmp/shopml_recq")
     ap.add_argument("--fixture", help="write implicit's per-seed P@10 / NDCG@10 as JSON (test fixture)")
-    a = ap.parse_args()
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
+import numpy as np
+
+import recommend_quality as q
+
+
+def main():
+    a = ARGS
     for v in ["RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"]:
         os.environ[v] = str(a.threads)
     from implicit.cpu.bpr import BayesianPersonalizedRanking

@@ -17,26 +17,31 @@ import os
 import subprocess
 import time
 
+
+from harness import data_dir, example_binary, parse_args  # noqa: E402
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scratch", default="/tmp/shopml_rece")
+    ap.add_argument("--fixture", help="also write Surprise's mean RMSE/MAE per model as JSON (test fixture; merged into an existing file)")
+    ap.add_argument("--only", help="comma-separated model names to run on the Surprise side (default: all)")
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
 import numpy as np
 import pandas as pd
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = os.environ.get("SHOPML_DATA", "/work/shared/data")
+DATA = data_dir()
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--scratch", default="/tmp/shopml_rece")
-    ap.add_argument("--build", action="store_true")
-    ap.add_argument("--fixture", help="also write Surprise's mean RMSE/MAE per model as JSON (test fixture; merged into an existing file)")
-    ap.add_argument("--only", help="comma-separated model names to run on the Surprise side (default: all)")
-    a = ap.parse_args()
+    a = ARGS
     for v in ["RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"]:
         os.environ[v] = "1"
-    if a.build:
-        subprocess.run(["cargo", "build", "--release", "-p", "shopml-recommend", "--example", "recommend_explicit"], cwd=ROOT, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    ex = os.path.join(target, "release", "examples", "recommend_explicit")
+    ex = example_binary("shopml-recommend", "recommend_explicit")
     out = subprocess.run([ex, os.path.join(DATA, "movielens-latest-small/ratings.csv"), a.scratch], check=True,
                          capture_output=True, text=True).stdout
     ours = {l.split(",")[0]: list(map(float, l.split(",")[1:])) for l in out.strip().splitlines()}

@@ -9,25 +9,38 @@ fits implicit's ALS, BPR, CosineRecommender and BM25Recommender on exactly that 
 matrix, and scores every model's top-10 (training items filtered) with the same
 formulas as shopml_core::metrics::ranking (precision = hits / K, binary NDCG).
 Data: ml = MovieLens latest-small ratings >= 4 (per-user 20 % holdout, seed 42);
-retail = Online Retail, train before 2011-10-01, test after. Needs SHOPML_DATA or
-the default /work/shared/data.
+retail = Online Retail, train before 2011-10-01, test after. Reads $SHOPML_DATA
+(default ../shared/data).
 """
 import argparse
 import os
 import subprocess
 import time
 
+
+from harness import data_dir, example_binary, parse_args, target_dir  # noqa: E402
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dataset", choices=["ml", "retail"])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--alpha", type=float, default=10.0)
+    ap.add_argument("--scratch", default="/tmp/shopml_recq")
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
 import numpy as np
 import scipy.sparse as sp
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = os.environ.get("SHOPML_DATA", "/work/shared/data")
+DATA = data_dir()
 FILES = {"ml": "movielens-latest-small/ratings.csv", "retail": "online_retail/online_retail.csv.gz"}
 
 
 def example_path():
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    return os.path.join(target, "release", "examples", "recommend_quality")
+    return os.path.join(target_dir(), "release", "examples", "recommend_quality")
 
 
 def read(path, shape):
@@ -58,18 +71,11 @@ def metrics(recs, test, k=10):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("dataset", choices=["ml", "retail"])
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--alpha", type=float, default=10.0)
-    ap.add_argument("--scratch", default="/tmp/shopml_recq")
-    ap.add_argument("--build", action="store_true")
-    a = ap.parse_args()
+    a = ARGS
     t = str(a.threads)
     for v in ["RAYON_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"]:
         os.environ[v] = t
-    if a.build:
-        subprocess.run(["cargo", "build", "--release", "-p", "shopml-recommend", "--example", "recommend_quality"], cwd=ROOT, check=True)
+    example_binary("shopml-recommend", "recommend_quality")
     out_dir = os.path.join(a.scratch, a.dataset)
     res = subprocess.run([example_path(), a.dataset, os.path.join(DATA, FILES[a.dataset]), out_dir, str(a.alpha)],
                          check=True, capture_output=True, text=True)

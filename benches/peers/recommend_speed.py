@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed: shopml-recommend vs implicit on the seeded synthetic power-law matrix.
 
-Usage: recommend_speed.py DATA_DIR [--threads 2] [--iterations 3] [--factors 64] [--only als,bpr,rec] [--build]
+Usage: recommend_speed.py DATA_DIR [--threads 2] [--iterations 3] [--factors 64] [--only als,bpr,rec] [--rounds N]
 
 DATA_DIR is written by recommend_synth.py. Runs, in one invocation and with the same
 thread count, each side in its own process (so peak memory is per process):
@@ -15,9 +15,26 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-EXAMPLE = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "examples", "recommend_speed")
+from harness import example_binary, parse_args, target_dir
 
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+EXAMPLE = os.path.join(target_dir(), "release", "examples", "recommend_speed")
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--iterations", type=int, default=3)
+    ap.add_argument("--factors", type=int, default=64)
+    ap.add_argument("--peer", help=argparse.SUPPRESS)
+    ap.add_argument("--only", default="als,bpr,rec", help="comma-separated subset of als,bpr,rec")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="alternate the two sides this many times and report medians (the VM's speed drifts)")
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
 
 def load(d):
     import numpy as np
@@ -66,24 +83,13 @@ def parse(out):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("data")
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iterations", type=int, default=3)
-    ap.add_argument("--factors", type=int, default=64)
-    ap.add_argument("--peer", help=argparse.SUPPRESS)
-    ap.add_argument("--build", action="store_true", help="cargo build --release the example first")
-    ap.add_argument("--only", default="als,bpr,rec", help="comma-separated subset of als,bpr,rec")
-    ap.add_argument("--rounds", type=int, default=1,
-                    help="alternate the two sides this many times and report medians (the VM's speed drifts)")
-    a = ap.parse_args()
+    a = ARGS
     t = str(a.threads)
     if a.peer:
         peer(a.data, a.peer, a.iterations, a.factors, a.threads)
         return
     env = dict(os.environ, RAYON_NUM_THREADS=t, OMP_NUM_THREADS=t, OPENBLAS_NUM_THREADS=t, MKL_NUM_THREADS=t, NUMBA_NUM_THREADS=t)
-    if a.build:
-        subprocess.run(["cargo", "build", "--release", "-p", "shopml-recommend", "--example", "recommend_speed"], cwd=ROOT, check=True, env=env)
+    example_binary("shopml-recommend", "recommend_speed")
     shape = open(os.path.join(a.data, "shape.txt")).read().split()
     print(f"data {shape[0]} users x {shape[1]} items, nnz {shape[2]}; threads {a.threads}; factors {a.factors}")
     print("| measurement | shopml s | implicit s | ratio | shopml peak MB | implicit peak MB |")

@@ -12,17 +12,26 @@ Writes raw little-endian CSR arrays: indptr.u64, indices.u32, values.f32, and sh
 import argparse
 import os
 
-import numpy as np
 
+from harness import data_dir, parse_args  # noqa: E402
 
-def main():
-    ap = argparse.ArgumentParser()
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--users", type=int, default=200_000)
     ap.add_argument("--items", type=int, default=50_000)
     ap.add_argument("--nnz", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=42)
-    a = ap.parse_args()
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
+
+import numpy as np
+
+
+def main():
+    a = ARGS
     rng = np.random.default_rng(a.seed)
     ranks = rng.permutation(a.items)
     p = (ranks + 1.0) ** -0.9

@@ -2,11 +2,11 @@
 """shopml-segment vs scikit-learn KMeans / MiniBatchKMeans, same data, same run.
 
 Usage (from the workspace root):
-    ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py fixtures   # (re)write the test fixtures
-    ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py compare    # quality + speed tables
-    ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py speed [rounds]  # Lloyd only, interleaved rounds
-    ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py seeds [n]       # RFM quality, mean over n seeds
-    ~/.cache/shopml-peers/bin/python benches/peers/segment_kmeans.py minibatch [n]   # mini-batch, n seeds, two protocols
+    benches/peers/run segment_kmeans fixtures      # (re)write the test fixtures
+    benches/peers/run segment_kmeans compare       # quality + speed tables
+    benches/peers/run segment_kmeans speed [N]     # Lloyd only, N interleaved rounds (default 5)
+    benches/peers/run segment_kmeans seeds [N]     # RFM quality over N seeds (default 10)
+    benches/peers/run segment_kmeans minibatch [N] # mini-batch, N seeds (default 10), two protocols
 
 `fixtures` builds the RFM table of UCI Online Retail with pandas (rules in
 rfm_table) and saves it with scikit-learn's results under
@@ -14,7 +14,25 @@ crates/shopml-segment/tests/fixtures/. `compare` runs the release example
 crates/shopml-segment/examples/segment_kmeans.rs and scikit-learn on the same
 inputs with 2 threads each and prints markdown table rows.
 """
-import json, os, subprocess, sys, time, platform
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+from harness import data_dir, example_binary, parse_args, target_dir
+
+
+def parser():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", nargs="?", default="compare", choices=["fixtures", "compare", "speed", "seeds", "minibatch"])
+    ap.add_argument("n", nargs="?", type=int, help="rounds (speed) or seeds (seeds, minibatch)")
+    return ap
+
+
+ARGS = parse_args(parser()) if __name__ == "__main__" else None
 
 THREADS = "2"
 for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS", "RAYON_NUM_THREADS"):
@@ -30,8 +48,8 @@ from sklearn.preprocessing import StandardScaler
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIX = os.path.join(ROOT, "crates", "shopml-segment", "tests", "fixtures")
-DATA = os.environ.get("SHOPML_DATA", os.path.join(ROOT, "..", "shared", "data"))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+DATA = data_dir()
+TARGET = target_dir()
 EXAMPLE = os.path.join(TARGET, "release", "examples", "segment_kmeans")
 
 
@@ -222,12 +240,14 @@ def compare():
 
 
 if __name__ == "__main__":
-    cmd = sys.argv[1] if len(sys.argv) > 1 else "compare"
+    cmd = ARGS.command
+    if cmd != "fixtures":
+        example_binary("shopml-segment", "segment_kmeans")
     if cmd == "speed":
-        speed(int(sys.argv[2]) if len(sys.argv) > 2 else 5)
+        speed(ARGS.n or 5)
     elif cmd == "minibatch":
-        minibatch(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
+        minibatch(ARGS.n or 10)
     elif cmd == "seeds":
-        seeds(int(sys.argv[2]) if len(sys.argv) > 2 else 10)
+        seeds(ARGS.n or 10)
     else:
         {"fixtures": fixtures, "compare": compare}[cmd]()

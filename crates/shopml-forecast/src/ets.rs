@@ -1084,14 +1084,14 @@ pub enum Criterion {
 /// `AutoETS`).
 ///
 /// Candidates: error ∈ {A, M}, trend ∈ {N, A, Ad} (plus M, Md when
-/// [`allow_multiplicative_trend`](AutoEts::allow_multiplicative_trend)),
+/// [`allow_multiplicative_trend`](AutoEtsParams::allow_multiplicative_trend)),
 /// season ∈ {N, A, M} when the season length is between 2 and 24 and the series
 /// is longer than one season. With `restrict` (default) the numerically unstable
 /// combinations A·M·*, A·*·M and M·M·A are skipped; multiplicative components
 /// are skipped for data with zeros or negatives. A constant series gets
 /// ETS(A,N,N) with α = 0.9999. By default the search reproduces statsforecast
 /// 1.7.8 (candidate order, relative starting simplex, β and γ bounds carried
-/// between candidates; see [`statsforecast_search`](AutoEts::statsforecast_search)),
+/// between candidates; see [`statsforecast_search`](AutoEtsParams::statsforecast_search)),
 /// which on M3 forecasts better than the closer likelihood maximum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AutoEtsParams {
@@ -1157,7 +1157,7 @@ impl AutoEtsParams {
     /// starting simplex of every candidate is relative
     /// ([`EtsParams::relative_simplex`]), and the weights are bounded by
     /// β ≤ the smallest starting α among the trended candidates
-    /// fitted so far (in [`candidates`](AutoEts::candidates) order), and
+    /// fitted so far (in [`candidates`](AutoEtsParams::candidates) order), and
     /// γ ≤ 1 − starting α. The starting α is `1e-4 + 0.2 (0.9999 − 1e-4) / m`
     /// (`m` = 1 for non-seasonal candidates), so β ≤ 0.2 for yearly data and
     /// β ≤ 0.05 for most quarterly candidates. statsforecast gets these

@@ -31,9 +31,12 @@ pub mod holt_winters;
 pub mod intermittent;
 pub mod inventory;
 pub mod model;
+pub mod mstl;
 pub mod normal;
 mod optim;
+pub mod reconcile;
 pub mod seasonal;
+pub mod stl;
 pub mod theta;
 
 pub use error::{ForecastError, Result};

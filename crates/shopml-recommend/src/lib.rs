@@ -79,7 +79,7 @@ mod simd;
 
 pub use als::{AlsSolver, Confidence, ImplicitAls, ImplicitAlsParams};
 pub use bpr::{Bpr, BprParams, NegativeSampling, PairSampling};
-pub use ease::{Ease, EaseParams};
+pub use ease::{Ease, EaseParams, Precision};
 pub use error::{RecommendError, Result};
 pub use eval::{RatingModel, evaluate, evaluate_ratings};
 pub use explicit::{Baseline, BaselineParams, BiasedMf, BiasedMfParams, ExplicitAlsParams};

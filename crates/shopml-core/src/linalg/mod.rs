@@ -6,6 +6,7 @@
 //! | [`lstsq`] | `min ‖A x − b‖₂` (minimum-norm when rank deficient) | Householder QR with column pivoting; SVD when rank deficient | `?gelsd` |
 //! | [`eigh`] | `A = V diag(λ) Vᵀ`, symmetric `A` | cyclic Jacobi rotations | `?syevd` |
 //! | [`svd`] | thin `A = U diag(σ) Vᵀ` | one-sided Jacobi (Hestenes) | `?gesdd` |
+//! | [`spd_inverse`] | `A⁻¹` of a large symmetric positive definite `A`, `f32` or `f64` | blocked Cholesky + triangular inverse, GEMM updates in parallel | (pure Rust on both paths) |
 //!
 //! The top-level functions use LAPACK when the `lapack` feature is on and
 //! the pure-Rust code otherwise; [`pure`] (and `lapack`, with the feature)
@@ -29,6 +30,9 @@ use crate::error::{Error, Result};
 use crate::validate;
 
 pub mod pure;
+mod spd;
+
+pub use spd::{SpdScalar, spd_inverse};
 
 #[cfg(feature = "lapack")]
 pub mod lapack;
