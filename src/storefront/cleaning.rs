@@ -1,6 +1,6 @@
 //! Step 1 — what is in the export: read, clean, and account for every line.
 
-use crate::clean::read_transactions;
+use crate::clean::read;
 use crate::report::ReportError;
 
 use super::context::Context;
@@ -8,7 +8,7 @@ use super::thousands;
 
 pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
     let cfg = cx.config;
-    let cleaned = read_transactions(&cfg.data, &cfg.schema, &cfg.rules)?;
+    let cleaned = read(cfg.data.as_path(), &cfg.schema, &cfg.rules)?;
     let r = &cleaned.report;
     let quarantined: u64 = r.quarantined.values().sum();
     if r.rows_read != r.rows_kept + r.returns + quarantined {

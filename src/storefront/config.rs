@@ -38,7 +38,7 @@ impl StorefrontConfig {
         StorefrontConfig {
             data,
             schema: TransactionSchema::online_retail(),
-            rules: CleaningRules::default(),
+            rules: CleaningRules::online_retail(),
             out_dir: PathBuf::from("target/storefront"),
             seed: 42,
             top_products: 5,

@@ -190,8 +190,12 @@ struct EventRulesRaw {
 impl TryFrom<EventRulesRaw> for EventRules {
     type Error = Error;
     fn try_from(r: EventRulesRaw) -> shopml_core::Result<Self> {
-        let rules =
-            EventRules { drop_exact_duplicates: r.drop_exact_duplicates, time_window: r.time_window, kinds: r.kinds, quarantine_file: r.quarantine_file };
+        let rules = EventRules {
+            drop_exact_duplicates: r.drop_exact_duplicates,
+            time_window: r.time_window,
+            kinds: r.kinds,
+            quarantine_file: r.quarantine_file,
+        };
         rules.check()?;
         Ok(rules)
     }
@@ -276,7 +280,12 @@ fn parse_row<'a, R: BufRead>(rdr: &'a CsvReader<R>, pos: &Pos, schema: &EventSch
 
 type Parts<'a> = (Cow<'a, str>, Cow<'a, str>, EventKind, Option<Cow<'a, str>>, Option<f64>);
 
-fn parse_fields<'a, R: BufRead>(rdr: &'a CsvReader<R>, pos: &Pos, schema: &EventSchema, latin1: &mut u64) -> Result<Parts<'a>, (usize, String)> {
+fn parse_fields<'a, R: BufRead>(
+    rdr: &'a CsvReader<R>,
+    pos: &Pos,
+    schema: &EventSchema,
+    latin1: &mut u64,
+) -> Result<Parts<'a>, (usize, String)> {
     let enc = schema.csv.encoding;
     let kind_text = text(rdr, pos.kind, enc, latin1)?;
     if kind_text.trim().is_empty() {

@@ -211,7 +211,10 @@ impl TryFrom<ImputerRaw> for Imputer {
         let p = r.statistics.len();
         for (k, &j) in r.indicator_columns.iter().enumerate() {
             if j >= p || (k > 0 && j <= r.indicator_columns[k - 1]) {
-                return Err(Error::param("indicator_columns", format!("must be strictly increasing column indices below {p}, got {j} at {k}")));
+                return Err(Error::param(
+                    "indicator_columns",
+                    format!("must be strictly increasing column indices below {p}, got {j} at {k}"),
+                ));
             }
         }
         Ok(Imputer { statistics: r.statistics, indicator_columns: r.indicator_columns })

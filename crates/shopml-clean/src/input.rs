@@ -6,8 +6,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::csv::{CsvReader, Encoding, Fields, Next, decode};
-use crate::read::RecordHook;
 use crate::error::{CleanError, Result};
+use crate::read::RecordHook;
 use crate::report::Reason;
 use crate::schema::CsvFormat;
 

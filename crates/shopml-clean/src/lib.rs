@@ -115,7 +115,9 @@ pub use outliers::{ColumnFences, Fences, GroupedFences, OutlierAction, OutlierMe
 pub use read::{ReadOptions, RecordHook, Schema, Source, read, read_with};
 pub use records::{Attributes, Event, EventKind, Transaction};
 pub use report::{CleaningReport, Issue, Reason};
-pub use rules::{CleaningRules, DEFAULT_RULE_ORDER, MissingCustomer, NumericField, ONLINE_RETAIL_NON_PRODUCT_CODES, OutlierRule, ReturnPolicy};
+pub use rules::{
+    CleaningRules, DEFAULT_RULE_ORDER, MissingCustomer, NumericField, ONLINE_RETAIL_NON_PRODUCT_CODES, OutlierRule, ReturnPolicy,
+};
 pub use schema::{
     Column, CsvFormat, DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_FIELDS, DEFAULT_MAX_RECORD_BYTES, Field, PriceColumn, TransactionSchema,
 };

@@ -172,7 +172,8 @@ impl TryFrom<TransactionRaw> for Transaction {
     type Error = shopml_core::Error;
     fn try_from(r: TransactionRaw) -> shopml_core::Result<Self> {
         use shopml_core::Error;
-        let bad = |what: &str, value: f64| Error::NonFinite { what: format!("transaction {what}"), row: r.line as usize, column: None, value };
+        let bad =
+            |what: &str, value: f64| Error::NonFinite { what: format!("transaction {what}"), row: r.line as usize, column: None, value };
         if !r.quantity.is_finite() {
             return Err(bad("quantity", r.quantity));
         }

@@ -102,7 +102,11 @@ fn positions(schema: &TransactionSchema, header: Option<&[String]>) -> Result<Po
     }
     for (k, n) in names.iter().enumerate() {
         if names[..k].contains(n) {
-            return Err(CleanError::DuplicateColumn { name: n.clone(), first: attrs[names.iter().position(|m| m == n).unwrap_or(0)] + 1, second: attrs[k] + 1 });
+            return Err(CleanError::DuplicateColumn {
+                name: n.clone(),
+                first: attrs[names.iter().position(|m| m == n).unwrap_or(0)] + 1,
+                second: attrs[k] + 1,
+            });
         }
     }
     let max_index = idx.iter().flatten().chain(attrs.iter()).copied().max().unwrap_or(0);

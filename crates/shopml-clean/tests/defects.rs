@@ -20,8 +20,12 @@ fn default_rules_treat_c_prefixed_sale_as_cancellation() {
     let c = neutral(&format!("{H}CA-1001,SKU1,x,1,2024-01-01 10:00:00,5.0,u1,UK\n"));
     assert_eq!((c.transactions.len(), c.returns.len()), (1, 0), "a sale on CA-1001 with quantity +1 is a sale");
     // The preset keeps the Online Retail convention.
-    let c = read(format!("{H}C1001,SKU1,x,-1,2024-01-01 10:00:00,5.0,u1,UK\n").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail())
-        .unwrap();
+    let c = read(
+        format!("{H}C1001,SKU1,x,-1,2024-01-01 10:00:00,5.0,u1,UK\n").as_bytes(),
+        &TransactionSchema::online_retail(),
+        &CleaningRules::online_retail(),
+    )
+    .unwrap();
     assert_eq!(c.returns.len(), 1);
 }
 
@@ -70,7 +74,8 @@ fn extra_columns_are_carried_as_named_attributes() {
     let csv = "order_id,ts,customer,sku,qty,unit_price,category,channel,coupon\n\
                A-1,2024-03-01T10:00:00Z,c1,S1,2,4.5,Mugs,web,\n\
                A-2,2024-03-02T11:00:00Z,c2,S2,1,9.0,Plates,shop,SPRING\n";
-    let schema = TransactionSchema::new("order_id", "sku", "qty", "ts", "unit_price").customer("customer").category("category").other_columns(true);
+    let schema =
+        TransactionSchema::new("order_id", "sku", "qty", "ts", "unit_price").customer("customer").category("category").other_columns(true);
     let c = read(csv.as_bytes(), &schema, &CleaningRules::default()).unwrap();
     assert_eq!(c.transactions[0].category.as_deref(), Some("Mugs"));
     assert_eq!(c.transactions[0].attributes.names().unwrap(), ["channel", "coupon"]);
@@ -96,7 +101,8 @@ fn multi_byte_and_whitespace_delimiters_read_aligned_files() {
     let c = read(aligned.as_bytes(), &schema.clone().delimiter(Delimiter::Whitespace), &CleaningRules::default()).unwrap();
     assert_eq!(c.transactions.len(), 2);
     assert_eq!(c.transactions[1].unit_price, 9.0);
-    let piped = aligned.replace("  ", " ").split('\n').map(|l| l.split_whitespace().collect::<Vec<_>>().join("||")).collect::<Vec<_>>().join("\n");
+    let piped =
+        aligned.replace("  ", " ").split('\n').map(|l| l.split_whitespace().collect::<Vec<_>>().join("||")).collect::<Vec<_>>().join("\n");
     let c = read(piped.as_bytes(), &schema.delimiter("||"), &CleaningRules::default()).unwrap();
     assert_eq!(c.transactions.len(), 2);
 }
@@ -200,7 +206,8 @@ fn malformed_records_do_not_bypass_the_batch_check() {
 #[test]
 fn outlier_fences_from_extreme_data_panic_in_clamp() {
     use shopml_core::Fit;
-    for p in [shopml_clean::OutlierParams::z_score(3.0), shopml_clean::OutlierParams::iqr(1.5), shopml_clean::OutlierParams::robust_z(3.5)] {
+    for p in [shopml_clean::OutlierParams::z_score(3.0), shopml_clean::OutlierParams::iqr(1.5), shopml_clean::OutlierParams::robust_z(3.5)]
+    {
         for data in [&[1e308, 1e308, 1e308, -1e308][..], &[f64::MAX, -f64::MAX][..], &[f64::MAX; 3][..]] {
             match p.fit(data) {
                 Ok(f) => {
@@ -229,7 +236,7 @@ fn infinite_fences_round_trip_through_json() {
 
 #[test]
 fn loaded_json_is_validated() {
-    use shopml_clean::{CleaningReport, Cleaned, EventRules, Imputer, ImputerParams, OutlierParams, Transaction};
+    use shopml_clean::{Cleaned, CleaningReport, EventRules, Imputer, ImputerParams, OutlierParams, Transaction};
     // Round trips of valid values.
     let rules = CleaningRules::online_retail();
     assert_eq!(serde_json::from_str::<CleaningRules>(&serde_json::to_string(&rules).unwrap()).unwrap(), rules);
@@ -243,7 +250,10 @@ fn loaded_json_is_validated() {
     let s = serde_json::to_string(&TransactionSchema::online_retail()).unwrap();
     assert!(serde_json::from_str::<TransactionSchema>(&edit(s.clone(), "\"max_record_bytes\":1048576", "\"max_record_bytes\":0")).is_err());
     assert!(serde_json::from_str::<TransactionSchema>(&edit(s, "\"max_batch_bytes\":4194304", "\"max_batch_bytes\":10")).is_err());
-    assert!(serde_json::from_str::<EventRules>(r#"{"drop_exact_duplicates":true,"time_window":[5,1],"kinds":null,"quarantine_file":null}"#).is_err());
+    assert!(
+        serde_json::from_str::<EventRules>(r#"{"drop_exact_duplicates":true,"time_window":[5,1],"kinds":null,"quarantine_file":null}"#)
+            .is_err()
+    );
     assert!(serde_json::from_str::<OutlierParams>(r#"{"method":{"Iqr":{"k":-1.0}},"min_group_size":8}"#).is_err());
     assert!(serde_json::from_str::<ImputerParams>(r#"{"strategy":{"Constant":1e999},"add_indicator":false}"#).is_err());
     assert!(serde_json::from_str::<Imputer>(r#"{"statistics":[1.0],"indicator_columns":[3]}"#).is_err(), "indicator past the columns");

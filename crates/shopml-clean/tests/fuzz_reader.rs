@@ -6,8 +6,10 @@ use std::io::Write;
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use shopml_clean::{CleanError, ReadOptions, read_with, read, 
-    CleaningRules, DateFormat, Encoding, EventRules, EventSchema, MissingCustomer, Reason, TransactionSchema, };
+use shopml_clean::{
+    CleanError, CleaningRules, DateFormat, Encoding, EventRules, EventSchema, MissingCustomer, ReadOptions, Reason, TransactionSchema,
+    read, read_with,
+};
 
 const HEADER: &str = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
 const GOOD: &str = "536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n\

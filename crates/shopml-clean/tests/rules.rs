@@ -1,8 +1,9 @@
 //! Each validation rule on small hand-made exports, with counts worked out by hand.
 
-use shopml_clean::{ReadOptions, read_with, read, 
+use shopml_clean::{
     CleanError, CleaningReport, CleaningRules, Column, DateFormat, Encoding, EventKind, EventRules, EventSchema, Field, MissingCustomer,
-    NumericField, OutlierAction, OutlierParams, OutlierRule, Reason, ReturnPolicy, TransactionSchema, sample::sample_by_customer,
+    NumericField, OutlierAction, OutlierParams, OutlierRule, ReadOptions, Reason, ReturnPolicy, TransactionSchema, read, read_with,
+    sample::sample_by_customer,
 };
 use shopml_core::Timestamp;
 
@@ -27,14 +28,15 @@ fn key_duplicates_and_time_window() {
     let c = run(body, &CleaningRules::online_retail().time_window(Timestamp::from_date(2011, 1, 1).unwrap(), end));
     assert_eq!(c.report.quarantined(Reason::OutsideWindow), 1);
     assert!(
-        CleaningRules::online_retail().time_window(end, end).key_duplicates(None).quarantine_file("x").missing_customer(MissingCustomer::Keep)
+        CleaningRules::online_retail()
+            .time_window(end, end)
+            .key_duplicates(None)
+            .quarantine_file("x")
+            .missing_customer(MissingCustomer::Keep)
             != CleaningRules::online_retail()
     );
-    let bad = read(
-        format!("{H}{body}").as_bytes(),
-        &TransactionSchema::online_retail(),
-        &CleaningRules::online_retail().time_window(end, end),
-    );
+    let bad =
+        read(format!("{H}{body}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail().time_window(end, end));
     assert!(matches!(bad, Err(CleanError::Core(shopml_core::Error::InvalidParameter { name: "time_window", .. }))));
 }
 
@@ -54,9 +56,14 @@ fn return_policies_and_first_reason_wins() {
     let keep = run(body, &CleaningRules::online_retail().returns(ReturnPolicy::Keep).missing_customer(MissingCustomer::Keep));
     assert_eq!((keep.returns.len(), keep.transactions.len()), (0, 2));
     // Quarantining returns leaves nothing here: an error naming the first rejected line.
-    let all_gone = read(format!("{H}{body}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine));
+    let all_gone = read(
+        format!("{H}{body}").as_bytes(),
+        &TransactionSchema::online_retail(),
+        &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine),
+    );
     assert!(matches!(all_gone, Err(CleanError::NothingKept { rows_read: 3, line: 2, reason: Reason::Return, .. })), "{all_gone:?}");
-    let q = run(&format!("{body}4,A,x,1,2011-01-01 10:00:00,1.0,10.0,UK\n"), &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine));
+    let q =
+        run(&format!("{body}4,A,x,1,2011-01-01 10:00:00,1.0,10.0,UK\n"), &CleaningRules::online_retail().returns(ReturnPolicy::Quarantine));
     assert_eq!(q.report.quarantined(Reason::Return), 1);
     let not_neg = run(
         body,
@@ -90,9 +97,12 @@ fn unparsable_rows_name_line_and_column() {
     let at: Vec<(u64, Option<usize>)> = c.report.issues.iter().map(|i| (i.line, i.column)).collect();
     assert_eq!(at, vec![(3, Some(5)), (4, Some(6)), (5, Some(8)), (6, Some(1)), (7, Some(4))]);
     let mut side = Vec::new();
-    read_with(format!("{H}{body}").as_bytes(),
+    read_with(
+        format!("{H}{body}").as_bytes(),
         &TransactionSchema::online_retail(),
-        &CleaningRules::online_retail(), ReadOptions::new().quarantine(&mut side))
+        &CleaningRules::online_retail(),
+        ReadOptions::new().quarantine(&mut side),
+    )
     .unwrap();
     let side = String::from_utf8(side).unwrap();
     assert_eq!(side.lines().count(), 6);
@@ -133,8 +143,7 @@ fn schema_errors() {
     let e = read(H.as_bytes(), &by_pos, &CleaningRules::online_retail()).unwrap_err();
     assert!(matches!(e, CleanError::ColumnOutOfRange { index: 9, .. }), "{e}");
     // A byte-order mark before the header is ignored.
-    let c =
-        read(format!("\u{feff}{H}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
+    let c = read(format!("\u{feff}{H}").as_bytes(), &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
     assert_eq!(c.report.rows_read, 0);
 }
 
@@ -154,9 +163,12 @@ fn outlier_rules_in_the_pipeline() {
     assert_eq!((c.transactions[8].quantity, c.report.outliers_flagged), (100.0, 1));
     let mut side = Vec::new();
     let schema = TransactionSchema::online_retail();
-    read_with(format!("{H}{body}").as_bytes(),
+    read_with(
+        format!("{H}{body}").as_bytes(),
         &schema,
-        &CleaningRules::online_retail().outlier(rule(OutlierAction::Drop)), ReadOptions::new().quarantine(&mut side))
+        &CleaningRules::online_retail().outlier(rule(OutlierAction::Drop)),
+        ReadOptions::new().quarantine(&mut side),
+    )
     .unwrap();
     assert!(String::from_utf8(side).unwrap().contains("10,outlier,,\"Quantity 100 outside [-3, 13]\""));
 }
