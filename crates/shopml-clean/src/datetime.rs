@@ -77,7 +77,7 @@ pub enum DateError {
 use shopml_core::time::{MAX_YEAR, MIN_YEAR};
 
 fn shown(s: &[u8]) -> String {
-    crate::csv::preview(&String::from_utf8_lossy(s), 64).into_owned()
+    crate::dialect::preview(&String::from_utf8_lossy(s), 64).into_owned()
 }
 
 fn invalid(s: &[u8], expected: &'static str) -> DateError {

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use shopml_core::{Error, Params, Timestamp};
 
-use crate::csv::{CsvReader, Delimiter, Fields, Next};
+use crate::csv::{CsvReader, Fields, Next};
 use crate::datetime::{DateError, DateFormat};
+use crate::dialect::Delimiter;
 use crate::error::{CleanError, Result};
+use crate::hook::RecordHook;
 use crate::input::{SeenSet, Sink, normalize_id, number, read_header, text};
-use crate::read::RecordHook;
 use crate::records::{Event, EventKind};
 use crate::report::{CleaningReport, Reason};
 use crate::schema::{Column, CsvFormat, resolve};

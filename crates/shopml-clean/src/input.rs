@@ -5,9 +5,10 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::csv::{CsvReader, Encoding, Fields, Next, decode};
+use crate::csv::{CsvReader, Fields, Next};
+use crate::dialect::{Encoding, decode};
 use crate::error::{CleanError, Result};
-use crate::read::RecordHook;
+use crate::hook::RecordHook;
 use crate::report::Reason;
 use crate::schema::CsvFormat;
 
@@ -166,7 +167,7 @@ impl<'w> Sink<'w> {
         if self.first.is_none() {
             let message = if message.is_empty() { format!("rule `{}`", reason.code()) } else { message.to_string() };
             let text = String::from_utf8_lossy(&record[..record.len().min(1000)]);
-            let record = crate::csv::preview(&text, 200).into_owned();
+            let record = crate::dialect::preview(&text, 200).into_owned();
             self.first = Some(FirstRejected { line, column, reason, message, record });
         }
         let Some(w) = self.w.as_mut() else {
@@ -249,7 +250,7 @@ pub(crate) fn number(s: &str, i: usize, what: &str) -> Result<f64, FieldError> {
     let t = s.trim();
     match t.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err((i + 1, format!("{what} `{}` is not a finite number", crate::csv::preview(t, 64)))),
+        _ => Err((i + 1, format!("{what} `{}` is not a finite number", crate::dialect::preview(t, 64)))),
     }
 }
 
@@ -303,5 +304,13 @@ mod tests {
         s.clear();
         open_reader(&b"plain"[..]).unwrap().read_to_string(&mut s).unwrap();
         assert_eq!(s, "plain");
+    }
+}
+
+impl<'a> CsvReader<Box<dyn BufRead + Send + 'a>> {
+    /// A reader over plain or gzip bytes (detected from the content, see
+    /// [`open_reader`](crate::open_reader)).
+    pub fn from_reader<R: Read + Send + 'a>(reader: R, format: &CsvFormat) -> std::io::Result<Self> {
+        Ok(CsvReader::new(open_reader(reader)?, format))
     }
 }

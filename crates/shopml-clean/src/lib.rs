@@ -92,8 +92,10 @@
 
 mod csv;
 mod datetime;
+mod dialect;
 pub mod error;
 pub mod events;
+mod hook;
 pub mod impute;
 mod input;
 pub mod outliers;
@@ -105,8 +107,9 @@ pub mod sample;
 pub mod schema;
 pub mod transactions;
 
-pub use csv::{CsvReader, Delimiter, Encoding, Next};
+pub use csv::{CsvReader, Next};
 pub use datetime::{DateError, DateFormat};
+pub use dialect::{Delimiter, Encoding};
 pub use error::{CleanError, Result};
 pub use events::{CleanedEvents, EventRules, EventSchema};
 pub use impute::{ImputeStrategy, Imputer, ImputerParams};

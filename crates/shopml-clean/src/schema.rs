@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::csv::{Delimiter, Encoding};
 use crate::datetime::DateFormat;
+use crate::dialect::{Delimiter, Encoding};
 use crate::error::{CleanError, Result};
 
 /// A column, by header name or by zero-based position.
@@ -525,7 +525,7 @@ pub(crate) fn resolve(column: &Column, field: &str, header: Option<&[String]>, n
             let first = hits.next().ok_or_else(|| CleanError::MissingColumn {
                 name: name.to_string(),
                 field: field.to_string(),
-                header: crate::csv::preview(&h.join(","), 500).into_owned(),
+                header: crate::dialect::preview(&h.join(","), 500).into_owned(),
             })?;
             if let Some(second) = hits.next() {
                 return Err(CleanError::DuplicateColumn { name: name.to_string(), first: first + 1, second: second + 1 });

@@ -1,6 +1,15 @@
 //! Top-N selection without a full sort.
 
-use crate::traits::Scored;
+use serde::{Deserialize, Serialize};
+
+/// A recommended item and its score (higher is better).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Scored {
+    /// Dense item index (translate with the model's item [`IdMap`](crate::IdMap)).
+    pub item: usize,
+    /// Model score; comparable only within one model.
+    pub score: f32,
+}
 
 /// The `n` highest finite scores, best first, ties broken by the lower index.
 ///

@@ -126,14 +126,7 @@ impl<'a, T> Dataset<'a, T> {
     }
 }
 
-/// A recommended item and its score (higher is better).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Scored {
-    /// Dense item index (translate with the model's item [`IdMap`](crate::IdMap)).
-    pub item: usize,
-    /// Model score; comparable only within one model.
-    pub score: f32,
-}
+pub use crate::select::Scored;
 
 /// A fitted recommender: a user's top-N items by score.
 ///

@@ -1,7 +1,7 @@
 //! AutoETS, Theta and Naive2 on the 3,003 M3 series (last NF points held out).
 //!
 //! ```text
-//! RAYON_NUM_THREADS=2 cargo run --release -p shopml-forecast --example m3_accuracy -- /work/shared/data/m3 /tmp/m3_shopml.csv [Yearly,Quarterly]
+//! RAYON_NUM_THREADS=2 cargo run --release -p shopml-forecast --example m3_accuracy -- ../shared/data/m3 /tmp/m3_shopml.csv [Yearly,Quarterly]
 //! ```
 //! Prints per-frequency sMAPE / MASE / OWA and the wall time of each model over
 //! all series; writes every forecast to the CSV (kept out of the repository:
@@ -74,7 +74,7 @@ fn run_naive2(s: &Series) -> (Vec<f64>, bool) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = args.get(1).cloned().unwrap_or_else(|| "/work/shared/data/m3".into());
+    let dir = args.get(1).cloned().unwrap_or_else(|| "../shared/data/m3".into());
     let out = args.get(2).cloned();
     // Optional third argument: comma-separated frequencies to keep (e.g. `Yearly,Quarterly`).
     let only: Option<Vec<String>> = args.get(3).map(|v| v.split(',').map(str::to_string).collect());

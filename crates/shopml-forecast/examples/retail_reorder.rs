@@ -2,7 +2,7 @@
 //! of the UCI Online Retail data (Chen, Sain & Guo 2012; CC BY 4.0).
 //!
 //! ```text
-//! cargo run --release -p shopml-forecast --example retail_reorder -- /work/shared/data/online_retail/online_retail.csv.gz
+//! cargo run --release -p shopml-forecast --example retail_reorder -- ../shared/data/online_retail/online_retail.csv.gz
 //! ```
 //! Rolling-origin backtest (4-week horizon, 6 origins 2 weeks apart) of several
 //! models; then, per product, a reorder point for a 95 % cycle service level
@@ -25,7 +25,7 @@ use shopml_forecast::model::ModelSpec;
 use shopml_forecast::theta::Theta;
 
 fn main() {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "/work/shared/data/online_retail/online_retail.csv.gz".into());
+    let path = std::env::args().nth(1).unwrap_or_else(|| "../shared/data/online_retail/online_retail.csv.gz".into());
     let t0 = Instant::now();
     // Sales lines as the Online Retail preset reads them, minus two of its
     // filters so the series match the historical hand-written reader: every

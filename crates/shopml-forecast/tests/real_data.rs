@@ -1,4 +1,4 @@
-//! Real-data checks (run with `SHOPML_DATA=/work/shared/data cargo test -p shopml-forecast -- --ignored`).
+//! Real-data checks (run with `SHOPML_DATA=../shared/data cargo test -p shopml-forecast -- --ignored`).
 
 use shopml_core::metrics::forecast::smape;
 use shopml_core::testdata::data_path;

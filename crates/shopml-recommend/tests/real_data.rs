@@ -1,4 +1,4 @@
-//! Real-data checks (run with `SHOPML_DATA=/work/shared/data cargo test -p shopml-recommend -- --ignored`).
+//! Real-data checks (run with `SHOPML_DATA=../shared/data cargo test -p shopml-recommend -- --ignored`).
 //!
 //! MovieLens is read in place and never copied; the Surprise numbers in
 //! `tests/fixtures/surprise_ml_5fold.json` were produced on the same folds by
