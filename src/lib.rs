@@ -14,6 +14,7 @@
 //! | `linear` | `shopml-linear` | linear, ridge, lasso, logistic and Poisson regression with inference |
 //! | `segment` | `shopml-segment` | k-means segmentation and segment profiles |
 //! | `forecast` | `shopml-forecast` | ETS, Theta, intermittent demand, backtesting, inventory policies |
+//! | `clv` | `shopml-clv` | repeat purchases, P(alive) and customer lifetime value (BG/NBD, Pareto/NBD, Gamma-Gamma) |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -42,3 +43,6 @@ pub use shopml_segment as segment;
 
 #[cfg(feature = "forecast")]
 pub use shopml_forecast as forecast;
+
+#[cfg(feature = "clv")]
+pub use shopml_clv as clv;
