@@ -30,17 +30,27 @@
 //! ```
 #![cfg_attr(not(test), warn(missing_docs))]
 
+pub mod bgbb;
 pub mod bgnbd;
 pub mod error;
+pub mod mbgnbd;
 pub mod model;
 pub mod optim;
+pub mod pareto;
 pub mod simulate;
 pub mod special;
+pub mod spend;
 pub mod summary;
 mod transactions;
+pub mod value;
 
+pub use bgbb::{BetaGeoBetaBinom, BetaGeoBetaBinomParams};
 pub use bgnbd::{BetaGeo, BetaGeoParams};
 pub use error::{ClvError, Result};
+pub use mbgnbd::{ModifiedBetaGeo, ModifiedBetaGeoParams};
 pub use model::{CurvePoint, RepeatPurchaseModel};
 pub use optim::{FitSummary, MleOptions};
+pub use pareto::{ParetoNbd, ParetoNbdParams};
+pub use spend::{frequency_spend_correlation, GammaGamma, GammaGammaParams};
 pub use summary::{CustomerSummary, Holdout, Occasion, Summary, SummaryParams, TimeUnit};
+pub use value::{customer_lifetime_value, ClvParams};

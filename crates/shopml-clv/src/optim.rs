@@ -212,6 +212,9 @@ pub struct FitSummary {
     /// information (Hessian of −log-likelihood, penalty included) in
     /// θ = ln p, row-major; `None` when that Hessian is not positive definite.
     pub log_covariance: Option<Vec<f64>>,
+    /// Gamma-Gamma only: Pearson correlation of frequency and mean spend over
+    /// the customers fitted; the model assumes they are independent.
+    pub frequency_spend_correlation: Option<f64>,
 }
 
 impl FitSummary {
@@ -303,6 +306,7 @@ pub(crate) fn maximise<L: Likelihood>(data: &Data<L>, options: &MleOptions, scal
         iterations,
         penalizer_coef: options.penalizer_coef,
         log_covariance,
+        frequency_spend_correlation: None,
     };
     Ok((p, summary))
 }

@@ -1,8 +1,8 @@
 //! Special functions: log-gamma, digamma, log-beta, log-space sums and the
 //! Gaussian hypergeometric function ₂F₁ evaluated in log space.
 //!
-//! ₂F₁ is summed as a power series whose running terms are kept as
-//! logarithms with a moving scale, so a series whose terms grow to 10³⁰⁰
+//! ₂F₁ is summed as a power series whose partial sum carries a separate
+//! logarithmic scale (rescaled by 10²⁵⁰ when needed), so a series whose terms grow past 10³⁰⁰
 //! before they shrink (large purchase counts make the upper parameters large)
 //! never overflows; and Euler's transformation
 //! `₂F₁(a, b; c; z) = (1 − z)^(c − a − b) ₂F₁(c − a, c − b; c; z)` is used
@@ -72,13 +72,15 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
     }
 }
 
-/// The plain power series of ₂F₁ with log-scaled terms.
+/// The plain power series of ₂F₁; the partial sum is kept as
+/// `sum · e^scale` and rescaled whenever it grows past 10²⁵⁰, so no term
+/// overflows however large the parameters are.
 fn series(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
-    // sum × e^scale is the partial sum; log_t is ln|term|.
+    const BIG: f64 = 1e250;
+    let ln_big = BIG.ln();
     let mut scale = 0.0f64;
     let mut sum = 1.0f64;
-    let mut log_t = 0.0f64;
-    let mut sign_t = 1.0f64;
+    let mut term = 1.0f64;
     for n in 0..MAX_TERMS {
         let nf = n as f64;
         let ratio = (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z;
@@ -88,23 +90,18 @@ fn series(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
         if !ratio.is_finite() {
             return None;
         }
-        log_t += ratio.abs().ln();
-        if ratio < 0.0 {
-            sign_t = -sign_t;
+        term *= ratio;
+        sum += term;
+        if sum.abs() > BIG || term.abs() > BIG {
+            sum /= BIG;
+            term /= BIG;
+            scale += ln_big;
         }
-        if log_t - scale > 300.0 {
-            sum *= (scale - log_t).exp();
-            scale = log_t;
-        }
-        sum += sign_t * (log_t - scale).exp();
         // The ratio tends to z; once it is below one the remaining terms are
         // bounded by a geometric series with the larger of the two rates.
         let rate = ratio.abs().max(z);
-        if ratio.abs() < 1.0 && n > 2 {
-            let tail = log_t - scale + (rate / (1.0 - rate)).ln();
-            if sum != 0.0 && tail < sum.abs().ln() - 38.0 {
-                return finish(sum, scale);
-            }
+        if ratio.abs() < 1.0 && n > 2 && term.abs() * rate / (1.0 - rate) <= 1e-17 * sum.abs() {
+            return finish(sum, scale);
         }
     }
     finish_checked(sum, scale, a, b)
