@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::model::{fitted_model, fit_model, group_rows, mle_params, time_scale, RepeatPurchaseModel};
 use crate::optim::Likelihood;
-use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
+use crate::special::{digamma, dropout_numerator, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
 use crate::summary::Summary;
 use shopml_core::{Fit, Params};
 
@@ -145,6 +145,9 @@ impl RepeatPurchaseModel for BetaGeo {
             return 0.0;
         }
         let z = t / (alpha + t_age + t);
+        if let Some(num) = dropout_numerator(r + x, a + b + x - 1.0, a, z) {
+            return num / (1.0 + alive_odds(r, alpha, a, b, x, tx, t_age));
+        }
         let Some((lh, sign)) = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z) else { return f64::NAN };
         // 1 − 2F1 · ((α+T)/(α+T+t))^(r+x), without cancellation for small t.
         let ln_term = lh + (r + x) * ((alpha + t_age) / (alpha + t_age + t)).ln();
@@ -162,6 +165,9 @@ impl RepeatPurchaseModel for BetaGeo {
         let [r, alpha, a, b] = self.params;
         if t == 0.0 {
             return 0.0;
+        }
+        if let Some(num) = dropout_numerator(r, a + b - 1.0, a, t / (alpha + t)) {
+            return num;
         }
         let Some((lh, sign)) = ln_hyp2f1(r, b, a + b - 1.0, t / (alpha + t)) else { return f64::NAN };
         let ln_term = lh + r * (alpha / (alpha + t)).ln();

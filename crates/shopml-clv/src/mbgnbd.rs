@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::model::{fitted_model, fit_model, group_rows, mle_params, time_scale, RepeatPurchaseModel};
 use crate::optim::Likelihood;
-use crate::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
+use crate::special::{digamma, dropout_numerator, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
 use crate::summary::Summary;
 use shopml_core::{Fit, Params};
 
@@ -97,6 +97,9 @@ impl RepeatPurchaseModel for ModifiedBetaGeo {
             return 0.0;
         }
         let z = t / (alpha + t_age + t);
+        if let Some(num) = dropout_numerator(r + x, a + b + x, a, z) {
+            return num / (1.0 + odds(r, alpha, a, b, x, tx, t_age));
+        }
         let Some((lh, sign)) = ln_hyp2f1(r + x, b + x + 1.0, a + b + x, z) else { return f64::NAN };
         let ln_term = lh + (r + x) * ((alpha + t_age) / (alpha + t_age + t)).ln();
         let bracket = if sign > 0.0 { -ln_term.exp_m1() } else { 1.0 + ln_term.exp() };
@@ -113,7 +116,12 @@ impl RepeatPurchaseModel for ModifiedBetaGeo {
         if t == 0.0 {
             return 0.0;
         }
-        let Some((lh, sign)) = ln_hyp2f1(r, b + 1.0, a + b, t / (alpha + t)) else { return f64::NAN };
+        // The numerator form has c = a + b, so b/(a−1)[…] = num · b/(a+b).
+        let w = t / (alpha + t);
+        if let Some(num) = dropout_numerator(r, a + b, a, w) {
+            return num * b / (a + b);
+        }
+        let Some((lh, sign)) = ln_hyp2f1(r, b + 1.0, a + b, w) else { return f64::NAN };
         let ln_term = lh + r * (alpha / (alpha + t)).ln();
         let bracket = if sign > 0.0 { -ln_term.exp_m1() } else { 1.0 + ln_term.exp() };
         b / (a - 1.0) * bracket

@@ -204,3 +204,40 @@ mod tests {
         }
     }
 }
+
+/// `c/(a−1) · [1 − (1−w)^ρ ₂F₁(ρ, c+1−a; c; w)]`, the numerator shared by the
+/// BG/NBD and MBG/NBD expectations, summed without cancellation:
+/// expanding `(1−w)^{−ρ}` gives `c Σ_{n≥1} NB(n; ρ, w) gₙ` with the negative
+/// binomial mass `NB(n) = (ρ)ₙ wⁿ (1−w)^ρ / n!` and
+/// `gₙ = (1 − Πₖ₌₀ⁿ⁻¹ (c+1−a+k)/(c+k)) / (a − 1) = −expm1(Σₖ ln1p((1−a)/(c+k))) / (a − 1)`,
+/// every term of which is computed to full relative precision, also for
+/// a → 0 and b → ∞ where the closed form loses all digits. `None` when
+/// `(1−w)^ρ` underflows (very large ρ); the caller then uses ₂F₁.
+pub fn dropout_numerator(rho: f64, c: f64, a: f64, w: f64) -> Option<f64> {
+    if !(0.0..1.0).contains(&w) || c <= 0.0 {
+        return None;
+    }
+    let mut nb = (rho * (-w).ln_1p()).exp();
+    if nb < 1e-280 {
+        return None;
+    }
+    let (mut s_log, mut sum, mut harmonic) = (0.0f64, 0.0f64, 0.0f64);
+    let near_one = (1.0 - a).abs() < 1e-9;
+    for n in 1..MAX_TERMS {
+        let k = (n - 1) as f64;
+        nb *= (rho + k) / (k + 1.0) * w;
+        s_log += ((1.0 - a) / (c + k)).ln_1p();
+        harmonic += 1.0 / (c + k);
+        let g = if near_one { harmonic } else { -s_log.exp_m1() / (a - 1.0) };
+        let term = nb * g;
+        sum += term;
+        // NB(n) decreases geometrically (ratio → w) past its mode and gₙ grows slower.
+        if (n as f64) > rho * w / (1.0 - w) + 2.0 && term.abs() * w / (1.0 - w) <= 1e-17 * sum.abs() {
+            return Some(c * sum);
+        }
+        if !sum.is_finite() {
+            return None;
+        }
+    }
+    None
+}
