@@ -2,7 +2,7 @@
 //! Shang 2010).
 
 use crate::error::{ClvError, Result};
-use crate::model::{fitted_model, fit_model, group_rows, mle_params, RepeatPurchaseModel};
+use crate::model::{RepeatPurchaseModel, fit_model, fitted_model, group_rows, mle_params};
 use crate::optim::Likelihood;
 use crate::special::{ln_beta, ln_gamma, log_add_exp};
 use crate::summary::Summary;
@@ -64,7 +64,12 @@ fn check_discrete(summary: &Summary) -> Result<()> {
     for c in &summary.customers {
         for (field, v) in [("recency", c.recency), ("T", c.t)] {
             if v != v.round() {
-                return Err(ClvError::InvalidSummary { customer: c.customer.clone(), field, value: v, reason: "BG/BB needs whole numbers of opportunities".into() });
+                return Err(ClvError::InvalidSummary {
+                    customer: c.customer.clone(),
+                    field,
+                    value: v,
+                    reason: "BG/BB needs whole numbers of opportunities".into(),
+                });
             }
         }
         if c.frequency > c.recency {
@@ -172,7 +177,11 @@ mod tests {
         let mut s = 0.0;
         for tx in 0..=6u32 {
             for x in 0..=tx {
-                let seqs = if x == 0 { if tx == 0 { 1.0 } else { 0.0 } } else { (ln_gamma(tx as f64) - ln_gamma(x as f64) - ln_gamma((tx - x) as f64 + 1.0)).exp() };
+                let seqs = if x == 0 {
+                    if tx == 0 { 1.0 } else { 0.0 }
+                } else {
+                    (ln_gamma(tx as f64) - ln_gamma(x as f64) - ln_gamma((tx - x) as f64 + 1.0)).exp()
+                };
                 s += seqs * m.customer_log_likelihood(x as f64, tx as f64, 6.0).exp();
             }
         }

@@ -46,7 +46,9 @@ pub enum ClvError {
     /// The optimiser stopped before the log-likelihood's gradient vanished.
     /// The last parameters are returned so that a caller can inspect them or
     /// restart from them (`initial`).
-    #[error("{model} did not converge after {iterations} iterations: {reason} (last parameters {last_params:?}, gradient norm {gradient_norm:e})")]
+    #[error(
+        "{model} did not converge after {iterations} iterations: {reason} (last parameters {last_params:?}, gradient norm {gradient_norm:e})"
+    )]
     NotConverged {
         /// Which model.
         model: &'static str,

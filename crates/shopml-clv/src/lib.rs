@@ -51,6 +51,6 @@ pub use mbgnbd::{ModifiedBetaGeo, ModifiedBetaGeoParams};
 pub use model::{CurvePoint, RepeatPurchaseModel};
 pub use optim::{FitSummary, MleOptions};
 pub use pareto::{ParetoNbd, ParetoNbdParams};
-pub use spend::{frequency_spend_correlation, GammaGamma, GammaGammaParams};
+pub use spend::{GammaGamma, GammaGammaParams, frequency_spend_correlation};
 pub use summary::{CustomerSummary, Holdout, Occasion, Summary, SummaryParams, TimeUnit};
-pub use value::{customer_lifetime_value, ClvParams};
+pub use value::{ClvParams, customer_lifetime_value};

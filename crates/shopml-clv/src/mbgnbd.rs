@@ -1,7 +1,7 @@
 //! The MBG/NBD model (Batislam, Denizel & Filiztekin 2007).
 
 use crate::error::Result;
-use crate::model::{fitted_model, fit_model, group_rows, mle_params, time_scale, RepeatPurchaseModel};
+use crate::model::{RepeatPurchaseModel, fit_model, fitted_model, group_rows, mle_params, time_scale};
 use crate::optim::Likelihood;
 use crate::special::{digamma, dropout_numerator, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
 use crate::summary::Summary;

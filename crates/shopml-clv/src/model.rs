@@ -64,7 +64,12 @@ pub trait RepeatPurchaseModel: Send + Sync {
             return Err(shopml_core::Error::param("calibration_length", "must be finite and non-negative").into());
         }
         if let Some(c) = summary.customers.iter().find(|c| c.t > calibration_length) {
-            return Err(ClvError::InvalidSummary { customer: c.customer.clone(), field: "T", value: c.t, reason: format!("exceeds calibration_length {calibration_length}") });
+            return Err(ClvError::InvalidSummary {
+                customer: c.customer.clone(),
+                field: "T",
+                value: c.t,
+                reason: format!("exceeds calibration_length {calibration_length}"),
+            });
         }
         // Customers born at the same time share one evaluation.
         let mut births: Vec<f64> = summary.customers.iter().map(|c| calibration_length - c.t).collect();
@@ -84,7 +89,10 @@ pub trait RepeatPurchaseModel: Send + Sync {
                 }
                 let expected: f64 = groups.iter().filter(|g| tau > g.0).map(|g| g.1 * self.expected_purchases_new(tau - g.0)).sum();
                 if !expected.is_finite() {
-                    return Err(ClvError::Undefined { quantity: "expected cumulative repeat purchases", reason: format!("not finite at time {tau}") });
+                    return Err(ClvError::Undefined {
+                        quantity: "expected cumulative repeat purchases",
+                        reason: format!("not finite at time {tau}"),
+                    });
                 }
                 Ok(CurvePoint { time: tau, expected })
             })
@@ -120,7 +128,8 @@ pub(crate) fn per_customer(summary: &Summary, quantity: &'static str, f: impl Fn
 /// Groups identical (x, tₓ, T) rows with weights, in a fixed order,
 /// dividing times by `time_scale`.
 pub(crate) fn group_rows(summary: &Summary, time_scale: f64, keep: impl Fn(&CustomerSummary) -> bool) -> Vec<([f64; 3], f64)> {
-    let mut rows: Vec<[f64; 3]> = summary.customers.iter().filter(|c| keep(c)).map(|c| [c.frequency, c.recency * time_scale, c.t * time_scale]).collect();
+    let mut rows: Vec<[f64; 3]> =
+        summary.customers.iter().filter(|c| keep(c)).map(|c| [c.frequency, c.recency * time_scale, c.t * time_scale]).collect();
     rows.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])).then(a[2].total_cmp(&b[2])));
     let mut out: Vec<([f64; 3], f64)> = Vec::new();
     for r in rows {

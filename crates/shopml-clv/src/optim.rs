@@ -293,7 +293,14 @@ pub(crate) fn maximise<L: Likelihood>(data: &Data<L>, options: &MleOptions, scal
             Some(TerminationStatus::Terminated(r)) => r.text().to_string(),
             _ => "stopped".to_string(),
         };
-        return Err(ClvError::NotConverged { model: L::NAME, iterations, reason, last_params: unscale(&theta, scale), mean_log_likelihood: mean_ll, gradient_norm: gnorm });
+        return Err(ClvError::NotConverged {
+            model: L::NAME,
+            iterations,
+            reason,
+            last_params: unscale(&theta, scale),
+            mean_log_likelihood: mean_ll,
+            gradient_norm: gnorm,
+        });
     }
     let hessian = numerical_hessian(&obj, &theta);
     let w = data.total_weight;

@@ -1,7 +1,7 @@
 //! The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987).
 
 use crate::error::Result;
-use crate::model::{fitted_model, fit_model, group_rows, mle_params, time_scale, RepeatPurchaseModel};
+use crate::model::{RepeatPurchaseModel, fit_model, fitted_model, group_rows, mle_params, time_scale};
 use crate::optim::Likelihood;
 use crate::special::{ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp};
 use crate::summary::Summary;
@@ -109,7 +109,8 @@ impl RepeatPurchaseModel for ParetoNbd {
             return 0.0;
         }
         let ll = self.customer_log_likelihood(x, tx, t_age);
-        let first = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln() - (r + x) * (alpha + t_age).ln() - s * (beta + t_age).ln();
+        let first =
+            ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln() - (r + x) * (alpha + t_age).ln() - s * (beta + t_age).ln();
         let second = (r + x).ln() + (beta + t_age).ln() - (alpha + t_age).ln();
         // (1 − ((β+T)/(β+T+t))^(s−1)) / (s − 1), with its limit at s = 1.
         let l = (t / (beta + t_age)).ln_1p();

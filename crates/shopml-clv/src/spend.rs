@@ -91,7 +91,10 @@ impl GammaGamma {
 
     pub(crate) fn require_mean(&self) -> Result<()> {
         if self.params[1] <= 1.0 {
-            return Err(ClvError::Undefined { quantity: "expected spend", reason: format!("the Gamma-Gamma mean needs q > 1, fitted q = {}", self.params[1]) });
+            return Err(ClvError::Undefined {
+                quantity: "expected spend",
+                reason: format!("the Gamma-Gamma mean needs q > 1, fitted q = {}", self.params[1]),
+            });
         }
         Ok(())
     }

@@ -47,8 +47,8 @@
 
 use crate::error::{ClvError, Result};
 use serde::{Deserialize, Serialize};
-use shopml_core::time::SECONDS_PER_DAY;
 use shopml_core::Timestamp;
+use shopml_core::time::SECONDS_PER_DAY;
 use std::collections::HashMap;
 
 /// The unit in which recency and age are measured.
@@ -265,9 +265,7 @@ impl Summary {
             return Err(shopml_core::Error::shape("summary columns", n, format!("recency {}, T {}", recency.len(), t.len())).into());
         }
         Summary::new(
-            (0..n)
-                .map(|i| CustomerSummary::new(i.to_string(), frequency[i], recency[i], t[i], monetary.map_or(0.0, |m| m[i])))
-                .collect(),
+            (0..n).map(|i| CustomerSummary::new(i.to_string(), frequency[i], recency[i], t[i], monetary.map_or(0.0, |m| m[i]))).collect(),
         )
     }
 
@@ -284,7 +282,8 @@ impl Summary {
     /// Summarises plain `(customer, timestamp, amount)` tuples. With
     /// [`Occasion::PerOrder`] every distinct (customer, timestamp) is one order.
     pub fn from_tuples<C: AsRef<str>>(transactions: &[(C, Timestamp, f64)], params: &SummaryParams) -> Result<Self> {
-        let lines = transactions.iter().map(|(c, t, a)| Line { customer: c.as_ref(), order: OrderKey::Time(t.seconds()), time: *t, amount: *a });
+        let lines =
+            transactions.iter().map(|(c, t, a)| Line { customer: c.as_ref(), order: OrderKey::Time(t.seconds()), time: *t, amount: *a });
         summarise(lines, params)
     }
 }
@@ -329,7 +328,11 @@ pub(crate) fn summarise<'a>(lines: impl Iterator<Item = Line<'a>>, params: &Summ
     let mut occasions: HashMap<(usize, OccKey<'a>), Occ> = HashMap::new();
     for (index, line) in lines.enumerate() {
         if !line.amount.is_finite() {
-            return Err(ClvError::InvalidTransaction { index, customer: line.customer.to_string(), reason: format!("amount {} is not finite", line.amount) });
+            return Err(ClvError::InvalidTransaction {
+                index,
+                customer: line.customer.to_string(),
+                reason: format!("amount {} is not finite", line.amount),
+            });
         }
         let time = match params.occasion {
             Occasion::PerPeriod => unit.period(line.time) as f64,
@@ -377,7 +380,14 @@ pub(crate) fn summarise<'a>(lines: impl Iterator<Item = Line<'a>>, params: &Summ
             let m = if h.is_empty() { 0.0 } else { h.iter().map(|o| o.value).sum::<f64>() / h.len() as f64 };
             Holdout { frequency: h.len() as f64, monetary: m, duration: hk - cal_key }
         });
-        customers.push(CustomerSummary { customer: names[c].to_string(), frequency: x as f64, recency: last - first, t: cal_key - first, monetary, holdout });
+        customers.push(CustomerSummary {
+            customer: names[c].to_string(),
+            frequency: x as f64,
+            recency: last - first,
+            t: cal_key - first,
+            monetary,
+            holdout,
+        });
     }
     let mut s = Summary::new(customers)?;
     s.n_new_in_holdout = n_new;
@@ -409,7 +419,13 @@ mod tests {
 
     #[test]
     fn holdout_counts_later_occasions_and_skips_new_customers() {
-        let tx = vec![("a", ts(3, 1, 9), 10.0), ("a", ts(3, 20, 9), 4.0), ("a", ts(3, 25, 9), 6.0), ("a", ts(4, 9, 9), 1.0), ("z", ts(3, 21, 9), 8.0)];
+        let tx = vec![
+            ("a", ts(3, 1, 9), 10.0),
+            ("a", ts(3, 20, 9), 4.0),
+            ("a", ts(3, 25, 9), 6.0),
+            ("a", ts(4, 9, 9), 1.0),
+            ("z", ts(3, 21, 9), 8.0),
+        ];
         let p = SummaryParams::new(ts(3, 10, 23)).holdout_end(ts(3, 31, 0));
         let s = Summary::from_tuples(&tx, &p).unwrap();
         assert_eq!(s.len(), 1);
@@ -428,7 +444,8 @@ mod tests {
         let tx = vec![("q", ts(3, 1, 0), f64::NAN)];
         let e = Summary::from_tuples(&tx, &SummaryParams::new(ts(3, 2, 0))).unwrap_err();
         assert!(matches!(e, ClvError::InvalidTransaction { index: 0, .. }));
-        let json = r#"{"customers":[{"customer":"x","frequency":1.0,"recency":3.0,"t":2.0,"monetary":1.0,"holdout":null}],"n_new_in_holdout":0}"#;
+        let json =
+            r#"{"customers":[{"customer":"x","frequency":1.0,"recency":3.0,"t":2.0,"monetary":1.0,"holdout":null}],"n_new_in_holdout":0}"#;
         assert!(serde_json::from_str::<Summary>(json).is_err());
     }
 }

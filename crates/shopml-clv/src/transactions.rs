@@ -2,7 +2,7 @@
 //! depends on shopml-clean).
 
 use crate::error::Result;
-use crate::summary::{summarise, Line, OrderKey, Summary, SummaryParams};
+use crate::summary::{Line, OrderKey, Summary, SummaryParams, summarise};
 use shopml_clean::Transaction;
 
 impl Summary {

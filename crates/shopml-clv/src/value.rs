@@ -2,7 +2,7 @@
 //! margin, discounted per period.
 
 use crate::error::{ClvError, Result};
-use crate::model::{per_customer, RepeatPurchaseModel};
+use crate::model::{RepeatPurchaseModel, per_customer};
 use crate::spend::GammaGamma;
 use crate::summary::Summary;
 use serde::{Deserialize, Serialize};
@@ -54,7 +54,12 @@ impl ClvParams {
 /// with E[Yᵢ(t)] the repeat-purchase model's conditional expectation, L the
 /// period length, d the discount rate per period and E[spendᵢ] the
 /// Gamma-Gamma conditional expected spend. Parallel over customers.
-pub fn customer_lifetime_value<M: RepeatPurchaseModel + ?Sized>(model: &M, spend: &GammaGamma, summary: &Summary, params: &ClvParams) -> Result<Vec<f64>> {
+pub fn customer_lifetime_value<M: RepeatPurchaseModel + ?Sized>(
+    model: &M,
+    spend: &GammaGamma,
+    summary: &Summary,
+    params: &ClvParams,
+) -> Result<Vec<f64>> {
     params.check()?;
     spend.require_mean()?;
     let discount: Vec<f64> = (1..=params.periods).map(|k| (1.0 + params.discount_rate).powi(-(k as i32))).collect();

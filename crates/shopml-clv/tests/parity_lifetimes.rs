@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 use shopml_clv::{
-    customer_lifetime_value, BetaGeo, BetaGeoBetaBinom, ClvParams, CustomerSummary, GammaGamma, ModifiedBetaGeo, RepeatPurchaseModel, Summary,
+    BetaGeo, BetaGeoBetaBinom, ClvParams, CustomerSummary, GammaGamma, ModifiedBetaGeo, RepeatPurchaseModel, Summary,
+    customer_lifetime_value,
 };
 use shopml_core::Fit;
 
@@ -140,7 +141,9 @@ fn bgnbd_holdout_beats_naive_on_online_retail() {
     // are as usable for prediction.
     let m = match BetaGeo::params().fit(&s) {
         Ok(m) => m,
-        Err(shopml_clv::ClvError::NotConverged { last_params, .. }) => BetaGeo::new([last_params[0], last_params[1], last_params[2], last_params[3]]).unwrap(),
+        Err(shopml_clv::ClvError::NotConverged { last_params, .. }) => {
+            BetaGeo::new([last_params[0], last_params[1], last_params[2], last_params[3]]).unwrap()
+        }
         Err(e) => panic!("{e}"),
     };
     println!("params {:?}", m.parameters());
@@ -151,10 +154,20 @@ fn bgnbd_holdout_beats_naive_on_online_retail() {
     let (mae_bg, mae_naive) = (mae(&pred), mae(&naive));
     println!("| calibration x | customers | actual | BG/NBD | naive |\n|---|---|---|---|---|");
     for bucket in 0..=7 {
-        let idx: Vec<usize> = (0..s.len()).filter(|&i| if bucket < 7 { s.customers[i].frequency == bucket as f64 } else { s.customers[i].frequency >= 7.0 }).collect();
+        let idx: Vec<usize> = (0..s.len())
+            .filter(|&i| if bucket < 7 { s.customers[i].frequency == bucket as f64 } else { s.customers[i].frequency >= 7.0 })
+            .collect();
         let k = idx.len() as f64;
         let avg = |v: &[f64]| idx.iter().map(|&i| v[i]).sum::<f64>() / k;
-        println!("| {}{} | {} | {:.3} | {:.3} | {:.3} |", bucket, if bucket == 7 { "+" } else { "" }, idx.len(), avg(&hold), avg(&pred), avg(&naive));
+        println!(
+            "| {}{} | {} | {:.3} | {:.3} | {:.3} |",
+            bucket,
+            if bucket == 7 { "+" } else { "" },
+            idx.len(),
+            avg(&hold),
+            avg(&pred),
+            avg(&naive)
+        );
     }
     println!("MAE per customer: BG/NBD {mae_bg:.4}, naive {mae_naive:.4}; params {:?}", m.parameters());
     assert!(mae_bg < mae_naive, "BG/NBD {mae_bg} vs naive {mae_naive}");

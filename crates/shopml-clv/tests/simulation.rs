@@ -3,7 +3,7 @@
 //! the true parameters. The 200-repetition coverage study is `#[ignore]`d
 //! (run it in release: `cargo test --release -p shopml-clv --test simulation -- --ignored`).
 
-use shopml_clv::{simulate, BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd, RepeatPurchaseModel, Summary};
+use shopml_clv::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd, RepeatPurchaseModel, Summary, simulate};
 use shopml_core::Fit;
 
 /// Fits once per seed; returns per-parameter coverage counts.
