@@ -120,6 +120,7 @@ fn finish_checked(sum: f64, scale: f64, a: f64, b: f64) -> Option<(f64, f64)> {
 
 /// The standard normal quantile (Acklam's rational approximation refined by
 /// one Halley step on `erfc`), for `0 < p < 1`.
+#[allow(clippy::excessive_precision)]
 pub fn normal_quantile(p: f64) -> f64 {
     const A: [f64; 6] =
         [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.383577518672690e2, -3.066479806614716e1, 2.506628277459239];
@@ -143,64 +144,6 @@ pub fn normal_quantile(p: f64) -> f64 {
     let e = 0.5 * libm::erfc(-x / std::f64::consts::SQRT_2) - p;
     let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
     x - u / (1.0 + x * u / 2.0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn digamma_matches_known_values() {
-        // ψ(1) = −γ, ψ(1/2) = −γ − 2 ln 2.
-        let g = 0.577_215_664_901_532_9;
-        assert!((digamma(1.0) + g).abs() < 1e-13);
-        assert!((digamma(0.5) + g + 2.0 * 2f64.ln()).abs() < 1e-13);
-        // The derivative of ln Γ by central differences.
-        for x in [0.3, 2.7, 15.0, 140.0] {
-            let h = 1e-5 * x;
-            let fd = (ln_gamma(x + h) - ln_gamma(x - h)) / (2.0 * h);
-            assert!((digamma(x) - fd).abs() < 1e-7 * (1.0 + fd.abs()), "x = {x}");
-        }
-    }
-
-    #[test]
-    fn hyp2f1_matches_closed_forms() {
-        // ₂F₁(1, 1; 2; z) = −ln(1 − z)/z.
-        for z in [0.1, 0.5, 0.9, 0.999] {
-            let (l, s) = ln_hyp2f1(1.0, 1.0, 2.0, z).unwrap();
-            let exact = -(-z as f64).ln_1p() / z;
-            assert_eq!(s, 1.0);
-            assert!((l - exact.ln()).abs() < 1e-12, "z = {z}");
-        }
-        // ₂F₁(a, b; b; z) = (1 − z)^(−a), with a large a whose plain series overflows.
-        let (l, _) = ln_hyp2f1(900.0, 3.5, 3.5, 0.8).unwrap();
-        assert!((l - (-900.0 * (0.2f64).ln())).abs() < 1e-9 * l.abs());
-        // ₂F₁(a, b; a + 1; z) = a z^(−a) B_z(a, 1 − b) checked against a
-        // Simpson integral of a ∫₀¹ t^(a−1) (1 − z t)^(−b) dt.
-        for (a, b, z) in [(3.2, 1.7, 0.6), (250.0, 240.0, 0.3), (40.0, 2.5, 0.95)] {
-            let n = 200_000;
-            let f = |t: f64| a * ((a - 1.0) * t.ln() - b * (-z * t).ln_1p()).exp();
-            let h = 1.0 / n as f64;
-            let mut s = f(1.0);
-            for i in 1..n {
-                let w = if i % 2 == 1 { 4.0 } else { 2.0 };
-                s += w * f(i as f64 * h);
-            }
-            let integral = s * h / 3.0;
-            let (l, _) = ln_hyp2f1(a, b, a + 1.0, z).unwrap();
-            assert!((l - integral.ln()).abs() < 1e-8, "a = {a}, b = {b}, z = {z}: {} vs {}", l, integral.ln());
-        }
-    }
-
-    #[test]
-    fn normal_quantile_inverts_erfc() {
-        assert!((normal_quantile(0.975) - 1.959_963_984_540_054).abs() < 1e-12);
-        for p in [1e-10, 0.01, 0.3, 0.5, 0.8, 0.999] {
-            let x = normal_quantile(p);
-            let back = 0.5 * libm::erfc(-x / std::f64::consts::SQRT_2);
-            assert!((back - p).abs() < 1e-13 * p.max(1e-3), "p = {p}");
-        }
-    }
 }
 
 /// `c/(a−1) · [1 − (1−w)^ρ ₂F₁(ρ, c+1−a; c; w)]`, the numerator shared by the
@@ -238,4 +181,62 @@ pub fn dropout_numerator(rho: f64, c: f64, a: f64, w: f64) -> Option<f64> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digamma_matches_known_values() {
+        // ψ(1) = −γ, ψ(1/2) = −γ − 2 ln 2.
+        let g = 0.577_215_664_901_532_9;
+        assert!((digamma(1.0) + g).abs() < 1e-13);
+        assert!((digamma(0.5) + g + 2.0 * 2f64.ln()).abs() < 1e-13);
+        // The derivative of ln Γ by central differences.
+        for x in [0.3, 2.7, 15.0, 140.0] {
+            let h = 1e-5 * x;
+            let fd = (ln_gamma(x + h) - ln_gamma(x - h)) / (2.0 * h);
+            assert!((digamma(x) - fd).abs() < 1e-7 * (1.0 + fd.abs()), "x = {x}");
+        }
+    }
+
+    #[test]
+    fn hyp2f1_matches_closed_forms() {
+        // ₂F₁(1, 1; 2; z) = −ln(1 − z)/z.
+        for z in [0.1, 0.5, 0.9, 0.999] {
+            let (l, s) = ln_hyp2f1(1.0, 1.0, 2.0, z).unwrap();
+            let exact = -(-z).ln_1p() / z;
+            assert_eq!(s, 1.0);
+            assert!((l - exact.ln()).abs() < 1e-12, "z = {z}");
+        }
+        // ₂F₁(a, b; b; z) = (1 − z)^(−a), with a large a whose plain series overflows.
+        let (l, _) = ln_hyp2f1(900.0, 3.5, 3.5, 0.8).unwrap();
+        assert!((l - (-900.0 * (0.2f64).ln())).abs() < 1e-9 * l.abs());
+        // ₂F₁(a, b; a + 1; z) = a z^(−a) B_z(a, 1 − b) checked against a
+        // Simpson integral of a ∫₀¹ t^(a−1) (1 − z t)^(−b) dt.
+        for (a, b, z) in [(3.2, 1.7, 0.6), (250.0, 240.0, 0.3), (40.0, 2.5, 0.95)] {
+            let n = 200_000;
+            let f = |t: f64| a * ((a - 1.0) * t.ln() - b * (-z * t).ln_1p()).exp();
+            let h = 1.0 / n as f64;
+            let mut s = f(1.0);
+            for i in 1..n {
+                let w = if i % 2 == 1 { 4.0 } else { 2.0 };
+                s += w * f(i as f64 * h);
+            }
+            let integral = s * h / 3.0;
+            let (l, _) = ln_hyp2f1(a, b, a + 1.0, z).unwrap();
+            assert!((l - integral.ln()).abs() < 1e-8, "a = {a}, b = {b}, z = {z}: {} vs {}", l, integral.ln());
+        }
+    }
+
+    #[test]
+    fn normal_quantile_inverts_erfc() {
+        assert!((normal_quantile(0.975) - 1.959_963_984_540_054).abs() < 1e-12);
+        for p in [1e-10, 0.01, 0.3, 0.5, 0.8, 0.999] {
+            let x = normal_quantile(p);
+            let back = 0.5 * libm::erfc(-x / std::f64::consts::SQRT_2);
+            assert!((back - p).abs() < 1e-13 * p.max(1e-3), "p = {p}");
+        }
+    }
 }

@@ -123,7 +123,7 @@ impl Fit<Summary> for GammaGammaParams {
         self.check()?;
         let mut rows = Vec::new();
         for c in summary.customers.iter().filter(|c| c.frequency > 0.0) {
-            if !(c.monetary > 0.0) {
+            if c.monetary.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                 return Err(ClvError::InvalidSummary {
                     customer: c.customer.clone(),
                     field: "monetary",
