@@ -20,6 +20,7 @@
 //! | `basket` | `shopml-basket` | baskets, FP-Growth frequent itemsets, association rules, bought-together suggestions |
 //! | `anomaly` | `shopml-anomaly` | Isolation Forest, LOF, robust scorers, suspicious orders, sales-series anomalies |
 //! | `pricing` | `shopml-pricing` | demand curves, elasticities, optimal prices, markdowns, Thompson-sampling pricing |
+//! | `clv` | `shopml-clv` | repeat purchases, P(alive) and customer lifetime value (BG/NBD, Pareto/NBD, Gamma-Gamma) |
 //!
 //! ```
 //! use shopml::core::{Duplicates, InteractionsBuilder};
@@ -58,6 +59,8 @@ pub mod storefront;
 pub use shopml_anomaly as anomaly;
 #[cfg(feature = "basket")]
 pub use shopml_basket as basket;
+#[cfg(feature = "clv")]
+pub use shopml_clv as clv;
 #[cfg(feature = "pricing")]
 pub use shopml_pricing as pricing;
 #[cfg(feature = "privacy")]

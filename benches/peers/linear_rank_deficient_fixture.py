@@ -7,12 +7,24 @@ generated from closed forms (no random numbers), so the Rust test rebuilds
 it exactly: columns x0, x1, x0 + x1 (collinear) and the constant 7.
 
 Run from the repository root with the peer venv:
-    $HOME/.cache/shopml-peers/bin/python benches/peers/linear_rank_deficient_fixture.py
+    benches/peers/run linear_rank_deficient_fixture
 """
 import argparse
 import json
 import math
 import os
+
+import argparse as _argparse
+
+from harness import parse_args as _parse_args  # noqa: E402
+
+def parser():
+    ap = _argparse.ArgumentParser(description=__doc__, formatter_class=_argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default="crates/shopml-linear/tests/fixtures/rank_deficient_ols.json")
+    return ap
+
+
+ARGS = _parse_args(parser()) if __name__ == "__main__" else None
 
 import numpy as np
 import statsmodels
@@ -42,9 +54,7 @@ def table(res):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default="crates/shopml-linear/tests/fixtures/rank_deficient_ols.json")
-    args = ap.parse_args()
+    args = ARGS
     x, y = design()
     z = sm.add_constant(x, has_constant="add")
     nonrobust = sm.OLS(y, z).fit()
