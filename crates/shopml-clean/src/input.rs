@@ -268,6 +268,14 @@ pub(crate) fn normalize_id(s: &str) -> &str {
     s
 }
 
+impl<'a> CsvReader<Box<dyn BufRead + Send + 'a>> {
+    /// A reader over plain or gzip bytes (detected from the content, see
+    /// [`open_reader`](crate::open_reader)).
+    pub fn from_reader<R: Read + Send + 'a>(reader: R, format: &CsvFormat) -> std::io::Result<Self> {
+        Ok(CsvReader::new(open_reader(reader)?, format))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,13 +312,5 @@ mod tests {
         s.clear();
         open_reader(&b"plain"[..]).unwrap().read_to_string(&mut s).unwrap();
         assert_eq!(s, "plain");
-    }
-}
-
-impl<'a> CsvReader<Box<dyn BufRead + Send + 'a>> {
-    /// A reader over plain or gzip bytes (detected from the content, see
-    /// [`open_reader`](crate::open_reader)).
-    pub fn from_reader<R: Read + Send + 'a>(reader: R, format: &CsvFormat) -> std::io::Result<Self> {
-        Ok(CsvReader::new(open_reader(reader)?, format))
     }
 }

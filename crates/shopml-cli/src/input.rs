@@ -22,15 +22,15 @@ pub enum Preset {
 pub enum DateLayout {
     /// Decide per value and never guess (ambiguous values are quarantined).
     Auto,
-    /// YYYY-MM-DD[ HH:MM[:SS]] with optional offset.
+    /// `YYYY-MM-DD[ HH:MM[:SS]]` with optional offset.
     Iso,
     /// MM/DD/YYYY HH:MM.
     Mdy,
     /// DD/MM/YYYY HH:MM.
     Dmy,
-    /// DD.MM.YYYY[ HH:MM].
+    /// `DD.MM.YYYY[ HH:MM]`.
     DmyDot,
-    /// YYYYMMDD[HHMM[SS]].
+    /// `YYYYMMDD[HHMM[SS]]`.
     Compact,
     /// Seconds since 1970.
     Unix,

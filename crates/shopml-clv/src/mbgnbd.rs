@@ -128,7 +128,7 @@ impl RepeatPurchaseModel for ModifiedBetaGeo {
     }
 
     /// P(X(t) = n) = 1[n = 0]·a/(a+b) + B(a, b+n+1)/B(a, b)·NB(n)
-    /// plus 1[n > 0]·B(a+1, b+n)/B(a, b)·(1 − Σ_{j<n} NB(j)), with NB the
+    /// plus 1\[n > 0\]·B(a+1, b+n)/B(a, b)·(1 − Σ_{j<n} NB(j)), with NB the
     /// negative binomial mass of the Poisson–Gamma purchase count, derived
     /// by conditioning on the drop-out at time 0 and after each purchase.
     fn probability_of_purchases(&self, n: u32, t: f64) -> Option<f64> {

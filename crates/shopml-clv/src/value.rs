@@ -52,7 +52,7 @@ impl ClvParams {
 /// `CLVᵢ = margin · E[spendᵢ] · Σ_{k=1}^{K} (E[Yᵢ(k·L)] − E[Yᵢ((k−1)·L)]) / (1 + d)^k`
 ///
 /// with E[Yᵢ(t)] the repeat-purchase model's conditional expectation, L the
-/// period length, d the discount rate per period and E[spendᵢ] the
+/// period length, d the discount rate per period and E\[spendᵢ\] the
 /// Gamma-Gamma conditional expected spend. Parallel over customers.
 pub fn customer_lifetime_value<M: RepeatPurchaseModel + ?Sized>(
     model: &M,

@@ -388,7 +388,7 @@ impl Fit<Interactions> for ImplicitAlsParams {
         let iu = data.item_users();
         for it in 0..self.iterations {
             self.sweep(&mut users, &items, ui)?;
-            self.sweep(&mut items, &users, &iu)?;
+            self.sweep(&mut items, &users, iu)?;
             if let Some(obs) = &self.observer {
                 obs(&Progress { iteration: it + 1, total: Some(self.iterations), loss: None, elapsed: start.elapsed() });
             }

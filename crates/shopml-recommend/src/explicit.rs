@@ -723,7 +723,7 @@ impl Fit<Interactions> for ExplicitAlsParams {
         let iu = data.item_users();
         for _ in 0..self.iterations {
             self.sweep(ui, mu, &mut bu, &mut pu, &bi, &qi)?;
-            self.sweep(&iu, mu, &mut bi, &mut qi, &bu, &pu)?;
+            self.sweep(iu, mu, &mut bi, &mut qi, &bu, &pu)?;
         }
         let (lo, hi) = range(data);
         Ok(BiasedMf {

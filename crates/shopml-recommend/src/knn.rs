@@ -256,7 +256,7 @@ impl Fit<Interactions> for ItemKnnParams {
     fn fit(&self, data: &Interactions) -> Result<ItemKnn> {
         self.check()?;
         check_implicit(data)?;
-        let neighbours = if self.user_based { neighbours(data.user_items(), self)? } else { neighbours(&data.item_users(), self)? };
+        let neighbours = if self.user_based { neighbours(data.user_items(), self)? } else { neighbours(data.item_users(), self)? };
         Ok(ItemKnn { user_based: self.user_based, neighbours, train: data.user_items().clone() })
     }
 }
