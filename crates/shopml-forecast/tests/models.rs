@@ -273,7 +273,9 @@ fn batch_never_aborts() {
     }
     assert!(out[0].fallback_reason.is_none(), "{:?}", out[0]);
     assert!(out[1].fallback_reason.is_some());
-    assert_eq!(out[2].forecast.point, vec![4.0; 6]);
+    // A constant series forecasts its constant (to rounding: the LAPACK and
+    // pure-Rust least-squares paths differ in the last bits).
+    assert!(out[2].forecast.point.iter().all(|v| (v - 4.0).abs() < 1e-9), "{:?}", out[2].forecast.point);
     assert_eq!(out[3].filled_gaps, 2);
     assert_eq!((out[4].model.as_str(), out[4].forecast.point.clone()), ("Zero", vec![0.0; 6]));
     assert!(out[5].fallback_reason.as_deref().unwrap_or("").contains("positive"), "{:?}", out[5].fallback_reason);

@@ -11,6 +11,8 @@ use shopml_linear::*;
 #[test]
 fn penalised_fits_on_features_near_1e300_are_errors_not_nan() {
     // Issue 13: lasso returned NaN coefficients where OLS and ridge failed.
+    // Each fit either refuses the data or returns a finite answer (the LAPACK
+    // least-squares path solves this scaled system: coefficients ≈ 1e-301).
     let x = array![[1e300, 2e300], [3e300, -1e300], [-2e300, 5e299], [4e300, 1e300]];
     let y = array![1.0, 2.0, 3.0, 4.0];
     let d = Dataset::new(x.view(), y.view());
@@ -20,9 +22,10 @@ fn penalised_fits_on_features_near_1e300_are_errors_not_nan() {
         LinearRegressionParams::default().fit(&d),
         RidgeParams::default().fit(&d),
     ] {
-        match r {
-            Err(_) => {}
-            Ok(m) => panic!("expected an error, got coefficients {:?}", m.coefficients()),
+        if let Ok(m) = r {
+            let finite = m.coefficients().iter().all(|c| c.is_finite()) && m.intercept().is_finite();
+            assert!(finite, "NaN or infinite coefficients returned as Ok: {:?}", m.coefficients());
+            assert!(m.predict(&x).unwrap().iter().all(|v| v.is_finite()));
         }
     }
     assert!(enet_path(&d, &ElasticNetParams::default(), None, 5, 1e-3).is_err());
