@@ -133,6 +133,20 @@ pub mod vec {
     }
 }
 
+/// For `Vec<(T, f64)>` fields (e.g. candidate models with a criterion that
+/// may be `+∞`): a list of pairs, the `f64` written like [`serialize`].
+pub mod pairs {
+    use super::*;
+    /// Serialises as a JSON list of `[t, value]` pairs.
+    pub fn serialize<S: Serializer, T: Serialize>(v: &[(T, f64)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|(t, x)| (t, F64(*x))))
+    }
+    /// Reads a list of `[t, value]` pairs.
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<(T, f64)>, D::Error> {
+        Ok(Vec::<(T, F64)>::deserialize(d)?.into_iter().map(|(t, v)| (t, v.0)).collect())
+    }
+}
+
 /// For `ndarray::Array1<f64>` fields (written as a plain list).
 pub mod array1 {
     use super::*;

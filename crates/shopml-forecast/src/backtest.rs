@@ -33,20 +33,20 @@ impl Params for Backtest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Accuracy {
     /// Mean absolute error.
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub mae: f64,
     /// Root mean squared error.
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub rmse: f64,
     /// M4 sMAPE (0–200).
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub smape: f64,
     /// MASE (scaled by the first training window's seasonal naive errors;
     /// NaN when that scale is zero).
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub mase: f64,
     /// Mean of forecast − actual.
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub bias: f64,
 }
 

@@ -557,16 +557,16 @@ pub struct Ets {
     /// Residual variance (of relative errors for multiplicative error).
     pub sigma2: f64,
     /// Log-likelihood.
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub log_likelihood: f64,
     /// Akaike information criterion.
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub aic: f64,
     /// AIC with the small-sample correction.
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub aicc: f64,
     /// Bayesian information criterion.
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub bic: f64,
     /// Number of estimated parameters, σ² included.
     pub n_params: usize,
@@ -585,13 +585,13 @@ struct EtsRaw {
     initial: EtsState,
     last: EtsState,
     sigma2: f64,
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     log_likelihood: f64,
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     aic: f64,
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     aicc: f64,
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     bic: f64,
     n_params: usize,
     fitted: Vec<f64>,
@@ -1234,7 +1234,7 @@ pub struct AutoEts {
     /// The selected model.
     pub model: Ets,
     /// `(candidate, criterion value)`; `+∞` for candidates that could not be fitted.
-    #[serde(with = "crate::serde_float::pairs")]
+    #[serde(with = "shopml_core::serde_float::pairs")]
     pub candidates: Vec<(EtsSpec, f64)>,
 }
 

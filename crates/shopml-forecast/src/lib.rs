@@ -38,7 +38,6 @@ pub mod normal;
 mod optim;
 pub mod reconcile;
 pub mod seasonal;
-mod serde_float;
 mod series_check;
 pub mod stl;
 pub mod theta;

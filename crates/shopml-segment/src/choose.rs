@@ -17,18 +17,18 @@ pub struct KScore {
     /// Number of clusters.
     pub k: usize,
     /// Inertia of the best of `n_init` runs (lower is better, always falls with `k`).
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub inertia: f64,
     /// Mean silhouette (higher is better, in `[-1, 1]`).
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub silhouette: f64,
     /// Whether the silhouette was computed on a sample of rows.
     pub silhouette_sampled: bool,
     /// Calinski–Harabasz index (higher is better).
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub calinski_harabasz: f64,
     /// Davies–Bouldin index (lower is better).
-    #[serde(with = "crate::serde_float")]
+    #[serde(with = "shopml_core::serde_float")]
     pub davies_bouldin: f64,
 }
 

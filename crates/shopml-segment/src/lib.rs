@@ -64,7 +64,6 @@ pub mod minibatch;
 pub mod params;
 pub mod profile;
 pub mod quality;
-mod serde_float;
 
 // Fitting segments.
 pub use kmeans::{KMeans, KMeansFit};

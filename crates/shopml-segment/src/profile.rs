@@ -192,13 +192,13 @@ pub struct SegmentProfile {
     /// Summed revenue of the segment, when revenue was given.
     pub revenue: Option<f64>,
     /// Fraction of all revenue, when revenue was given (NaN when the total is 0).
-    #[serde(with = "crate::serde_float::option")]
+    #[serde(with = "shopml_core::serde_float::option")]
     pub revenue_share: Option<f64>,
     /// Feature means, original units, in column order.
-    #[serde(with = "crate::serde_float::vec")]
+    #[serde(with = "shopml_core::serde_float::vec")]
     pub means: Vec<f64>,
     /// Feature medians (midpoint of the two middle values for even sizes).
-    #[serde(with = "crate::serde_float::vec")]
+    #[serde(with = "shopml_core::serde_float::vec")]
     pub medians: Vec<f64>,
     /// A readable name, filled by [`name_rfm`].
     pub name: Option<String>,
@@ -210,11 +210,11 @@ struct SegmentProfileRaw {
     size: usize,
     customer_share: f64,
     revenue: Option<f64>,
-    #[serde(with = "crate::serde_float::option")]
+    #[serde(with = "shopml_core::serde_float::option")]
     revenue_share: Option<f64>,
-    #[serde(with = "crate::serde_float::vec")]
+    #[serde(with = "shopml_core::serde_float::vec")]
     means: Vec<f64>,
-    #[serde(with = "crate::serde_float::vec")]
+    #[serde(with = "shopml_core::serde_float::vec")]
     medians: Vec<f64>,
     name: Option<String>,
 }
