@@ -344,7 +344,7 @@ impl<S: Data<Elem = f64>> Fit<ArrayBase<S, Ix2>> for IsolationForestParams {
         let mut model = IsolationForest { trees, n_features: d, max_samples: psi, offset: -0.5 };
         if let Contamination::Fraction(_) = self.contamination {
             let s = model.score_samples(&xv)?;
-            model.offset = self.contamination.offset(s.as_slice().expect("fresh array"), -0.5);
+            model.offset = self.contamination.offset(&s.to_vec(), -0.5);
         }
         Ok(model)
     }

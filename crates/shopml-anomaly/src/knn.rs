@@ -107,14 +107,22 @@ impl Knn {
         dist.par_chunks_mut(k).zip(idx.par_chunks_mut(k)).enumerate().with_min_len(64).for_each(|(i, (dr, ir))| {
             let row = q.row(i).to_vec();
             let found: Vec<(f64, u32)> = match &self.tree {
-                Some(t) => t.nearest(&row, NonZero::new(kq).expect("k ≥ 1")),
+                // k = 0 asks for no neighbours (LOF's parameters rule it out).
+                Some(t) => NonZero::new(kq).map_or_else(Vec::new, |kq| t.nearest(&row, kq)),
                 None => {
                     let mut all: Vec<(f64, u32)> = self
                         .train
                         .rows()
                         .into_iter()
                         .enumerate()
-                        .map(|(j, tr)| (sq_dist(&row, tr.as_slice().expect("standard layout")), j as u32))
+                        .map(|(j, tr)| {
+                            // Rows are contiguous (the training matrix is kept in standard layout).
+                            let d = match tr.as_slice() {
+                                Some(s) => sq_dist(&row, s),
+                                None => sq_dist(&row, &tr.to_vec()),
+                            };
+                            (d, j as u32)
+                        })
                         .collect();
                     let cmp = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
                     if all.len() > kq {

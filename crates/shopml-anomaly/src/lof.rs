@@ -211,9 +211,10 @@ impl<S: Data<Elem = f64>> Fit<ArrayBase<S, Ix2>> for LocalOutlierFactorParams {
         let knn = Knn::new(train.clone(), k);
         let nb = knn.query(train.view(), k, true);
         let k_distance: Array1<f64> = nb.dist.chunks(k).map(|d| d[k - 1]).collect();
-        let lrd = Array1::from(lrd_of(&nb, k, &k_distance));
-        let nof = negative_lof(&nb, k, &lrd, lrd.as_slice().expect("fresh array"));
-        let offset = self.contamination.offset(nof.as_slice().expect("fresh array"), -1.5);
+        let lrd_values = lrd_of(&nb, k, &k_distance);
+        let lrd = Array1::from(lrd_values.clone());
+        let nof = negative_lof(&nb, k, &lrd, &lrd_values);
+        let offset = self.contamination.offset(&nof.to_vec(), -1.5);
         Ok(LocalOutlierFactor { n_neighbors: k, train, k_distance, lrd, negative_outlier_factor: nof, offset, knn: Some(knn) })
     }
 }
