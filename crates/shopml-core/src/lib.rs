@@ -34,6 +34,7 @@
 
 #[cfg(feature = "testing")]
 pub mod conformance;
+pub mod correlation;
 pub mod error;
 pub mod ids;
 pub mod linalg;

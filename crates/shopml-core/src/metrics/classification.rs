@@ -90,7 +90,7 @@ pub fn to_bools<L: BinaryLabel>(labels: &[L]) -> Result<Vec<bool>> {
     labels.iter().enumerate().map(|(row, l)| l.to_bool("labels", row)).collect()
 }
 
-fn check_labels(n_true: usize, y_pred_len: usize) -> Result<()> {
+pub(crate) fn check_labels(n_true: usize, y_pred_len: usize) -> Result<()> {
     if n_true != y_pred_len {
         return Err(Error::shape("y_true vs y_pred", n_true, y_pred_len));
     }

@@ -4,6 +4,7 @@
 //! returns an [`Error`] rather than NaN.
 
 pub mod classification;
+pub mod curves;
 pub mod forecast;
 pub mod ranking;
 pub mod regression;
