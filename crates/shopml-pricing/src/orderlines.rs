@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use shopml_core::correlation::average_ranks;
 use shopml_core::{Error, Params, Timestamp, check_levels, validate::param};
 
 use crate::demand::{DemandForm, Estimate, fit_curve};
@@ -49,6 +50,54 @@ impl<S: Into<String>> From<(S, Timestamp, f64, f64)> for OrderLine {
     fn from((product, time, quantity, unit_price): (S, Timestamp, f64, f64)) -> Self {
         OrderLine::new(product, time, quantity, unit_price)
     }
+}
+
+impl From<&shopml_clean::Transaction> for OrderLine {
+    /// The pricing view of a cleaned order line: product, time, units and
+    /// unit price (returns keep their negative quantity and are skipped by
+    /// the estimators).
+    fn from(t: &shopml_clean::Transaction) -> Self {
+        OrderLine::new(t.product.clone(), t.timestamp, t.quantity, t.unit_price)
+    }
+}
+
+impl OrderLine {
+    /// Every cleaned order line as an [`OrderLine`], in order — the one call
+    /// from `shopml-clean` to the elasticity estimators.
+    ///
+    /// ```
+    /// use shopml_clean::{CleaningRules, TransactionSchema, read};
+    /// use shopml_pricing::OrderLine;
+    /// let csv = "order,sku,qty,at,price\nA1,mug,2,2024-01-01,3.5\nA2,mug,1,2024-01-08,4.0\n";
+    /// let cleaned = read(csv.as_bytes(), &TransactionSchema::new("order", "sku", "qty", "at", "price"), &CleaningRules::default()).unwrap();
+    /// let lines = OrderLine::from_transactions(&cleaned.transactions);
+    /// assert_eq!((lines.len(), lines[1].unit_price), (2, 4.0));
+    /// ```
+    pub fn from_transactions(transactions: &[shopml_clean::Transaction]) -> Vec<OrderLine> {
+        transactions.iter().map(OrderLine::from).collect()
+    }
+}
+
+/// Period → (quantities, unit prices) of one product's lines.
+type LinesByPeriod = BTreeMap<i64, (Vec<f64>, Vec<f64>)>;
+
+/// Spearman-type rank correlation of quantity and unit price pooled over
+/// periods: ranks are taken within each period (ties averaged) and centred
+/// on the period's mean rank, so only within-period price differences count.
+/// `None` when no period has two lines with different prices or quantities.
+fn within_period_rho(periods: &LinesByPeriod) -> Option<f64> {
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (q, p) in periods.values().filter(|(q, _)| q.len() >= 2) {
+        let (rq, rp) = (average_ranks(q), average_ranks(p));
+        let centre = (q.len() as f64 + 1.0) / 2.0;
+        for (a, b) in rq.iter().zip(&rp) {
+            let (da, db) = (a - centre, b - centre);
+            sxy += da * db;
+            sxx += da * da;
+            syy += db * db;
+        }
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
 }
 
 /// The period order lines are aggregated over.
@@ -90,6 +139,18 @@ pub struct OrderLineElasticityParams {
     pub level: f64,
     /// Covariance (default HC1: order-line points are heteroskedastic).
     pub covariance: Covariance,
+    /// Volume-discount guard (default −0.3): a product whose order lines'
+    /// rank correlation between quantity and unit price *within a period* is
+    /// below this is not reliable — its unit price falls with the order size
+    /// (price tiers, wholesale terms), so the price–quantity slope mixes tier
+    /// pricing with demand response. A promotion changes the price for every
+    /// order of its period and does not trigger the guard. `-1` turns it off.
+    #[serde(default = "default_volume_discount_rho")]
+    pub min_quantity_price_rho: f64,
+}
+
+fn default_volume_discount_rho() -> f64 {
+    -0.3
 }
 
 impl Default for OrderLineElasticityParams {
@@ -102,6 +163,7 @@ impl Default for OrderLineElasticityParams {
             min_price_spread: 0.05,
             level: 95.0,
             covariance: Covariance::Hc1,
+            min_quantity_price_rho: default_volume_discount_rho(),
         }
     }
 }
@@ -112,6 +174,9 @@ impl Params for OrderLineElasticityParams {
         param::at_least("min_points", self.min_points, 3)?;
         param::at_least("min_distinct_prices", self.min_distinct_prices, 2)?;
         param::non_negative("min_price_spread", self.min_price_spread)?;
+        if !(-1.0..=1.0).contains(&self.min_quantity_price_rho) {
+            return Err(Error::param("min_quantity_price_rho", format!("must lie in [-1, 1], got {}", self.min_quantity_price_rho)));
+        }
         check_levels(&[self.level])
     }
 }
@@ -129,6 +194,12 @@ pub struct ProductElasticity {
     pub n_prices: usize,
     /// Relative price spread `(max − min) / median`.
     pub price_spread: f64,
+    /// Rank correlation between a line's quantity and its unit price within
+    /// the same period (strongly negative under volume discounts; `None` when
+    /// prices do not vary within a period, as with promotions that change
+    /// the price for everyone).
+    #[serde(default)]
+    pub quantity_price_rho: Option<f64>,
     /// The log-log elasticity with its interval, when the product passed the data rule.
     pub elasticity: Option<Estimate>,
     /// R² of the log-log fit.
@@ -173,6 +244,8 @@ impl OrderLineElasticityParams {
         // product → (period, price tick) → (units, lines)
         let mut points: BTreeMap<&str, BTreeMap<(i64, i64), f64>> = BTreeMap::new();
         let mut n_lines: BTreeMap<&str, usize> = BTreeMap::new();
+        // product → period → (quantities, unit prices) of its lines, for the volume-discount guard.
+        let mut line_pairs: BTreeMap<&str, LinesByPeriod> = BTreeMap::new();
         let mut skipped = 0;
         for l in lines {
             let ok = l.quantity.is_finite() && l.quantity > 0.0 && l.unit_price.is_finite() && l.unit_price > 0.0;
@@ -187,6 +260,9 @@ impl OrderLineElasticityParams {
             }
             *points.entry(&l.product).or_default().entry((self.period.floor(l.time), tick as i64)).or_insert(0.0) += l.quantity;
             *n_lines.entry(&l.product).or_insert(0) += 1;
+            let pairs = line_pairs.entry(&l.product).or_default().entry(self.period.floor(l.time)).or_default();
+            pairs.0.push(l.quantity);
+            pairs.1.push(l.unit_price);
         }
         let mut rows = Vec::with_capacity(points.len());
         for (product, pts) in points {
@@ -203,6 +279,7 @@ impl OrderLineElasticityParams {
                 n_points: price.len(),
                 n_prices: distinct.len(),
                 price_spread: spread,
+                quantity_price_rho: line_pairs.get(product).and_then(within_period_rho),
                 elasticity: None,
                 r_squared: None,
                 reliable: false,
@@ -219,8 +296,14 @@ impl OrderLineElasticityParams {
                     Ok(c) => {
                         let e = c.elasticity(1.0, self.level)?;
                         row.r_squared = Some(c.r_squared());
-                        row.reliable = e.upper < 0.0;
-                        row.reason = if e.estimate >= 0.0 {
+                        let tiered = row.quantity_price_rho.filter(|&rho| rho < self.min_quantity_price_rho);
+                        row.reliable = e.upper < 0.0 && tiered.is_none();
+                        row.reason = if let Some(rho) = tiered {
+                            format!(
+                                "unit price falls with order size (Spearman ρ = {rho:.2} < {}): volume-discount tiers, not a demand response",
+                                self.min_quantity_price_rho
+                            )
+                        } else if e.estimate >= 0.0 {
                             "non-negative elasticity (prices likely moved with demand)".into()
                         } else if e.upper >= 0.0 {
                             format!("interval includes zero at {}%", self.level)

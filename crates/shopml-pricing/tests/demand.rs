@@ -257,3 +257,37 @@ fn order_line_table_flags_unreliable_products() {
     let tea = table.rows.iter().find(|r| r.product == "tea").unwrap();
     assert!(!tea.reliable && tea.elasticity.is_none() && tea.reason.contains("distinct prices"), "{tea:?}");
 }
+
+#[test]
+fn volume_discount_tiers_are_not_taken_for_a_demand_response() {
+    // "crate": one list schedule all year — 3.00 per unit below 6 units,
+    // 2.50 from 6, 2.10 from 25 — and order sizes that do not depend on any
+    // price change. The weekly (price, units) points still slope down
+    // steeply, because big orders are the cheap ones.
+    let mut rng = StdRng::seed_from_u64(4);
+    let start = Timestamp::from_date(2024, 1, 1).unwrap();
+    let mut lines = Vec::new();
+    for w in 0..40i64 {
+        for _ in 0..8 {
+            let q = [1.0, 2.0, 4.0, 6.0, 12.0, 24.0, 48.0][rng.random_range(0..7)];
+            let p = if q < 6.0 {
+                3.0
+            } else if q < 25.0 {
+                2.5
+            } else {
+                2.1
+            };
+            lines.push(OrderLine::new("crate", start.add_days(7 * w + rng.random_range(0..7)), q, p));
+        }
+    }
+    let table = OrderLineElasticityParams::default().estimate(&lines).unwrap();
+    let row = &table.rows[0];
+    let rho = row.quantity_price_rho.unwrap();
+    assert!(rho < -0.8, "tier pricing ranks price exactly against quantity: {rho}");
+    assert!(row.elasticity.unwrap().upper < 0.0, "the naive slope looks significant: {row:?}");
+    assert!(!row.reliable && row.reason.contains("volume-discount"), "{row:?}");
+    // The guard, and only the guard, rejects it.
+    let off = OrderLineElasticityParams { min_quantity_price_rho: -1.0, ..Default::default() }.estimate(&lines).unwrap();
+    assert!(off.rows[0].reliable, "{:?}", off.rows[0]);
+    assert!(OrderLineElasticityParams { min_quantity_price_rho: -1.5, ..Default::default() }.estimate(&lines).is_err());
+}
