@@ -68,6 +68,18 @@ pub enum ReportError {
     #[cfg(feature = "forecast")]
     #[error(transparent)]
     Forecast(#[from] shopml_forecast::ForecastError),
+    /// Basket mining failed.
+    #[cfg(feature = "basket")]
+    #[error(transparent)]
+    Basket(#[from] shopml_basket::BasketError),
+    /// A pricing model failed.
+    #[cfg(feature = "pricing")]
+    #[error(transparent)]
+    Pricing(#[from] shopml_pricing::PricingError),
+    /// A lifetime-value model failed.
+    #[cfg(feature = "clv")]
+    #[error(transparent)]
+    Clv(#[from] shopml_clv::ClvError),
     /// The plotting backend failed.
     #[error("drawing chart '{chart}' failed: {message}")]
     Draw {

@@ -39,6 +39,6 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
         }
     }
     cx.lines = cleaned.transactions.iter().chain(&cleaned.returns).filter(|t| t.customer.is_some()).cloned().collect();
-    cx.cleaned = Some(cleaned);
+    cx.cleaned = Some(std::sync::Arc::new(cleaned));
     Ok(())
 }

@@ -27,6 +27,12 @@ pub struct StorefrontConfig {
     /// default 5): segments and RFM groups with fewer customers are pooled
     /// into an "other" line, or left out when even the pool is smaller.
     pub min_group_size: usize,
+    /// Unit cost as a share of a product's median price, for the pricing
+    /// step when the export carries no costs (default 0.6).
+    pub cost_share: f64,
+    /// The largest price move the pricing step may recommend, as a share of
+    /// today's median price (default 0.2: ±20 %).
+    pub max_price_change: f64,
 }
 
 impl StorefrontConfig {
@@ -47,6 +53,8 @@ impl StorefrontConfig {
             seed: 42,
             top_products: 5,
             min_group_size: 5,
+            cost_share: 0.6,
+            max_price_change: 0.2,
         }
     }
 
@@ -59,6 +67,18 @@ impl StorefrontConfig {
     /// Sets the smallest group size a report table may show.
     pub fn min_group_size(mut self, k: usize) -> Self {
         self.min_group_size = k;
+        self
+    }
+
+    /// Sets the unit cost as a share of the median price (pricing step).
+    pub fn cost_share(mut self, share: f64) -> Self {
+        self.cost_share = share;
+        self
+    }
+
+    /// Sets the largest recommended price move, as a share of today's price.
+    pub fn max_price_change(mut self, share: f64) -> Self {
+        self.max_price_change = share;
         self
     }
 

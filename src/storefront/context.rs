@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::clean::{Cleaned, Transaction};
 use crate::features::{FeatureMatrix, Rfm};
@@ -15,7 +16,8 @@ pub(crate) struct Context<'a> {
     pub config: &'a StorefrontConfig,
     pub md: Markdown,
     pub charts: Vec<PathBuf>,
-    pub cleaned: Option<Cleaned>,
+    /// Shared so a step can read it while writing to the report.
+    pub cleaned: Option<Arc<Cleaned>>,
     /// Sales and returns of identified customers, in file order.
     pub lines: Vec<Transaction>,
     pub rfm: Option<Rfm>,
@@ -50,7 +52,7 @@ impl<'a> Context<'a> {
         self.md.image(alt, name);
     }
 
-    pub fn cleaned(&self) -> Result<&Cleaned, ReportError> {
-        self.cleaned.as_ref().ok_or_else(|| ReportError::Step { step: "cleaning", message: "the export has not been read".into() })
+    pub fn cleaned(&self) -> Result<Arc<Cleaned>, ReportError> {
+        self.cleaned.clone().ok_or_else(|| ReportError::Step { step: "cleaning", message: "the export has not been read".into() })
     }
 }

@@ -1,4 +1,4 @@
-//! Step 5 — how much stock to hold: weekly demand of the best sellers
+//! Step 9 — how much stock to hold: weekly demand of the best sellers
 //! (guest orders included), AutoETS and Theta forecasts with 95 % intervals,
 //! and reorder points for a 95 % cycle service level over a two-week lead
 //! time, with the lead-time demand's spread taken from the fitted model

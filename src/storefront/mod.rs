@@ -4,9 +4,12 @@
 //!
 //! The steps follow a shop's questions, not the crate list: what is in the
 //! export (cleaning), who the customers are (RFM and features), which groups
-//! they form (k-means segments), what to show each of them (recommenders on
-//! a time split), and how much stock to hold (weekly forecasts with
-//! intervals and reorder points). Each step adds a section and its charts to
+//! they form (k-means segments), who is about to stop buying (a churn model
+//! on a leak-free time split), what each customer is worth (BG/NBD and
+//! Gamma-Gamma lifetime value), what to show each of them (recommenders on a
+//! time split), what is bought together (association rules), what price to
+//! charge (elasticities and profit-optimal prices), and how much stock to
+//! hold (weekly forecasts with intervals and reorder points). Each step adds a section and its charts to
 //! the report; a progress callback hears when each step starts and ends (the
 //! library never prints).
 //!
@@ -17,11 +20,15 @@
 //! println!("{}", done.report.display());
 //! ```
 
+mod basket;
+mod churn;
 mod cleaning;
+mod clv;
 mod config;
 mod context;
 mod customers;
 mod demand;
+mod pricing;
 mod recommendations;
 mod segments;
 
@@ -61,11 +68,15 @@ pub struct Storefront {
 
 type Step = fn(&mut Context) -> Result<(), ReportError>;
 
-const STEPS: [(&str, Step); 5] = [
+const STEPS: [(&str, Step); 9] = [
     ("What is in the export?", cleaning::run),
     ("Who are our customers?", customers::run),
     ("Which groups of customers do we have?", segments::run),
+    ("Which customers are we about to lose?", churn::run),
+    ("What is each customer worth?", clv::run),
     ("What should we show each customer?", recommendations::run),
+    ("What is bought together?", basket::run),
+    ("What price should we charge?", pricing::run),
     ("How much stock do we need?", demand::run),
 ];
 

@@ -1,4 +1,4 @@
-//! Step 4 — what to show each customer: implicit ALS and item-kNN against
+//! Step 6 — what to show each customer: implicit ALS and item-kNN against
 //! popularity on a time split (the last quarter of the export held out).
 
 use crate::core::{Fit, Timestamp};
