@@ -45,10 +45,25 @@ impl StorefrontConfig {
     /// An export with Online Retail's columns and rules (the full UCI file or
     /// a shop's export of the same shape).
     pub fn online_retail(data: PathBuf) -> Self {
+        Self::new(data, TransactionSchema::online_retail(), CleaningRules::online_retail())
+    }
+
+    /// Any export: its column mapping and cleaning rules, with the default
+    /// options (output `target/storefront`, seed 42, five products forecast,
+    /// groups of at least 5, cost 60 % of price, price moves up to ±20 %).
+    ///
+    /// ```
+    /// use shopml::clean::{CleaningRules, TransactionSchema};
+    /// use shopml::storefront::StorefrontConfig;
+    /// let schema = TransactionSchema::new("order_id", "sku", "qty", "ordered_at", "unit_price").customer("customer");
+    /// let config = StorefrontConfig::new("orders.csv.gz".into(), schema, CleaningRules::default()).out_dir("report");
+    /// assert_eq!(config.min_group_size, 5);
+    /// ```
+    pub fn new(data: PathBuf, schema: TransactionSchema, rules: CleaningRules) -> Self {
         StorefrontConfig {
             data,
-            schema: TransactionSchema::online_retail(),
-            rules: CleaningRules::online_retail(),
+            schema,
+            rules,
             out_dir: PathBuf::from("target/storefront"),
             seed: 42,
             top_products: 5,
