@@ -15,6 +15,7 @@
 //! | `segment` | `shopml-segment` | k-means segmentation and segment profiles |
 //! | `forecast` | `shopml-forecast` | ETS, Theta, intermittent demand, backtesting, inventory policies |
 //! | `report` | (this crate) | Markdown reports with SVG charts for the storefront and the CLI |
+//! | `churn` | (this crate) | churn in one call: features, a leak-free time split, a logistic model and its evaluation |
 //! | `storefront` | (this crate) | the main job end to end: an export in, `report.md` and charts out |
 //! | `privacy` | `shopml-privacy` | keyed pseudonyms, PII masking, k-anonymity, differentially private aggregates |
 //! | `basket` | `shopml-basket` | baskets, FP-Growth frequent itemsets, association rules, bought-together suggestions |
@@ -50,6 +51,8 @@ pub use shopml_segment as segment;
 #[cfg(feature = "forecast")]
 pub use shopml_forecast as forecast;
 
+#[cfg(feature = "churn")]
+pub mod churn;
 #[cfg(feature = "report")]
 pub mod report;
 
