@@ -32,7 +32,7 @@ use crate::clean::Transaction;
 use crate::core::metrics::classification::{log_loss, roc_auc};
 use crate::core::metrics::curves::{CalibrationBin, calibration_bins, roc_curve};
 use crate::core::{Dataset, Fit, Timestamp};
-use crate::features::{LabelParams, Target};
+use crate::features::{CustomerFeaturesParams, LabelParams, Target};
 use crate::linear::LogisticRegression;
 use crate::report::ReportError;
 
@@ -259,12 +259,13 @@ impl ChurnModel {
     /// `horizon_days` after `at`, from their lines before `at`, in the order
     /// of the feature table (customers first seen before `at`).
     pub fn score(&self, lines: &[Transaction], at: Timestamp) -> Result<Vec<(String, f64)>, ReportError> {
-        let table = LabelParams::new(at, self.horizon_days).build(lines, &Target::Churn, None)?;
-        if table.features.names != self.names {
+        // The features the training tables were built with, as of `at`.
+        let features = CustomerFeaturesParams::new().snapshot(at).compute(lines, None)?;
+        if features.names != self.names {
             return Err(step_error("the features built from these lines differ from the model's".into()));
         }
-        let p = self.probabilities(&table.features.values)?;
-        Ok((0..p.len()).map(|i| (table.features.rows.id(i).cloned().unwrap_or_default(), p[i])).collect())
+        let p = self.probabilities(&features.values)?;
+        Ok((0..p.len()).map(|i| (features.rows.id(i).cloned().unwrap_or_default(), p[i])).collect())
     }
 
     fn probabilities(&self, values: &Array2<f64>) -> Result<Vec<f64>, ReportError> {

@@ -10,6 +10,8 @@
 //! shopml report orders.csv.gz --out report/
 //! shopml segment orders.csv --customer-col customer --save-model seg.json
 //! shopml recommend --model rec.json --user 17850
+//! shopml basket orders.csv --cart MUG,TEA
+//! shopml price orders.csv --cost-share 0.5
 //! ```
 
 mod commands;
@@ -41,10 +43,26 @@ enum Command {
     ///
     /// Example: shopml segment orders.csv.gz --save-model segments.json
     Segment(commands::segment::Args),
+    /// Each customer's probability of not buying within --horizon-days (logistic model on a leak-free time split).
+    ///
+    /// Example: shopml churn orders.csv.gz --horizon-days 90 --save-model churn.json
+    Churn(commands::churn::Args),
+    /// Lifetime value, P(alive) and expected purchases per customer (BG/NBD + Gamma-Gamma).
+    ///
+    /// Example: shopml clv orders.csv.gz --months 12 --margin 0.3 --format json
+    Clv(commands::clv::Args),
     /// Top-N product recommendations (implicit ALS) for one customer or all.
     ///
     /// Example: shopml recommend orders.csv.gz --save-model rec.json; shopml recommend --model rec.json --user 17850
     Recommend(commands::recommend::Args),
+    /// Association rules between products, or bought-together suggestions for a cart.
+    ///
+    /// Example: shopml basket orders.csv.gz --min-support 0.01 --min-lift 2; shopml basket orders.csv.gz --cart 85123A,22423
+    Basket(commands::basket::Args),
+    /// Own-price elasticities per product and profit-maximising prices where they are reliable.
+    ///
+    /// Example: shopml price orders.csv.gz --cost-share 0.6 --max-change 0.2
+    Price(commands::price::Args),
     /// Weekly demand forecasts with intervals for the best sellers or given products.
     ///
     /// Example: shopml forecast orders.csv.gz --top 5 --horizon 8 --level 95
@@ -61,7 +79,11 @@ fn main() {
         Command::Clean(a) => commands::clean::run(a),
         Command::Rfm(a) => commands::rfm::run(a),
         Command::Segment(a) => commands::segment::run(a),
+        Command::Churn(a) => commands::churn::run(a),
+        Command::Clv(a) => commands::clv::run(a),
         Command::Recommend(a) => commands::recommend::run(a),
+        Command::Basket(a) => commands::basket::run(a),
+        Command::Price(a) => commands::price::run(a),
         Command::Forecast(a) => commands::forecast::run(a),
         Command::Report(a) => commands::report::run(a),
     };

@@ -140,10 +140,134 @@ fn bad_files_give_one_line_errors_and_status_1() {
 
 #[test]
 fn every_subcommand_explains_itself_with_an_example() {
-    for cmd in ["clean", "rfm", "segment", "recommend", "forecast", "report"] {
+    for cmd in ["clean", "rfm", "segment", "churn", "clv", "recommend", "basket", "price", "forecast", "report"] {
         let o = shopml(&[cmd, "--help"]);
         let text = stdout(&o);
         assert!(text.contains("Example"), "{cmd}: {text}");
         assert!(text.contains("--customer-col"), "{cmd}");
     }
+}
+
+#[test]
+fn churn_scores_the_weekly_buyer_as_least_likely_to_leave_and_round_trips() {
+    let d = dir();
+    let e = export(&d);
+    let e = e.to_str().unwrap();
+    let model = d.join("churn.json");
+    let o = shopml(&["churn", e, "--horizon-days", "30", "--save-model", model.to_str().unwrap()]);
+    let first = stdout(&o);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ROC AUC"));
+    let rows = csv_rows(&first);
+    assert_eq!(rows.len(), 4, "{first}");
+    let p = |who: &str| rows.iter().find(|r| r[0] == who).unwrap()[1].parse::<f64>().unwrap();
+    // dan buys every week up to the end; ann, bob and cid stopped in March.
+    for other in ["ann", "bob", "cid"] {
+        assert!(p("dan") < p(other), "dan {} vs {other} {}", p("dan"), p(other));
+    }
+    assert!(rows.iter().all(|r| (0.0..=1.0).contains(&r[1].parse::<f64>().unwrap())));
+    let second = stdout(&shopml(&["churn", e, "--model", model.to_str().unwrap()]));
+    assert_eq!(first, second);
+}
+
+#[test]
+fn clv_counts_repeat_purchase_days_of_the_export() {
+    // 150 customers over a year: each buys every `gap` days from a first
+    // day until they leave; some leave early. Repeat purchases per customer
+    // are counted here from the rows written, independently of the command.
+    let d = dir();
+    let p = d.join("clv.csv");
+    let mut s = String::from("invoice,product,quantity,timestamp,unit_price,customer\n");
+    let mut days: std::collections::BTreeMap<String, std::collections::BTreeSet<u32>> = Default::default();
+    let mut seed = 7u64;
+    let mut next = |n: u32| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) % u64::from(n)) as u32
+    };
+    for c in 0..150 {
+        let (start, gap) = (next(120), 5 + next(60));
+        let leave = start + 30 + next(330);
+        let mut day = start;
+        let mut k = 0;
+        while day < leave.min(360) {
+            let (month, dom) = (1 + day / 30, 1 + day % 28);
+            s.push_str(&format!("{c}-{k},P{},1,2024-{month:02}-{dom:02} 12:00:00,{}.5,cust{c}\n", next(5), 5 + next(20)));
+            days.entry(format!("cust{c}")).or_default().insert(month * 100 + dom);
+            day += gap;
+            k += 1;
+        }
+    }
+    std::fs::write(&p, s).unwrap();
+    let out = stdout(&shopml(&["clv", p.to_str().unwrap(), "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), days.len());
+    for r in rows {
+        let who = r["customer"].as_str().unwrap();
+        assert_eq!(r["frequency"].as_f64().unwrap(), (days[who].len() - 1) as f64, "{who}");
+        let p = r["p_alive"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{r}");
+        assert!(r["clv"].as_f64().unwrap() >= 0.0, "{r}");
+        assert!(r["expected_purchases"].as_f64().unwrap() >= 0.0, "{r}");
+    }
+    // On the four-customer export the models are not identified: a clear error, no NaN.
+    let o = shopml(&["clv", export(&d).to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not finite"));
+}
+
+#[test]
+fn basket_rules_have_the_hand_counted_support_and_saved_suggestions_match() {
+    let d = dir();
+    let e = export(&d);
+    let e = e.to_str().unwrap();
+    let out = stdout(&shopml(&["basket", e, "--min-confidence", "0.5", "--min-lift", "0"]));
+    let rows = csv_rows(&out);
+    // 25 orders; TEA is in 1001 and 1004, MUG in 1001, 1002 and dan's 20:
+    // TEA → MUG has support 1/25, confidence 1/2, lift (1/2)/(22/25).
+    let r = rows.iter().find(|r| r[0] == "TEA" && r[1] == "MUG").unwrap_or_else(|| panic!("{out}"));
+    assert!((r[2].parse::<f64>().unwrap() - 0.04).abs() < 1e-12);
+    assert!((r[3].parse::<f64>().unwrap() - 0.5).abs() < 1e-12);
+    assert!((r[4].parse::<f64>().unwrap() - 0.5 / (22.0 / 25.0)).abs() < 1e-12);
+    let model = d.join("basket.json");
+    let args = ["--min-support", "0.04", "--min-confidence", "0.5", "--min-lift", "0", "--cart", "TEA"];
+    let mut fit = vec!["basket", e, "--save-model", model.to_str().unwrap()];
+    fit.extend(args);
+    let first = stdout(&shopml(&fit));
+    let mut again = vec!["basket", "--model", model.to_str().unwrap()];
+    again.extend(args);
+    assert_eq!(first, stdout(&shopml(&again)));
+    assert_eq!(csv_rows(&first)[0][0], "MUG", "{first}");
+}
+
+#[test]
+fn price_recovers_a_known_elasticity_and_its_optimal_price() {
+    // JAM: one order a week for 30 weeks at 2.00, 2.50 or 3.00 in turn, in
+    // quantities 300 · p^−2 — elasticity −2. With cost 0.6 × the median
+    // price (2.50) the optimum is c · e / (1 + e) = 1.5 · 2 = 3.00, inside a
+    // ±30 % band; the command must land on the closed form of its own estimate.
+    let d = dir();
+    let p = d.join("jam.csv");
+    let mut s = String::from("invoice,product,quantity,timestamp,unit_price,customer\n");
+    for w in 0..30u32 {
+        let price = [2.0, 2.5, 3.0][(w % 3) as usize];
+        let q = (300.0 * f64::powi(price, -2)).round();
+        let month = 1 + w / 4;
+        let day = 1 + 7 * (w % 4);
+        s.push_str(&format!("J{w},JAM,{q},2024-{month:02}-{day:02} 10:00:00,{price},c{}\n", w % 5));
+    }
+    std::fs::write(&p, s).unwrap();
+    let out = stdout(&shopml(&["price", p.to_str().unwrap(), "--max-change", "0.3", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let jam = &v[0];
+    assert_eq!(jam["reliable"], "yes", "{jam}");
+    // Rounding the quantities to whole units moves the estimate a little off −2.
+    let e = jam["elasticity"].as_f64().unwrap();
+    assert!((e + 2.0).abs() < 0.05, "{jam}");
+    assert_eq!(jam["median_price"].as_f64().unwrap(), 2.5);
+    let closed_form = 0.6 * 2.5 * e / (1.0 + e);
+    assert!((closed_form - 3.0).abs() < 0.06);
+    assert!((jam["recommended_price"].as_f64().unwrap() - closed_form).abs() < 1e-4, "{jam}");
+    let o = shopml(&["price", p.to_str().unwrap(), "--cost-share", "1.5"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--cost-share"));
 }

@@ -1,7 +1,11 @@
 //! One module per subcommand.
 
+pub mod basket;
+pub mod churn;
 pub mod clean;
+pub mod clv;
 pub mod forecast;
+pub mod price;
 pub mod recommend;
 pub mod report;
 pub mod rfm;
