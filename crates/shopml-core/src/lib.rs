@@ -50,6 +50,7 @@ pub mod testdata;
 pub mod time;
 pub mod traits;
 pub mod validate;
+pub mod validated;
 
 pub use error::{AsCoreError, Error, Result};
 pub use ids::{FastHashMap, IdMap};

@@ -1,37 +1,7 @@
-//! Validated deserialisation: every public fitted type of this crate is
-//! declared through [`validated_struct!`], which derives serde with
-//! `#[serde(try_from = "…Raw")]` so that loading runs the same checks as
-//! fitting (lengths agree, values finite, scales positive, …).
-
-/// Declares a public struct with public fields whose `Deserialize` goes
-/// through an identical private `Raw` struct and a check function
-/// `fn(&T) -> crate::Result<()>`.
-macro_rules! validated_struct {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident ($raw:literal as $rawty:ident, check = $check:path) {
-            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(try_from = $raw)]
-        pub struct $name { $( $(#[$fmeta])* pub $field: $ty, )* }
-
-        #[derive(serde::Deserialize)]
-        #[allow(missing_docs)]
-        struct $rawty { $( $(#[$fmeta])* $field: $ty, )* }
-
-        impl TryFrom<$rawty> for $name {
-            type Error = crate::FeaturesError;
-            fn try_from(r: $rawty) -> Result<Self, Self::Error> {
-                let v = $name { $( $field: r.$field, )* };
-                $check(&v)?;
-                Ok(v)
-            }
-        }
-    };
-}
+//! Checks shared by the validated deserialisation of this crate's fitted
+//! types (declared through `shopml_core::validated_struct!`, which derives
+//! serde with `#[serde(try_from = "…Raw")]` so that loading runs the same
+//! checks as fitting).
 
 use shopml_core::Error;
 

@@ -6,6 +6,7 @@ use ndarray::{Array2, ArrayView1, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use shopml_clean::Transaction;
+use shopml_core::validated_struct;
 use shopml_core::{Dataset, Error, FastHashMap, IdMap, Params, Timestamp};
 
 use crate::error::{FeaturesError, Result};
@@ -32,7 +33,7 @@ validated_struct! {
     /// let data = rfm.to_dataset(spend.view()).unwrap();
     /// assert_eq!((data.n_samples(), data.n_features()), (3, 3));
     /// ```
-    pub struct FeatureMatrix ("FeatureMatrixRaw" as FeatureMatrixRaw, check = FeatureMatrix::check) {
+    pub struct FeatureMatrix ("FeatureMatrixRaw" as FeatureMatrixRaw, check = FeatureMatrix::check, error = crate::FeaturesError) {
         /// Column names, one per column of `values`.
         pub names: Vec<String>,
         /// External id of each row.

@@ -4,6 +4,7 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 use shopml_clean::Transaction;
+use shopml_core::validated_struct;
 use shopml_core::{Error, FastHashMap, IdMap, TimeSeries, Timestamp};
 
 use crate::customer::Categories;
@@ -244,7 +245,7 @@ validated_struct! {
     /// Demand per series (rows) and period (columns). The NaN prices of
     /// periods without purchases round-trip through JSON as `"nan"`; loading
     /// checks the shapes and finite quantities and revenues.
-    pub struct DemandPanel ("DemandPanelRaw" as DemandPanelRaw, check = DemandPanel::check) {
+    pub struct DemandPanel ("DemandPanelRaw" as DemandPanelRaw, check = DemandPanel::check, error = crate::FeaturesError) {
         /// Product / category id of each row (first-seen order).
         pub keys: IdMap<String>,
         /// Start of each period.

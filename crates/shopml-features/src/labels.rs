@@ -9,6 +9,7 @@
 use ndarray::{Array1, ArrayView1};
 use serde::{Deserialize, Serialize};
 use shopml_clean::Transaction;
+use shopml_core::validated_struct;
 use shopml_core::{Dataset, Error, FastHashMap, Timestamp};
 
 use crate::customer::{Categories, CustomerFeaturesParams, FeatureMatrix};
@@ -31,7 +32,7 @@ pub enum Target {
 validated_struct! {
     /// Customer features before a cut-off and a yes/no label per customer.
     /// Loading checks one label per row.
-    pub struct Labelled ("LabelledRaw" as LabelledRaw, check = Labelled::check) {
+    pub struct Labelled ("LabelledRaw" as LabelledRaw, check = Labelled::check, error = crate::FeaturesError) {
         /// Features from lines before `cutoff`.
         pub features: FeatureMatrix,
         /// One label per row of `features` (`true` = churned / bought).

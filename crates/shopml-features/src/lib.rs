@@ -67,7 +67,6 @@
 //! ```
 #![warn(missing_docs)]
 
-#[macro_use]
 mod checked;
 pub mod customer;
 pub mod demand;

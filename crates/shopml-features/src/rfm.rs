@@ -37,6 +37,7 @@
 
 use serde::{Deserialize, Serialize};
 use shopml_clean::Transaction;
+use shopml_core::validated_struct;
 use shopml_core::{Error, IdMap, Params, Timestamp};
 
 use crate::error::Result;
@@ -256,7 +257,7 @@ validated_struct! {
     /// measures carry the same names as the customer feature columns
     /// (`recency`, `frequency`, `monetary`). Loading checks one entry per
     /// customer, finite measures and scores in 1–5.
-    pub struct Rfm ("RfmRaw" as RfmRaw, check = Rfm::check) {
+    pub struct Rfm ("RfmRaw" as RfmRaw, check = Rfm::check, error = crate::FeaturesError) {
         /// Customer id of each row.
         pub customers: IdMap<String>,
         /// The snapshot the table was computed at.

@@ -9,6 +9,7 @@
 //! deviation of the window.
 
 use serde::{Deserialize, Serialize};
+use shopml_core::validated_struct;
 use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
@@ -77,20 +78,35 @@ impl Params for BaselineParams {
     }
 }
 
-/// A fitted benchmark forecast.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Baseline {
-    /// The method.
-    pub method: BaselineMethod,
-    /// The trailing observations the forecast repeats (last value, last
-    /// season, or the averaging window).
-    pub tail: Vec<f64>,
-    /// Drift per step (0 unless drift).
-    pub slope: f64,
-    /// Residual scale σ̂ used by the intervals (0 when it cannot be estimated).
-    pub sigma: f64,
-    /// Number of observations fitted.
-    pub n_obs: usize,
+validated_struct! {
+    /// A fitted benchmark forecast.
+    pub struct Baseline ("BaselineRaw" as BaselineRaw, check = Baseline::check_loaded, error = ForecastError) {
+        /// The method.
+        pub method: BaselineMethod,
+        /// The trailing observations the forecast repeats (last value, last
+        /// season, or the averaging window).
+        pub tail: Vec<f64>,
+        /// Drift per step (0 unless drift).
+        pub slope: f64,
+        /// Residual scale σ̂ used by the intervals (0 when it cannot be estimated).
+        pub sigma: f64,
+        /// Number of observations fitted.
+        pub n_obs: usize,
+    }
+}
+
+impl Baseline {
+    /// The checks a loaded model must pass (those fitting guarantees).
+    fn check_loaded(&self) -> Result<()> {
+        use shopml_core::validate::{finite_slice, param};
+        if self.tail.is_empty() {
+            return Err(Error::empty("baseline tail").into());
+        }
+        finite_slice("tail", &self.tail)?;
+        finite_slice("slope", &[self.slope])?;
+        param::non_negative("sigma", self.sigma)?;
+        Ok(())
+    }
 }
 
 fn rms(v: impl Iterator<Item = f64>) -> f64 {

@@ -17,6 +17,7 @@
 //! demand at all forecasts zero with zero-width intervals.
 
 use serde::{Deserialize, Serialize};
+use shopml_core::validated_struct;
 use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
@@ -99,15 +100,25 @@ impl Params for IntermittentParams {
     }
 }
 
-/// A fitted intermittent-demand model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Intermittent {
-    /// The method.
-    pub method: IntermittentMethod,
-    /// Flat per-period forecast.
-    pub level: f64,
-    /// One-step in-sample errors (`y − ŷ`, from the second period on).
-    pub residuals: Vec<f64>,
+validated_struct! {
+    /// A fitted intermittent-demand model.
+    pub struct Intermittent ("IntermittentRaw" as IntermittentRaw, check = Intermittent::check_loaded, error = ForecastError) {
+        /// The method.
+        pub method: IntermittentMethod,
+        /// Flat per-period forecast.
+        pub level: f64,
+        /// One-step in-sample errors (`y − ŷ`, from the second period on).
+        pub residuals: Vec<f64>,
+    }
+}
+
+impl Intermittent {
+    /// The checks a loaded model must pass (those fitting guarantees).
+    fn check_loaded(&self) -> Result<()> {
+        shopml_core::validate::finite_slice("level", &[self.level])?;
+        shopml_core::validate::finite_slice("residuals", &self.residuals)?;
+        Ok(())
+    }
 }
 
 /// Croston's recursion; returns the per-period forecast after each period

@@ -62,13 +62,41 @@ impl Params for MstlEtsParams {
     }
 }
 
-/// A fitted MSTL + AutoETS forecaster.
+/// A fitted MSTL + AutoETS forecaster. Loading checks one last cycle per
+/// period, of the period's length, with finite values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MstlEtsRaw")]
 pub struct MstlEts {
     periods: Vec<usize>,
     /// The last cycle of each seasonal component (same order as `periods`).
     last_cycles: Vec<Vec<f64>>,
     trend: AutoEts,
+}
+
+#[derive(Deserialize)]
+struct MstlEtsRaw {
+    periods: Vec<usize>,
+    last_cycles: Vec<Vec<f64>>,
+    trend: AutoEts,
+}
+
+impl TryFrom<MstlEtsRaw> for MstlEts {
+    type Error = ForecastError;
+    fn try_from(r: MstlEtsRaw) -> Result<Self> {
+        if r.periods.is_empty() {
+            return Err(Error::empty("seasonal periods").into());
+        }
+        if r.last_cycles.len() != r.periods.len() {
+            return Err(Error::shape("last cycles (one per period)", r.periods.len(), r.last_cycles.len()).into());
+        }
+        for (p, c) in r.periods.iter().zip(&r.last_cycles) {
+            if *p < 2 || c.len() != *p {
+                return Err(Error::param("last_cycles", format!("period {p} needs a last cycle of {p} ≥ 2 values, got {}", c.len())).into());
+            }
+            shopml_core::validate::finite_slice("last cycle", c)?;
+        }
+        Ok(MstlEts { periods: r.periods, last_cycles: r.last_cycles, trend: r.trend })
+    }
 }
 
 impl MstlEts {

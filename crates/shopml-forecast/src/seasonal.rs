@@ -8,7 +8,8 @@
 //! data are not positive or an index falls below 0.01).
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries};
+use shopml_core::validated_struct;
+use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::decompose::classical_seasonal;
 use crate::error::{ForecastError, Result};
@@ -36,15 +37,40 @@ pub fn is_seasonal(y: &[f64], m: usize, min_cycles: usize) -> bool {
     stat > 0.0 && r[m - 1].abs() / stat > 1.644_853_626_951_472_2
 }
 
-/// Seasonal indices of a series (empty when it is not seasonal).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SeasonalAdjustment {
-    /// Whether indices multiply (`true`) or add.
-    pub multiplicative: bool,
-    /// One index per in-sample observation (empty: not seasonal).
-    pub indices: Vec<f64>,
-    /// Season length.
-    pub season_length: usize,
+validated_struct! {
+    /// Seasonal indices of a series (empty when it is not seasonal).
+    pub struct SeasonalAdjustment ("SeasonalAdjustmentRaw" as SeasonalAdjustmentRaw, check = SeasonalAdjustment::check_loaded, error = ForecastError) {
+        /// Whether indices multiply (`true`) or add.
+        pub multiplicative: bool,
+        /// One index per in-sample observation (empty: not seasonal).
+        pub indices: Vec<f64>,
+        /// Season length.
+        pub season_length: usize,
+    }
+}
+
+impl SeasonalAdjustment {
+    /// The checks a loaded model must pass (those fitting guarantees).
+    fn check_loaded(&self) -> Result<()> {
+        shopml_core::validate::param::at_least("season_length", self.season_length, 1)?;
+        if !self.indices.is_empty() && self.indices.len() < self.season_length {
+            return Err(Error::shape("seasonal indices (at least one season)", self.season_length, self.indices.len()).into());
+        }
+        shopml_core::validate::finite_slice("seasonal indices", &self.indices)?;
+        if self.multiplicative
+            && let Some(row) = self.indices.iter().position(|&s| s <= 0.0)
+        {
+            return Err(Error::InvalidValue {
+                what: "seasonal indices".into(),
+                row,
+                column: None,
+                value: self.indices[row],
+                reason: "multiplicative indices must be > 0".into(),
+            }
+            .into());
+        }
+        Ok(())
+    }
 }
 
 impl SeasonalAdjustment {
@@ -104,15 +130,25 @@ impl SeasonalAdjustment {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Naive2Params;
 
-/// A fitted Naive2 benchmark.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Naive2 {
-    /// Seasonal adjustment used.
-    pub adjustment: SeasonalAdjustment,
-    /// Last seasonally adjusted value.
-    pub last: f64,
-    /// RMS of one-step adjusted residuals (naive interval scale).
-    pub sigma: f64,
+validated_struct! {
+    /// A fitted Naive2 benchmark.
+    pub struct Naive2 ("Naive2Raw" as Naive2Raw, check = Naive2::check_loaded, error = ForecastError) {
+        /// Seasonal adjustment used.
+        pub adjustment: SeasonalAdjustment,
+        /// Last seasonally adjusted value.
+        pub last: f64,
+        /// RMS of one-step adjusted residuals (naive interval scale).
+        pub sigma: f64,
+    }
+}
+
+impl Naive2 {
+    /// The checks a loaded model must pass (those fitting guarantees).
+    fn check_loaded(&self) -> Result<()> {
+        shopml_core::validate::finite_slice("last", &[self.last])?;
+        shopml_core::validate::param::non_negative("sigma", self.sigma)?;
+        Ok(())
+    }
 }
 
 impl Params for Naive2Params {

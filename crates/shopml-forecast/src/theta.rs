@@ -14,7 +14,8 @@
 //! variance `σ²(1 + (h − 1)α²)` on the adjusted scale.
 
 use serde::{Deserialize, Serialize};
-use shopml_core::{Fit, Forecast, ForecastResult, Params, TimeSeries};
+use shopml_core::validated_struct;
+use shopml_core::{Error, Fit, Forecast, ForecastResult, Params, TimeSeries};
 
 use crate::error::{ForecastError, Result};
 use crate::intervals::{check_levels, normal_intervals};
@@ -69,29 +70,45 @@ impl Params for ThetaParams {
     }
 }
 
-/// A fitted Theta model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Theta {
-    /// θ.
-    pub theta: f64,
-    /// SES weight.
-    pub alpha: f64,
-    /// Initial smoothed level.
-    pub initial_level: f64,
-    /// Intercept of the linear trend.
-    pub intercept: f64,
-    /// Slope of the linear trend.
-    pub slope: f64,
-    /// SES level after the last observation.
-    pub level: f64,
-    /// Number of observations.
-    pub n_obs: usize,
-    /// One-step residual variance (adjusted scale).
-    pub sigma2: f64,
-    /// Seasonal adjustment applied.
-    pub adjustment: SeasonalAdjustment,
-    /// In-sample one-step errors on the adjusted scale.
-    pub residuals: Vec<f64>,
+validated_struct! {
+    /// A fitted Theta model.
+    pub struct Theta ("ThetaRaw" as ThetaRaw, check = Theta::check_loaded, error = ForecastError) {
+        /// θ.
+        pub theta: f64,
+        /// SES weight.
+        pub alpha: f64,
+        /// Initial smoothed level.
+        pub initial_level: f64,
+        /// Intercept of the linear trend.
+        pub intercept: f64,
+        /// Slope of the linear trend.
+        pub slope: f64,
+        /// SES level after the last observation.
+        pub level: f64,
+        /// Number of observations.
+        pub n_obs: usize,
+        /// One-step residual variance (adjusted scale).
+        pub sigma2: f64,
+        /// Seasonal adjustment applied.
+        pub adjustment: SeasonalAdjustment,
+        /// In-sample one-step errors on the adjusted scale.
+        pub residuals: Vec<f64>,
+    }
+}
+
+impl Theta {
+    /// The checks a loaded model must pass (those fitting guarantees).
+    fn check_loaded(&self) -> Result<()> {
+        use shopml_core::validate::{finite_slice, param};
+        if !(self.theta.is_finite() && self.theta >= 1.0) {
+            return Err(Error::param("theta", format!("must be finite and >= 1, got {}", self.theta)).into());
+        }
+        param::in_closed("alpha", self.alpha, 0.0, 1.0)?;
+        finite_slice("initial_level, intercept, slope, level", &[self.initial_level, self.intercept, self.slope, self.level])?;
+        param::non_negative("sigma2", self.sigma2)?;
+        finite_slice("residuals", &self.residuals)?;
+        Ok(())
+    }
 }
 
 /// Runs the STM recursion; returns (sse after the first three, final level).

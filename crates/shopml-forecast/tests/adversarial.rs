@@ -208,3 +208,38 @@ proptest! {
         }
     }
 }
+
+/// Found by the `json_models` fuzz target: a Naive2 model whose seasonal
+/// indices are shorter than a season panicked on forecast. Every fitted
+/// forecast type now checks on load what fitting guarantees.
+#[test]
+fn loaded_forecast_models_are_checked() {
+    use shopml_forecast::FittedModel;
+    let short = r#"{"Naive2":{"adjustment":{"multiplicative":true,"indices":[0.65,0.77,1.35,0.65,0.77],"season_length":7},"last":48.4,"sigma":2.9}}"#;
+    assert!(serde_json::from_str::<FittedModel>(short).unwrap_err().to_string().contains("seasonal indices"));
+    let zero = r#"{"Naive2":{"adjustment":{"multiplicative":true,"indices":[],"season_length":0},"last":1.0,"sigma":0.0}}"#;
+    assert!(serde_json::from_str::<FittedModel>(zero).unwrap_err().to_string().contains("season_length"));
+    let negative = r#"{"Naive2":{"adjustment":{"multiplicative":true,"indices":[1.0,-1.0],"season_length":2},"last":1.0,"sigma":0.0}}"#;
+    assert!(serde_json::from_str::<FittedModel>(negative).is_err());
+    let fine = r#"{"Naive2":{"adjustment":{"multiplicative":true,"indices":[0.9,1.1],"season_length":2},"last":1.0,"sigma":0.5}}"#;
+    let m: FittedModel = serde_json::from_str(fine).unwrap();
+    assert_eq!(shopml_core::Forecast::forecast(&m, 3, &[]).unwrap().point, vec![0.9, 1.1, 0.9]);
+    // Each fitted type, edited to break what fitting guarantees, is refused.
+    let y: Vec<f64> = (0..40).map(|t| 10.0 + (t % 4) as f64 + 0.1 * t as f64).collect();
+    let s = shopml_core::TimeSeries::new(y, 4).unwrap();
+    let theta = serde_json::to_value(shopml_forecast::Theta::params().fit(&s).unwrap()).unwrap();
+    for (field, bad) in [("alpha", serde_json::json!(2.0)), ("theta", serde_json::json!(0.0)), ("sigma2", serde_json::json!(-1.0))] {
+        let mut v = theta.clone();
+        v[field] = bad;
+        assert!(serde_json::from_value::<shopml_forecast::Theta>(v).unwrap_err().to_string().contains(field), "{field}");
+    }
+    let base = serde_json::to_value(shopml_forecast::baseline::BaselineParams::naive().fit(&s).unwrap()).unwrap();
+    let mut v = base.clone();
+    v["tail"] = serde_json::json!([]);
+    assert!(serde_json::from_value::<shopml_forecast::baseline::Baseline>(v).is_err());
+    let mstl = serde_json::to_value(shopml_forecast::mstl::MstlEtsParams::new(vec![4]).fit(&s).unwrap()).unwrap();
+    let mut v = mstl.clone();
+    v["last_cycles"] = serde_json::json!([[1.0, 2.0]]);
+    assert!(serde_json::from_value::<shopml_forecast::mstl::MstlEts>(v).unwrap_err().to_string().contains("last_cycles"));
+    assert!(serde_json::from_value::<shopml_forecast::mstl::MstlEts>(mstl).is_ok());
+}

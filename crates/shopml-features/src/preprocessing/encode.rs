@@ -1,5 +1,6 @@
 //! One-hot and ordinal encoding of categorical columns (`Array2<String>`).
 
+use shopml_core::validated_struct;
 use std::collections::BTreeMap;
 
 use ndarray::{Array2, ArrayBase, ArrayView2, Data, Ix2};
@@ -113,7 +114,7 @@ impl ColumnCategories {
 validated_struct! {
     /// A fitted one-hot encoder. Loading checks one name per column and
     /// sorted, distinct categories (what the binary searches rely on).
-    pub struct OneHotEncoder ("OneHotEncoderRaw" as OneHotEncoderRaw, check = OneHotEncoder::check) {
+    pub struct OneHotEncoder ("OneHotEncoderRaw" as OneHotEncoderRaw, check = OneHotEncoder::check, error = crate::FeaturesError) {
         /// Per input column, its categories.
         pub columns: Vec<ColumnCategories>,
         /// Input column names.
@@ -316,7 +317,7 @@ impl Params for OrdinalParams {
 validated_struct! {
     /// A fitted ordinal encoder. Loading checks distinct categories per
     /// column and a finite code for unknowns.
-    pub struct OrdinalEncoder ("OrdinalEncoderRaw" as OrdinalEncoderRaw, check = OrdinalEncoder::check) {
+    pub struct OrdinalEncoder ("OrdinalEncoderRaw" as OrdinalEncoderRaw, check = OrdinalEncoder::check, error = crate::FeaturesError) {
         /// Per input column, its categories in code order.
         pub categories: Vec<Vec<String>>,
         /// Unknown-category policy.

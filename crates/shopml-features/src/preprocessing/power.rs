@@ -2,6 +2,7 @@
 
 use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Data, Ix2};
 use serde::{Deserialize, Serialize};
+use shopml_core::validated_struct;
 use shopml_core::{Error, Fit, Params, Transform, validate};
 
 use super::finite_output;
@@ -40,7 +41,7 @@ impl Params for LogTransformParams {
 
 validated_struct! {
     /// A fitted log transform. Loading checks a finite offset ≥ 0.
-    pub struct LogTransform ("LogTransformRaw" as LogTransformRaw, check = LogTransform::check) {
+    pub struct LogTransform ("LogTransformRaw" as LogTransformRaw, check = LogTransform::check, error = crate::FeaturesError) {
         /// Added before the logarithm.
         pub offset: f64,
         /// Number of columns seen in fitting.
@@ -157,7 +158,7 @@ impl Params for BoxCoxParams {
 
 validated_struct! {
     /// A fitted Box-Cox transform. Loading checks finite λs.
-    pub struct BoxCox ("BoxCoxRaw" as BoxCoxRaw, check = BoxCox::check) {
+    pub struct BoxCox ("BoxCoxRaw" as BoxCoxRaw, check = BoxCox::check, error = crate::FeaturesError) {
         /// λ per column.
         pub lambdas: Array1<f64>,
     }

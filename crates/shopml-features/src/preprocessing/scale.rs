@@ -2,6 +2,7 @@
 
 use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Axis, Data, Ix2};
 use serde::{Deserialize, Serialize};
+use shopml_core::validated_struct;
 use shopml_core::{Error, Fit, Params, Transform, validate};
 
 use super::{finite_output, handle_zero_scale};
@@ -58,7 +59,7 @@ impl Params for StandardScalerParams {
 validated_struct! {
     /// A fitted standard scaler. Loading checks one entry per column, finite
     /// means and finite, positive scales.
-    pub struct StandardScaler ("StandardScalerRaw" as StandardScalerRaw, check = StandardScaler::check) {
+    pub struct StandardScaler ("StandardScalerRaw" as StandardScalerRaw, check = StandardScaler::check, error = crate::FeaturesError) {
         /// Column means (zeros when not centring).
         pub mean: Array1<f64>,
         /// Column population variances (`+∞` when the standard deviation
@@ -219,7 +220,7 @@ impl Params for MinMaxScalerParams {
 validated_struct! {
     /// A fitted min-max scaler. Loading checks one entry per column, finite
     /// values, `data_min ≤ data_max`, positive scales and a valid range.
-    pub struct MinMaxScaler ("MinMaxScalerRaw" as MinMaxScalerRaw, check = MinMaxScaler::check) {
+    pub struct MinMaxScaler ("MinMaxScalerRaw" as MinMaxScalerRaw, check = MinMaxScaler::check, error = crate::FeaturesError) {
         /// Column minima seen in fitting.
         pub data_min: Array1<f64>,
         /// Column maxima seen in fitting.
@@ -360,7 +361,7 @@ impl Params for RobustScalerParams {
 validated_struct! {
     /// A fitted robust scaler. Loading checks one entry per column, finite
     /// centres and finite, positive scales.
-    pub struct RobustScaler ("RobustScalerRaw" as RobustScalerRaw, check = RobustScaler::check) {
+    pub struct RobustScaler ("RobustScalerRaw" as RobustScalerRaw, check = RobustScaler::check, error = crate::FeaturesError) {
         /// Subtracted per column (medians, or zeros).
         pub center: Array1<f64>,
         /// Divisor per column (quantile ranges, or ones).
