@@ -1,7 +1,9 @@
 //! The main job on a shop's order export — by default the embedded Online
 //! Retail sample (`examples/data/`, CC BY 4.0): clean the export, describe
-//! the customers, segment them, recommend products on a time split, forecast
-//! the best sellers' demand and set reorder points. Writes `report.md` and
+//! the customers, segment them, model churn, value them (CLV), recommend
+//! products on a time split, mine bought-together rules, estimate price
+//! elasticities and profit-optimal prices, forecast the best sellers' demand
+//! and set reorder points. Writes `report.md` and
 //! SVG charts to the output folder (default `target/storefront/`).
 //!
 //! ```text
@@ -11,6 +13,9 @@
 //! `--data` takes the full Online Retail file or a shop's export of the same
 //! shape (plain or gzipped CSV). `--min-group-size K` (default 5) keeps any
 //! group of fewer than K customers out of the report's tables.
+//! `--pseudonymise-key-file KEY` pseudonymises customer ids as they are read
+//! (HMAC-SHA-256 under the secret in KEY, at least 32 bytes): no raw id
+//! reaches the report.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -34,12 +39,15 @@ fn main_inner() -> Result<(), Box<dyn std::error::Error>> {
         match a.to_str() {
             Some("--data") => config.data = PathBuf::from(args.next().ok_or("--data needs a path")?),
             Some("--out") => config = config.out_dir(PathBuf::from(args.next().ok_or("--out needs a folder")?)),
+            Some("--pseudonymise-key-file") => {
+                config = config.pseudonymise_key_file(PathBuf::from(args.next().ok_or("--pseudonymise-key-file needs a path")?))
+            }
             Some("--min-group-size") => {
                 let k = args.next().and_then(|v| v.to_str().and_then(|v| v.parse().ok())).ok_or("--min-group-size needs a whole number")?;
                 config = config.min_group_size(k);
             }
             Some("-h" | "--help") => {
-                println!("usage: storefront [--data EXPORT.csv[.gz]] [--out DIR] [--min-group-size K]");
+                println!("usage: storefront [--data EXPORT.csv[.gz]] [--out DIR] [--min-group-size K] [--pseudonymise-key-file KEY]");
                 return Ok(());
             }
             _ => return Err(format!("unknown argument {:?} (see --help)", a).into()),

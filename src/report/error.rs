@@ -80,6 +80,10 @@ pub enum ReportError {
     #[cfg(feature = "clv")]
     #[error(transparent)]
     Clv(#[from] shopml_clv::ClvError),
+    /// A privacy step (key, pseudonymiser, policy) failed.
+    #[cfg(feature = "privacy")]
+    #[error(transparent)]
+    Privacy(#[from] shopml_privacy::PrivacyError),
     /// The plotting backend failed.
     #[error("drawing chart '{chart}' failed: {message}")]
     Draw {

@@ -33,6 +33,12 @@ pub struct StorefrontConfig {
     /// The largest price move the pricing step may recommend, as a share of
     /// today's median price (default 0.2: ±20 %).
     pub max_price_change: f64,
+    /// A file holding the secret key (at least 32 bytes) under which
+    /// customer ids are pseudonymised as they are read (HMAC-SHA-256, see
+    /// `shopml::privacy`): no raw customer id reaches any output, free-text
+    /// descriptions are masked for e-mails, phones, cards and IBANs, and
+    /// quarantined raw records are redacted. `None` (default): ids as exported.
+    pub pseudonymise_key_file: Option<PathBuf>,
 }
 
 impl StorefrontConfig {
@@ -70,6 +76,7 @@ impl StorefrontConfig {
             min_group_size: 5,
             cost_share: 0.6,
             max_price_change: 0.2,
+            pseudonymise_key_file: None,
         }
     }
 
@@ -94,6 +101,12 @@ impl StorefrontConfig {
     /// Sets the largest recommended price move, as a share of today's price.
     pub fn max_price_change(mut self, share: f64) -> Self {
         self.max_price_change = share;
+        self
+    }
+
+    /// Pseudonymises customer ids under the key in `path` as they are read.
+    pub fn pseudonymise_key_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.pseudonymise_key_file = Some(path.as_ref().to_path_buf());
         self
     }
 

@@ -271,3 +271,36 @@ fn price_recovers_a_known_elasticity_and_its_optimal_price() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--cost-share"));
 }
+
+#[test]
+fn a_key_file_pseudonymises_every_customer_id() {
+    let d = dir();
+    let e = export(&d);
+    let e = e.to_str().unwrap();
+    let (key, other) = (d.join("shop.key"), d.join("other.key"));
+    std::fs::write(&key, [42u8; 32]).unwrap();
+    std::fs::write(&other, [7u8; 32]).unwrap();
+    let with = |k: &Path| stdout(&shopml(&["rfm", e, "--pseudonymise-key-file", k.to_str().unwrap()]));
+    let first = with(&key);
+    let ids: Vec<String> = csv_rows(&first).iter().map(|r| r[0].clone()).collect();
+    assert_eq!(ids.len(), 4);
+    for raw in ["ann", "bob", "cid", "dan"] {
+        assert!(!first.contains(raw), "{raw} in {first}");
+    }
+    assert_eq!(with(&key), first, "stable under one key");
+    let under_other: Vec<String> = csv_rows(&with(&other)).iter().map(|r| r[0].clone()).collect();
+    assert!(ids.iter().all(|id| !under_other.contains(id)), "another key, other pseudonyms");
+    // The values are untouched: the same RFM rows up to the id.
+    let plain = csv_rows(&stdout(&shopml(&["rfm", e])));
+    let mut a: Vec<Vec<String>> = plain.iter().map(|r| r[1..].to_vec()).collect();
+    let mut b: Vec<Vec<String>> = csv_rows(&first).iter().map(|r| r[1..].to_vec()).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // A key that is too short is refused, naming the file.
+    let short = d.join("short.key");
+    std::fs::write(&short, [1u8; 8]).unwrap();
+    let o = shopml(&["rfm", e, "--pseudonymise-key-file", short.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("short.key"));
+}

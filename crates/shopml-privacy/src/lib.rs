@@ -45,6 +45,7 @@ pub mod anonymity;
 pub mod dp;
 pub mod error;
 pub mod generalise;
+pub mod hook;
 pub mod key;
 pub mod pii;
 pub mod policy;
@@ -57,6 +58,7 @@ pub use anonymity::{
 pub use dp::{Accountant, Budget, DpRng};
 pub use error::{PrivacyError, Result};
 pub use generalise::Generalisation;
+pub use hook::PrivacyHook;
 pub use key::Key;
 pub use pii::{PiiCounts, PiiKind, PiiMatch, PiiReport, find_pii, mask_text};
 pub use policy::{ColumnPolicy, PiiPolicy};
