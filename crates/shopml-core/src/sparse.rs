@@ -68,6 +68,15 @@ impl Csr {
         }
         for r in 0..n_rows {
             let (a, b) = (indptr[r], indptr[r + 1]);
+            if b > indices.len() {
+                return Err(Error::InvalidValue {
+                    what: "Csr indptr".into(),
+                    row: r + 1,
+                    column: None,
+                    value: b as f64,
+                    reason: format!("points past the {} stored entries", indices.len()),
+                });
+            }
             if b < a {
                 return Err(Error::InvalidValue {
                     what: "Csr indptr".into(),

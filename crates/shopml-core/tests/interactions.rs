@@ -206,3 +206,14 @@ fn push_rejects_bad_entries_and_leaves_the_matrix_unchanged() {
     assert!(matches!(m.push_item(&[5], &[1.0]), Err(Error::IndexOutOfRange { what: "user", index: 5, len: 2 })));
     assert_eq!(m.user_items(), &before);
 }
+
+/// Found by the `json_models` fuzz target (a KnnBaseline's similarity
+/// matrix): a middle `indptr` entry past the stored entries, with a valid
+/// last entry, indexed out of bounds instead of failing.
+#[test]
+fn csr_with_an_indptr_past_the_entries_is_an_error() {
+    let e = shopml_core::sparse::Csr::from_parts(3, 8, vec![0, 1, 31, 2], vec![4, 1], vec![0.5, 0.5]).unwrap_err();
+    assert!(e.to_string().contains("indptr"), "{e}");
+    // The same matrix with a consistent indptr loads.
+    assert!(shopml_core::sparse::Csr::from_parts(3, 8, vec![0, 1, 1, 2], vec![4, 1], vec![0.5, 0.5]).is_ok());
+}
