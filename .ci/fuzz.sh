@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build and run one cargo-fuzz target of fuzz/ for a bounded time.
 #   bash .ci/fuzz.sh TARGET SECONDS
-# Targets: csv_transactions csv_events dates json_clean (see fuzz/Cargo.toml).
+# Targets: csv_transactions csv_events dates json_clean json_models (see fuzz/Cargo.toml).
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). cargo-fuzz passes nightly-only
 # flags (-Zsanitizer=address); on a stable toolchain RUSTC_BOOTSTRAP=1 lets
 # them through. The committed seed corpus is copied to a scratch directory,

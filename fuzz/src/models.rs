@@ -29,14 +29,13 @@ fn inputs() -> impl Iterator<Item = Array2<f64>> {
     (1..=4).map(|p| Array2::from_shape_fn((5, p), |(i, j)| ((i * 3 + j) % 7) as f64 * 0.5 - 1.0))
 }
 
-fn predictor<M>(m: &M, what: &str)
-where
-    M: Predict<Array2<f64>>,
-    M::Output: std::fmt::Debug,
-{
-    for x in inputs() {
-        no_nan(what, m.predict(&x));
-    }
+/// Predictions of a loaded model on every input of [`inputs`].
+macro_rules! predictor {
+    ($m:expr, $what:expr) => {
+        for x in inputs() {
+            no_nan($what, $m.predict(&x));
+        }
+    };
 }
 
 fn anomaly<M: shopml_anomaly::Detector>(m: &M, what: &str) {
@@ -66,16 +65,16 @@ fn customers() -> shopml_clv::Summary {
 /// Loads `body` as the type of `sel` and uses it.
 pub fn load_and_use(sel: u8, body: &[u8]) {
     match sel % 23 {
-        0 => load::<shopml_linear::LinearModel>(body).iter().for_each(|m| predictor(m, "LinearModel")),
+        0 => load::<shopml_linear::LinearModel>(body).iter().for_each(|m| predictor!(m, "LinearModel")),
         1 => {
             if let Some(m) = load::<shopml_linear::LogisticRegression>(body) {
-                predictor(&m, "LogisticRegression");
+                predictor!(m, "LogisticRegression");
                 inputs().for_each(|x| no_nan("LogisticRegression::predict_proba", m.predict_proba(&x)));
             }
         }
-        2 => load::<shopml_linear::PoissonRegression>(body).iter().for_each(|m| predictor(m, "PoissonRegression")),
-        3 => load::<shopml_segment::KMeans<f64>>(body).iter().for_each(|m| predictor(m, "KMeans")),
-        4 => load::<shopml_segment::MiniBatchKMeans<f64>>(body).iter().for_each(|m| predictor(m, "MiniBatchKMeans")),
+        2 => load::<shopml_linear::PoissonRegression>(body).iter().for_each(|m| predictor!(m, "PoissonRegression")),
+        3 => load::<shopml_segment::KMeans<f64>>(body).iter().for_each(|m| predictor!(m, "KMeans")),
+        4 => load::<shopml_segment::MiniBatchKMeans<f64>>(body).iter().for_each(|m| predictor!(m, "MiniBatchKMeans")),
         5 => load::<shopml_anomaly::IsolationForest>(body).iter().for_each(|m| anomaly(m, "IsolationForest")),
         6 => load::<shopml_anomaly::LocalOutlierFactor>(body).iter().for_each(|m| anomaly(m, "LocalOutlierFactor")),
         7 => load::<shopml_anomaly::RobustScorer>(body).iter().for_each(|m| anomaly(m, "RobustScorer")),
