@@ -190,6 +190,17 @@ pub fn log_loss<T: BinaryLabel>(y_true: &[T], proba: &[f64]) -> Result<f64> {
 ///
 /// Computed from average ranks in O(n log n). Errors when only one class is present.
 pub fn roc_auc<T: BinaryLabel>(y_true: &[T], scores: &[f64]) -> Result<f64> {
+    let (y_true, n_pos, n_neg) = scored_labels(y_true, scores, "ROC AUC")?;
+    let ranks = crate::correlation::average_ranks(scores);
+    let rank_sum_pos: f64 = ranks.iter().zip(&y_true).filter(|(_, t)| **t).map(|(r, _)| r).sum();
+    let u = rank_sum_pos - (n_pos * (n_pos + 1)) as f64 / 2.0;
+    Ok(u / (n_pos as f64 * n_neg as f64))
+}
+
+/// Checked labels and scores for a curve over both classes: the labels as
+/// `bool` and the numbers of positives and negatives. Errors when lengths
+/// differ, a label is not 0/1, a score is not finite, or one class is absent.
+pub(crate) fn scored_labels<T: BinaryLabel>(y_true: &[T], scores: &[f64], what: &str) -> Result<(Vec<bool>, usize, usize)> {
     check_labels(y_true.len(), scores.len())?;
     let y_true = labels_named("y_true", y_true)?;
     validate::finite_slice("scores", scores)?;
@@ -201,28 +212,10 @@ pub fn roc_auc<T: BinaryLabel>(y_true: &[T], scores: &[f64]) -> Result<f64> {
             row: 0,
             column: None,
             value: n_pos as f64,
-            reason: "ROC AUC needs both classes".into(),
+            reason: format!("{what} needs both classes"),
         });
     }
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
-    let mut rank_sum_pos = 0.0;
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
-            j += 1;
-        }
-        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
-        for &k in &order[i..=j] {
-            if y_true[k] {
-                rank_sum_pos += avg_rank;
-            }
-        }
-        i = j + 1;
-    }
-    let u = rank_sum_pos - (n_pos * (n_pos + 1)) as f64 / 2.0;
-    Ok(u / (n_pos as f64 * n_neg as f64))
+    Ok((y_true, n_pos, n_neg))
 }
 
 /// Average precision of scores (higher = more likely positive): the

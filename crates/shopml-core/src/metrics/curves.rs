@@ -24,7 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::classification::{BinaryLabel, check_labels, to_bools};
+use super::classification::{BinaryLabel, check_labels, scored_labels, to_bools};
 use crate::error::{Error, Result};
 use crate::validate;
 
@@ -34,20 +34,7 @@ use crate::validate;
 /// Errors when lengths differ, a score is not finite, a label is not 0/1, or
 /// only one class is present (one of the rates is undefined).
 pub fn roc_curve<T: BinaryLabel>(y_true: &[T], scores: &[f64]) -> Result<Vec<(f64, f64)>> {
-    check_labels(y_true.len(), scores.len())?;
-    let y = to_bools(y_true)?;
-    validate::finite_slice("scores", scores)?;
-    let n_pos = y.iter().filter(|&&t| t).count();
-    let n_neg = y.len() - n_pos;
-    if n_pos == 0 || n_neg == 0 {
-        return Err(Error::InvalidValue {
-            what: "y_true".into(),
-            row: 0,
-            column: None,
-            value: n_pos as f64,
-            reason: "a ROC curve needs both classes".into(),
-        });
-    }
+    let (y, n_pos, n_neg) = scored_labels(y_true, scores, "a ROC curve")?;
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let mut points = vec![(0.0, 0.0)];
