@@ -16,12 +16,6 @@ const PRODUCTS: usize = 10;
 pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
     let cleaned = cx.cleaned()?;
     let sales = &cleaned.transactions;
-    let lines = OrderLine::from_transactions(sales);
-    if lines.is_empty() {
-        cx.md.paragraph("No sales; step skipped.");
-        return Ok(());
-    }
-    let table = OrderLineElasticityParams::default().estimate(&lines)?;
     // Revenue, units and weeks per product, for ranking and today's price.
     let mut stats: std::collections::HashMap<&str, Sales> = std::collections::HashMap::new();
     for t in sales.iter().filter(|t| t.quantity > 0.0 && t.unit_price > 0.0) {
@@ -31,9 +25,18 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
         s.prices.push(t.unit_price);
         s.weeks.insert(t.timestamp.floor_week().seconds());
     }
-    let mut best: Vec<&ProductElasticity> = table.rows.iter().filter(|r| stats.contains_key(r.product.as_str())).collect();
+    if stats.is_empty() {
+        cx.md.paragraph("No sales; step skipped.");
+        return Ok(());
+    }
+    // Only the best sellers' lines are estimated (the table shows no others).
+    let mut ranked: Vec<&str> = stats.keys().copied().collect();
+    ranked.sort_by(|a, b| stats[b].revenue.total_cmp(&stats[a].revenue).then_with(|| a.cmp(b)));
+    ranked.truncate(PRODUCTS);
+    let lines: Vec<OrderLine> = sales.iter().filter(|t| ranked.contains(&t.product.as_str())).map(OrderLine::from).collect();
+    let table = OrderLineElasticityParams::default().estimate(&lines)?;
+    let mut best: Vec<&ProductElasticity> = table.rows.iter().collect();
     best.sort_by(|a, b| stats[b.product.as_str()].revenue.total_cmp(&stats[a.product.as_str()].revenue));
-    best.truncate(PRODUCTS);
 
     let (share, band) = (cx.config.cost_share, cx.config.max_price_change);
     if !((0.0..1.0).contains(&share) && band > 0.0 && band < 1.0) {
