@@ -40,6 +40,19 @@ struct Band {
     points: Vec<(f64, f64, f64)>,
 }
 
+/// Where a chart's legend sits (default upper right); pick the corner the
+/// data leave empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Legend {
+    /// Upper left corner.
+    UpperLeft,
+    /// Upper right corner.
+    #[default]
+    UpperRight,
+    /// Lower right corner (a ROC curve leaves it empty).
+    LowerRight,
+}
+
 /// A chart of lines over a numeric x axis, with optional shaded bands
 /// (prediction intervals), scattered points and vertical markers.
 ///
@@ -54,6 +67,7 @@ pub struct LineChart {
     bands: Vec<Band>,
     scatter: Vec<Line>,
     markers: Vec<(f64, String)>,
+    legend: Legend,
 }
 
 impl LineChart {
@@ -67,7 +81,14 @@ impl LineChart {
             bands: Vec::new(),
             scatter: Vec::new(),
             markers: Vec::new(),
+            legend: Legend::default(),
         }
+    }
+
+    /// Moves the legend to another corner.
+    pub fn legend(mut self, corner: Legend) -> Self {
+        self.legend = corner;
+        self
     }
 
     /// Axis descriptions.
@@ -226,7 +247,11 @@ impl LineChart {
                 .configure_series_labels()
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK.mix(0.3))
-                .position(SeriesLabelPosition::UpperRight)
+                .position(match self.legend {
+                    Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
+                    Legend::UpperRight => SeriesLabelPosition::UpperRight,
+                    Legend::LowerRight => SeriesLabelPosition::LowerRight,
+                })
                 .draw()
                 .map_err(|e| draw_err(e.to_string()))?;
         }

@@ -26,6 +26,6 @@ mod chart;
 mod error;
 mod markdown;
 
-pub use chart::{BarChart, LineChart};
+pub use chart::{BarChart, Legend, LineChart};
 pub use error::ReportError;
 pub use markdown::Markdown;

@@ -60,19 +60,24 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
     if !shown.is_empty() {
         let rows: Vec<Vec<String>> = shown
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(k, r)| {
                 let a: Vec<String> = r.antecedent.iter().map(|&i| name(i as usize)).collect();
                 let c: Vec<String> = r.consequent.iter().map(|&i| name(i as usize)).collect();
-                vec![a.join(" + "), c.join(" + "), format!("{:.3}", r.support), format!("{:.2}", r.confidence), format!("{:.1}", r.lift)]
+                vec![
+                    format!("{}", k + 1),
+                    a.join(" + "),
+                    c.join(" + "),
+                    format!("{:.3}", r.support),
+                    format!("{:.2}", r.confidence),
+                    format!("{:.1}", r.lift),
+                ]
             })
             .collect();
-        cx.md.table(&["if the basket holds", "it also holds", "support", "confidence", "lift"], &rows);
-        let mut chart = BarChart::new("Top rules by lift").value_label("lift");
-        for r in shown.iter().take(8) {
-            let code = |i: &u32| baskets.items().id(*i as usize).cloned().unwrap_or_default();
-            let a: Vec<String> = r.antecedent.iter().map(code).collect();
-            let c: Vec<String> = r.consequent.iter().map(code).collect();
-            chart = chart.bar(&format!("{} → {}", a.join("+"), c.join("+")), r.lift);
+        cx.md.table(&["rule", "if the basket holds", "it also holds", "support", "confidence", "lift"], &rows);
+        let mut chart = BarChart::new("Top rules by lift (numbered as in the table)").value_label("lift");
+        for (k, r) in shown.iter().take(8).enumerate() {
+            chart = chart.bar(&format!("rule {}", k + 1), r.lift);
         }
         let p = cx.chart_path("basket_rules.svg");
         chart.write_svg(&p)?;

@@ -4,7 +4,7 @@
 //! calibration by decile, and the strongest coefficients with 95 % intervals.
 
 use crate::churn::ChurnParams;
-use crate::report::{LineChart, ReportError};
+use crate::report::{Legend, LineChart, ReportError};
 
 use super::context::Context;
 
@@ -42,6 +42,7 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
         .labels("false-positive rate", "true-positive rate")
         .line("logistic model", e.roc.clone())
         .dashed("chance", vec![(0.0, 0.0), (1.0, 1.0)])
+        .legend(Legend::LowerRight)
         .write_svg(&path)?;
     cx.image("ROC curve of the churn model", "churn_roc.svg");
 

@@ -7,7 +7,7 @@
 use crate::clean::Transaction;
 use crate::clv::{BetaGeo, ClvError, ClvParams, GammaGamma, RepeatPurchaseModel, Summary, SummaryParams, customer_lifetime_value};
 use crate::core::{Fit, Timestamp};
-use crate::report::{BarChart, LineChart, ReportError};
+use crate::report::{BarChart, Legend, LineChart, ReportError};
 
 use super::context::Context;
 
@@ -51,6 +51,7 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
             .labels(&format!("repeat purchases in calibration ({}+ pooled)", BUCKETS - 1), "mean purchases per customer in the holdout")
             .line("BG/NBD prediction", kept.iter().map(|k| (k.0 as f64, k.1)).collect())
             .points("actual", kept.iter().map(|k| (k.0 as f64, k.2)).collect())
+            .legend(Legend::UpperLeft)
             .write_svg(&p)?;
         cx.image("Predicted and actual holdout purchases", "clv_holdout.svg");
     }
