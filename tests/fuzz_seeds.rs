@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shopml::anomaly::{IsolationForest, LocalOutlierFactor, RobustScorer};
+use shopml::anomaly::{GroupedRobustScorer, IsolationForest, LocalOutlierFactor, RobustMethod, RobustScorer};
 use shopml::basket::{Baskets, BoughtTogether, MinSupport};
 use shopml::clv::{BetaGeo, GammaGamma, ParetoNbd, Summary};
 use shopml::core::{Dataset, Duplicates, Fit, Interactions, TimeSeries, Triple};
@@ -25,8 +25,8 @@ use shopml::forecast::mstl::{MstlEts, MstlEtsParams};
 use shopml::forecast::seasonal::Naive2Params;
 use shopml::forecast::{AutoEts, FittedModel, Theta};
 use shopml::linear::{LinearModel, LinearRegressionParams, LogisticRegression, PoissonRegression};
-use shopml::pricing::{DemandCurve, DemandData, DemandForm};
-use shopml::recommend::{Baseline, BiasedMf, Bpr, Ease, ImplicitAls, ItemKnn, KnnBaseline, Popularity};
+use shopml::pricing::{DemandCurve, DemandData, DemandForm, LogitShare, LogitShareParams, PoissonGammaTs, ShareData};
+use shopml::recommend::{Baseline, BiasedMf, Bpr, Ease, ImplicitAls, ItemKnn, KnnBaseline, Popularity, Recommender};
 use shopml::segment::{KMeans, MiniBatchKMeans};
 
 type Seeds = Vec<(u8, &'static str, String)>;
@@ -112,12 +112,40 @@ fn seeds() -> Seeds {
     out.push((18, "boughttogether", json::<BoughtTogether>(&BoughtTogether::params(MinSupport::Count(2)).fit(&baskets).unwrap())));
     let price: Vec<f64> = (0..30).map(|i| 2.0 + (i % 6) as f64 * 0.4).collect();
     let qty: Vec<f64> = price.iter().enumerate().map(|(i, p)| 100.0 * p.powf(-1.8) * (1.0 + 0.05 * ((i % 3) as f64 - 1.0))).collect();
+    // The id-keyed recommender the CLI saves and loads.
+    let mut b = shopml::core::InteractionsBuilder::new();
+    for u in 0..10 {
+        for i in 0..6 {
+            if (u * 5 + i * 3) % 4 < 2 {
+                b.push(&format!("u{u}"), &format!("p{i}"), 1.0).unwrap();
+            }
+        }
+    }
+    let labelled = b.build(Duplicates::Sum).unwrap();
+    let als = ImplicitAls::params().n_factors(2).iterations(2).seed(1).fit(&labelled.matrix).unwrap();
+    out.push((23, "recommender", json(&Recommender::new(als, &labelled).unwrap())));
+    // Logit shares: 20 markets × 3 products, shares from a known logit.
+    let mut shares = ShareData::default();
+    for m in 0..20 {
+        let prices: Vec<f64> = (0..3).map(|j| 1.0 + 0.1 * ((m * 3 + j * 7) % 5) as f64).collect();
+        let u: Vec<f64> = prices.iter().enumerate().map(|(j, p)| (1.0 - 2.0 * p + 0.3 * j as f64).exp()).collect();
+        let total = 1.0 + u.iter().sum::<f64>();
+        for j in 0..3 {
+            let noise = 1.0 + 0.01 * (((m * 7 + j) % 5) as f64 - 2.0);
+            shares.push(&format!("m{m}"), &format!("b{j}"), prices[j], u[j] / total * noise);
+        }
+    }
+    out.push((24, "logitshare", json(&LogitShareParams::default().fit(&shares).unwrap())));
+    out.push((25, "poissongammats", json(&PoissonGammaTs::new(vec![1.0, 2.0, 3.0], 1.0, 1.0).unwrap())));
+    let values: Vec<f64> = (0..40).map(|i| 2.0 + (i % 7) as f64 * 0.1).collect();
+    let groups: Vec<String> = (0..40).map(|i| format!("g{}", i % 3)).collect();
+    out.push((26, "groupedrobust", json(&GroupedRobustScorer::fit(RobustMethod::Mad { threshold: 3.5 }, 4, &values, &groups).unwrap())));
     out.push((22, "demandcurve", json::<DemandCurve>(&DemandCurve::params(DemandForm::LogLog).fit(&DemandData::new(price, qty)).unwrap())));
     out
 }
 
 /// Selectors of `fuzz/src/models.rs`.
-const N_SELECTORS: u8 = 23;
+const N_SELECTORS: u8 = 27;
 
 /// Loads `json` as the type of `sel` and checks that what it re-serialises to loads again.
 fn reloads(sel: u8, json: &str) -> Result<(), String> {
@@ -149,6 +177,10 @@ fn reloads(sel: u8, json: &str) -> Result<(), String> {
         20 => check::<GammaGamma>(json),
         21 => check::<ParetoNbd>(json),
         22 => check::<DemandCurve>(json),
+        23 => check::<Recommender<ImplicitAls>>(json),
+        24 => check::<LogitShare>(json),
+        25 => check::<PoissonGammaTs>(json),
+        26 => check::<GroupedRobustScorer>(json),
         _ => Err(format!("unknown selector {sel}")),
     }
 }

@@ -64,7 +64,7 @@ fn customers() -> shopml_clv::Summary {
 
 /// Loads `body` as the type of `sel` and uses it.
 pub fn load_and_use(sel: u8, body: &[u8]) {
-    match sel % 23 {
+    match sel % 27 {
         0 => load::<shopml_linear::LinearModel>(body).iter().for_each(|m| predictor!(m, "LinearModel")),
         1 => {
             if let Some(m) = load::<shopml_linear::LogisticRegression>(body) {
@@ -112,6 +112,33 @@ pub fn load_and_use(sel: u8, body: &[u8]) {
                 use shopml_clv::RepeatPurchaseModel;
                 no_nan("ParetoNbd::predict_alive", m.predict_alive(&customers()));
                 no_nan("ParetoNbd::predict_purchases", m.predict_purchases(&customers(), 30.0));
+            }
+        }
+        23 => {
+            if let Some(m) = load::<shopml_recommend::Recommender<shopml_recommend::ImplicitAls>>(body) {
+                for user in ["u0", "u9", "nobody"] {
+                    no_nan("Recommender::recommend", m.recommend(user, &shopml_recommend::Request::top(3)));
+                }
+            }
+        }
+        24 => {
+            if let Some(m) = load::<shopml_pricing::LogitShare>(body) {
+                let n = m.products().len();
+                for prices in [vec![1.5; n], vec![1.0; n + 1], vec![]] {
+                    no_nan("LogitShare::shares", m.shares(&prices));
+                    no_nan("LogitShare::elasticities", m.elasticities(&prices));
+                }
+            }
+        }
+        25 => {
+            if let Some(mut m) = load::<shopml_pricing::PoissonGammaTs>(body) {
+                let market = shopml_pricing::Market::new(vec![1.0, 2.0, 3.0], vec![5.0, 3.0, 1.0]).expect("a valid market");
+                no_nan("simulate(PoissonGammaTs)", shopml_pricing::simulate(&mut m, &market, 20, None, 1));
+            }
+        }
+        26 => {
+            if let Some(m) = load::<shopml_anomaly::GroupedRobustScorer>(body) {
+                no_nan("GroupedRobustScorer::score_samples", m.score_samples(&[1.0, 2.0, 50.0], &["g0", "g1", "zz"]));
             }
         }
         _ => {

@@ -54,8 +54,10 @@ pub trait PricingPolicy {
     fn sold(&mut self, _units: f64) {}
 }
 
-/// Gamma posterior per ladder price.
+/// Gamma posterior per ladder price. Loading from JSON checks the ladder and
+/// one positive, finite shape and rate per price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "GammaPosteriorRaw")]
 pub struct GammaPosterior {
     /// The ladder.
     pub prices: Vec<f64>,
@@ -63,6 +65,36 @@ pub struct GammaPosterior {
     pub shape: Vec<f64>,
     /// Rate per price.
     pub rate: Vec<f64>,
+}
+
+#[derive(Deserialize)]
+struct GammaPosteriorRaw {
+    prices: Vec<f64>,
+    shape: Vec<f64>,
+    rate: Vec<f64>,
+}
+
+impl TryFrom<GammaPosteriorRaw> for GammaPosterior {
+    type Error = PricingError;
+    fn try_from(r: GammaPosteriorRaw) -> Result<Self> {
+        check_ladder(&r.prices)?;
+        for (what, v) in [("shape", &r.shape), ("rate", &r.rate)] {
+            if v.len() != r.prices.len() {
+                return Err(Error::shape(format!("Gamma posterior {what} (one per price)"), r.prices.len(), v.len()).into());
+            }
+            if let Some(i) = v.iter().position(|x| !(x.is_finite() && *x > 0.0)) {
+                return Err(Error::InvalidValue {
+                    what: format!("Gamma posterior {what}"),
+                    row: i,
+                    column: None,
+                    value: v[i],
+                    reason: "must be finite and > 0".into(),
+                }
+                .into());
+            }
+        }
+        Ok(GammaPosterior { prices: r.prices, shape: r.shape, rate: r.rate })
+    }
 }
 
 impl GammaPosterior {

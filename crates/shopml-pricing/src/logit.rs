@@ -76,7 +76,11 @@ impl Params for LogitShareParams {
 /// let e = m.elasticities(&[1.2, 1.4]).unwrap();
 /// assert!(e[0][0] < 0.0 && e[0][1] > 0.0);
 /// ```
+///
+/// Loading from JSON checks one parameter per design column (`2 + products − 1`),
+/// a square covariance of that size, and finite values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LogitShareRaw")]
 pub struct LogitShare {
     products: Vec<String>,
     /// `const`, `price`, then product dummies (first product dropped).
@@ -86,6 +90,47 @@ pub struct LogitShare {
     df_resid: f64,
     n_obs: usize,
     r_squared: f64,
+}
+
+#[derive(Deserialize)]
+struct LogitShareRaw {
+    products: Vec<String>,
+    params: Vec<f64>,
+    covariance: Array2<f64>,
+    covariance_type: Covariance,
+    df_resid: f64,
+    n_obs: usize,
+    r_squared: f64,
+}
+
+impl TryFrom<LogitShareRaw> for LogitShare {
+    type Error = PricingError;
+    fn try_from(r: LogitShareRaw) -> Result<Self> {
+        if r.products.is_empty() {
+            return Err(Error::empty("logit products").into());
+        }
+        let k = r.products.len() + 1;
+        if r.params.len() != k {
+            return Err(Error::shape("logit parameters (const, price, product dummies)", k, r.params.len()).into());
+        }
+        if r.covariance.dim() != (k, k) {
+            return Err(Error::shape("logit covariance", format!("{k} × {k}"), format!("{:?}", r.covariance.dim())).into());
+        }
+        shopml_core::validate::finite_slice("logit parameters", &r.params)?;
+        shopml_core::validate::finite_matrix("logit covariance", r.covariance.view())?;
+        if !(r.df_resid.is_finite() && r.df_resid > 0.0 && r.r_squared.is_finite()) {
+            return Err(Error::param("df_resid", "must be finite and positive, with a finite r_squared").into());
+        }
+        Ok(LogitShare {
+            products: r.products,
+            params: r.params,
+            covariance: r.covariance,
+            covariance_type: r.covariance_type,
+            df_resid: r.df_resid,
+            n_obs: r.n_obs,
+            r_squared: r.r_squared,
+        })
+    }
 }
 
 impl Fit<ShareData> for LogitShareParams {

@@ -1,6 +1,6 @@
 //! Privacy at read time: [`PrivacyHook`] plugs a [`Pseudonymiser`] and a
 //! [`PiiPolicy`] into shopml-clean's readers (a
-//! [`RecordHook`](shopml_clean::RecordHook)), so that raw customer ids and
+//! [`RecordHook`]), so that raw customer ids and
 //! personal data never leave the reader.
 //!
 //! What it does to every kept sale, return and event:

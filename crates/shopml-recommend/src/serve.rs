@@ -285,7 +285,12 @@ pub enum UnknownUser {
 /// // A stranger gets the overall most popular item.
 /// assert_eq!(rec.recommend("zoe", &Request::top(1)).unwrap()[0].0, "mug");
 /// ```
+///
+/// Loading from JSON checks that the model, the id maps, the purchase
+/// history and the popularity counts agree in shape, and that the counts are
+/// finite and non-negative.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "RecommenderRaw<M>", bound(deserialize = "M: Scorer + Deserialize<'de>"))]
 pub struct Recommender<M> {
     model: M,
     users: IdMap<String>,
@@ -293,6 +298,52 @@ pub struct Recommender<M> {
     seen: Interactions,
     popularity: Vec<f32>,
     unknown_user: UnknownUser,
+}
+
+#[derive(Deserialize)]
+struct RecommenderRaw<M> {
+    model: M,
+    users: IdMap<String>,
+    items: IdMap<String>,
+    seen: Interactions,
+    popularity: Vec<f32>,
+    unknown_user: UnknownUser,
+}
+
+impl<M: Scorer> TryFrom<RecommenderRaw<M>> for Recommender<M> {
+    type Error = crate::RecommendError;
+    fn try_from(r: RecommenderRaw<M>) -> Result<Self> {
+        let (nu, ni) = (r.users.len(), r.items.len());
+        for (what, got) in [
+            ("model users vs user ids", (r.model.n_users(), nu)),
+            ("model items vs item ids", (r.model.n_items(), ni)),
+            ("history users vs user ids", (r.seen.n_users(), nu)),
+            ("history items vs item ids", (r.seen.n_items(), ni)),
+            ("popularity vs item ids", (r.popularity.len(), ni)),
+        ] {
+            if got.0 != got.1 {
+                return Err(Error::shape(what, got.1, got.0).into());
+            }
+        }
+        if let Some(i) = r.popularity.iter().position(|p| !(p.is_finite() && *p >= 0.0)) {
+            return Err(Error::InvalidValue {
+                what: "popularity".into(),
+                row: i,
+                column: None,
+                value: f64::from(r.popularity[i]),
+                reason: "must be finite and >= 0".into(),
+            }
+            .into());
+        }
+        Ok(Recommender {
+            model: r.model,
+            users: r.users,
+            items: r.items,
+            seen: r.seen,
+            popularity: r.popularity,
+            unknown_user: r.unknown_user,
+        })
+    }
 }
 
 impl<M: Scorer> Recommender<M> {

@@ -138,3 +138,24 @@ proptest! {
         exercise!(KnnBaseline::params().fit(&d));
     }
 }
+
+/// The CLI loads an id-keyed `Recommender` from a user's file: every shape
+/// it holds must agree, or loading fails (before: a short popularity vector
+/// or id map panicked on the first unknown-user request).
+#[test]
+fn a_loaded_recommender_checks_its_shapes() {
+    let mut b = shopml_core::InteractionsBuilder::new();
+    for (u, i) in [("ann", "mug"), ("ann", "tea"), ("bob", "mug"), ("cat", "pot")] {
+        b.push(u, i, 1.0).unwrap();
+    }
+    let data = b.build(Duplicates::Sum).unwrap();
+    let rec = shopml_recommend::Recommender::new(Popularity::params().fit(&data.matrix).unwrap(), &data).unwrap();
+    type Rec = shopml_recommend::Recommender<Popularity>;
+    let back: Rec = reload(&rec, |_| {}).unwrap();
+    assert_eq!(back.recommend("bob", &Request::top(2)).unwrap(), rec.recommend("bob", &Request::top(2)).unwrap());
+    assert!(reload::<Rec>(&rec, |v| v["popularity"] = serde_json::json!([1.0])).unwrap_err().to_string().contains("popularity"));
+    assert!(reload::<Rec>(&rec, |v| v["popularity"] = serde_json::json!([1.0, -2.0, 1.0])).is_err());
+    let e = reload::<Rec>(&rec, |v| v["users"]["ids"] = serde_json::json!(["ann", "bob"])).unwrap_err().to_string();
+    assert!(e.contains("user"), "{e}");
+    assert!(reload::<Rec>(&rec, |v| v["items"]["ids"] = serde_json::json!(["mug", "tea", "pot", "cup"])).is_err());
+}
