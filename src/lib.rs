@@ -53,6 +53,11 @@ pub use shopml_forecast as forecast;
 
 #[cfg(feature = "churn")]
 pub mod churn;
+
+/// A guide, not code: `docs/GETTING_STARTED.md`, whose examples run as doctests.
+#[cfg(all(feature = "clean", feature = "features", feature = "churn"))]
+#[doc = include_str!("../docs/GETTING_STARTED.md")]
+pub mod getting_started {}
 #[cfg(feature = "report")]
 pub mod report;
 

@@ -300,7 +300,7 @@ impl OrderLineElasticityParams {
                         row.reliable = e.upper < 0.0 && tiered.is_none();
                         row.reason = if let Some(rho) = tiered {
                             format!(
-                                "unit price falls with order size (Spearman ρ = {rho:.2} < {}): volume-discount tiers, not a demand response",
+                                "unit price falls with order size within a period (rank correlation ρ = {rho:.2} < {}): volume-discount tiers, not a demand response",
                                 self.min_quantity_price_rho
                             )
                         } else if e.estimate >= 0.0 {

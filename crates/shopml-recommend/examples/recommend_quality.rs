@@ -140,7 +140,7 @@ fn main() {
     let m = bpr.clone().learning_rate(0.05).fit(&train).expect("fit");
     row("bpr (lr 0.05)", &m, &train, &test, t.elapsed().as_secs_f64());
     // implicit's sampler: negatives in proportion to popularity.
-    let pop_bpr = bpr.clone().negative_sampling(NegativeSampling::PopularityParams);
+    let pop_bpr = bpr.clone().negative_sampling(NegativeSampling::Popularity);
     let t = Instant::now();
     let m = pop_bpr.fit(&train).expect("fit");
     row("bpr (popularity negatives)", &m, &train, &test, t.elapsed().as_secs_f64());

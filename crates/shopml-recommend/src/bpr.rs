@@ -46,8 +46,10 @@ pub enum NegativeSampling {
     #[default]
     Uniform,
     /// Proportionally to item popularity within the stratum: the item of a
-    /// random positive pair of the stratum.
-    PopularityParams,
+    /// random positive pair of the stratum. (Files written before the
+    /// variant's name was fixed say `PopularityParams`; they still load.)
+    #[serde(alias = "PopularityParams")]
+    Popularity,
 }
 
 /// How an epoch draws its (user, positive) pairs.
@@ -327,7 +329,7 @@ fn run_stratum_body(sh: Shared<'_>, st: Stratum<'_>, rng: &mut Mix) {
         for _ in 0..tries {
             let j = match negatives {
                 NegativeSampling::Uniform => rng.below(n_block_items),
-                NegativeSampling::PopularityParams => st.pairs[rng.below(n_pairs)].1 as usize,
+                NegativeSampling::Popularity => st.pairs[rng.below(n_pairs)].1 as usize,
             };
             if j != il as usize && positives.binary_search(&item_of_pos[st.item_offset + j]).is_err() {
                 neg = Some(j);

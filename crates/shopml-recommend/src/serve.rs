@@ -261,7 +261,10 @@ pub enum UnknownUser {
     #[default]
     Error,
     /// Recommend the most popular items (by training interaction count).
-    PopularityParams,
+    /// (Files written before the variant's name was fixed say
+    /// `PopularityParams`; they still load.)
+    #[serde(alias = "PopularityParams")]
+    Popularity,
 }
 
 /// A fitted model together with its id maps and training interactions:
@@ -278,7 +281,7 @@ pub enum UnknownUser {
 /// }
 /// let data = b.build(Duplicates::Sum).unwrap();
 /// let model = Popularity::params().fit(&data.matrix).unwrap();
-/// let rec = Recommender::new(model, &data).unwrap().unknown_user(UnknownUser::PopularityParams);
+/// let rec = Recommender::new(model, &data).unwrap().unknown_user(UnknownUser::Popularity);
 /// // bob already has the mug; the next most popular items follow.
 /// let top = rec.recommend("bob", &Request::top(1)).unwrap();
 /// assert_eq!(top[0].0, "tea");
@@ -427,7 +430,7 @@ impl<M: Scorer> Recommender<M> {
                     slots.push(Some(known.len()));
                     known.push(i);
                 }
-                None if self.unknown_user == UnknownUser::PopularityParams => slots.push(None),
+                None if self.unknown_user == UnknownUser::Popularity => slots.push(None),
                 None => return Err(Error::UnknownId { what: "user", id: u.to_string() }.into()),
             }
         }

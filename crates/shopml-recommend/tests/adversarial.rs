@@ -159,3 +159,13 @@ fn a_loaded_recommender_checks_its_shapes() {
     assert!(e.contains("user"), "{e}");
     assert!(reload::<Rec>(&rec, |v| v["items"]["ids"] = serde_json::json!(["mug", "tea", "pot", "cup"])).is_err());
 }
+
+/// Two enum variants were misnamed `PopularityParams` by a mechanical rename;
+/// they are `Popularity` now, and files saved with the old name still load.
+#[test]
+fn popularity_variants_load_under_their_old_name_too() {
+    use shopml_recommend::{NegativeSampling, UnknownUser};
+    assert_eq!(serde_json::from_str::<UnknownUser>("\"PopularityParams\"").unwrap(), UnknownUser::Popularity);
+    assert_eq!(serde_json::from_str::<NegativeSampling>("\"PopularityParams\"").unwrap(), NegativeSampling::Popularity);
+    assert_eq!(serde_json::to_string(&UnknownUser::Popularity).unwrap(), "\"Popularity\"");
+}

@@ -125,7 +125,7 @@ fn every_model_recovers_the_communities() {
     check("ease", &shopml_recommend::Ease::params().regularization(1.0).fit(&data).unwrap());
     check("als", &ImplicitAls::params().n_factors(4).iterations(10).fit(&data).unwrap());
     check("bpr", &Bpr::params().n_factors(8).iterations(200).learning_rate(0.05).n_blocks(2).fit(&data).unwrap());
-    let implicit_like = Bpr::params().negative_sampling(NegativeSampling::PopularityParams).pair_sampling(PairSampling::WithReplacement);
+    let implicit_like = Bpr::params().negative_sampling(NegativeSampling::Popularity).pair_sampling(PairSampling::WithReplacement);
     check("bpr (implicit's sampler)", &implicit_like.n_factors(8).iterations(200).learning_rate(0.05).n_blocks(2).fit(&data).unwrap());
     for sim in [
         Similarity::Cosine,
@@ -250,7 +250,7 @@ fn recommender_by_external_ids() {
     let knn = ItemKnn::params().fit(&data.matrix).unwrap();
     let rec = Recommender::new(knn, &data).unwrap();
     assert!(matches!(rec.recommend("zoe", &Request::top(1)).unwrap_err().as_core(), Some(Error::UnknownId { .. })));
-    let rec = rec.unknown_user(UnknownUser::PopularityParams);
+    let rec = rec.unknown_user(UnknownUser::Popularity);
     assert_eq!(rec.recommend("zoe", &Request::top(1)).unwrap()[0].0, "mug");
     let batch = rec.recommend_batch(&["dan", "zoe"], &Request::top(1)).unwrap();
     assert_eq!(batch[0][0].0, "mug");
@@ -402,7 +402,7 @@ fn conformance_of_every_model() {
         Bpr::params()
             .n_factors(4)
             .iterations(5)
-            .negative_sampling(NegativeSampling::PopularityParams)
+            .negative_sampling(NegativeSampling::Popularity)
             .pair_sampling(PairSampling::WithReplacement),
         shopml_recommend::Bpr
     );

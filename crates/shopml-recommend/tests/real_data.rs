@@ -145,7 +145,7 @@ fn movielens_bpr_matches_implicit_over_seeds() {
             .learning_rate(0.01)
             .regularization(0.01)
             .iterations(100)
-            .negative_sampling(NegativeSampling::PopularityParams)
+            .negative_sampling(NegativeSampling::Popularity)
             .pair_sampling(PairSampling::WithReplacement)
             .seed(seed)
             .fit(&train)
