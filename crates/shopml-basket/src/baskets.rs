@@ -70,8 +70,8 @@ impl Baskets {
         if n > MAX_INDEX || items.len() > MAX_INDEX {
             return Err(CoreError::param("baskets", format!("at most {MAX_INDEX} baskets and items are supported")));
         }
-        if *offsets.last().unwrap() != item_indices.len() {
-            return Err(CoreError::shape("basket offsets", item_indices.len(), offsets.last().unwrap()));
+        if offsets[n] != item_indices.len() {
+            return Err(CoreError::shape("basket offsets", item_indices.len(), offsets[n]));
         }
         if descriptions.len() != items.len() {
             return Err(CoreError::shape("item descriptions", items.len(), descriptions.len()));

@@ -161,9 +161,11 @@ impl Fit<Baskets> for ItemsetParams {
         };
         let sink = mined.map_err(|_| BasketError::TooManyItemsets { limit: self.max_itemsets, min_count, n_baskets: n })?;
         let mut offsets = Vec::with_capacity(sink.lens.len() + 1);
-        offsets.push(0);
+        let mut end = 0usize;
+        offsets.push(end);
         for &l in &sink.lens {
-            offsets.push(offsets.last().unwrap() + l as usize);
+            end += l as usize;
+            offsets.push(end);
         }
         let all = FrequentItemsets {
             n_baskets: n,
@@ -217,7 +219,7 @@ struct FrequentItemsetsRaw {
 impl TryFrom<FrequentItemsetsRaw> for FrequentItemsets {
     type Error = CoreError;
     fn try_from(r: FrequentItemsetsRaw) -> Result<Self, CoreError> {
-        if r.offsets.first() != Some(&0) || r.offsets.len() != r.counts.len() + 1 || *r.offsets.last().unwrap() != r.flat.len() {
+        if r.offsets.first() != Some(&0) || r.offsets.len() != r.counts.len() + 1 || r.offsets.last() != Some(&r.flat.len()) {
             return Err(CoreError::shape("itemset offsets", r.counts.len() + 1, r.offsets.len()));
         }
         if r.n_baskets == 0 || r.min_count == 0 {
