@@ -1,7 +1,7 @@
 //! Step 1 — what is in the export: read, clean, and account for every line.
 
 use crate::clean::{ReadOptions, read, read_with};
-use crate::privacy::{ColumnPolicy, Key, PiiPolicy, PrivacyHook, Pseudonymiser, PseudonymiserParams};
+use crate::privacy::{Key, PrivacyHook, Pseudonymiser, PseudonymiserParams};
 use crate::report::ReportError;
 
 use super::context::Context;
@@ -13,12 +13,7 @@ pub(crate) fn run(cx: &mut Context) -> Result<(), ReportError> {
         None => read(cfg.data.as_path(), &cfg.schema, &cfg.rules)?,
         Some(key_file) => {
             let pseudonymiser = Pseudonymiser::new(Key::from_file(key_file)?, PseudonymiserParams::default())?;
-            let description = match &cfg.schema.description {
-                Some(crate::clean::Column::Name(n)) => n.clone(),
-                _ => "description".to_string(),
-            };
-            let policy = PiiPolicy::new().column(description, ColumnPolicy::Mask);
-            let hook = PrivacyHook::for_transactions(&cfg.schema, policy, Some(&pseudonymiser))?;
+            let hook = PrivacyHook::pseudonymise_and_mask(&cfg.schema, &pseudonymiser)?;
             let cleaned = read_with(cfg.data.as_path(), &cfg.schema, &cfg.rules, ReadOptions::new().hook(&hook))?;
             let masked = hook.report().total().total();
             cx.md.paragraph(&format!(

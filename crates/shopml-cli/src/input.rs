@@ -3,10 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use shopml::clean::{
-    Cleaned, CleaningRules, Column, DateFormat, Delimiter, MissingCustomer, ReadOptions, TransactionSchema, read, read_with,
-};
-use shopml::privacy::{ColumnPolicy, Key, PiiPolicy, PrivacyHook, Pseudonymiser, PseudonymiserParams};
+use shopml::clean::{Cleaned, CleaningRules, DateFormat, Delimiter, MissingCustomer, ReadOptions, TransactionSchema, read, read_with};
+use shopml::privacy::{Key, PrivacyHook, Pseudonymiser, PseudonymiserParams};
 
 /// Which defaults to start from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -171,12 +169,7 @@ impl ReadArgs {
             Some(key_file) => {
                 let key = Key::from_file(key_file).map_err(|e| format!("{}: {e}", key_file.display()))?;
                 let pseudonymiser = Pseudonymiser::new(key, PseudonymiserParams::default())?;
-                let description = match &schema.description {
-                    Some(Column::Name(n)) => n.clone(),
-                    _ => "description".to_string(),
-                };
-                let hook =
-                    PrivacyHook::for_transactions(&schema, PiiPolicy::new().column(description, ColumnPolicy::Mask), Some(&pseudonymiser))?;
+                let hook = PrivacyHook::pseudonymise_and_mask(&schema, &pseudonymiser)?;
                 read_with(path, &schema, &rules, ReadOptions::new().hook(&hook))
             }
         }

@@ -77,6 +77,14 @@ impl<'a> PrivacyHook<'a> {
         Self::new(policy, pseudonymiser, names, name_of(schema.customer.as_ref(), "customer"))
     }
 
+    /// The usual choice for a shared report: customer ids pseudonymised and
+    /// the description column masked for e-mails, phones, cards and IBANs;
+    /// everything else kept.
+    pub fn pseudonymise_and_mask(schema: &TransactionSchema, pseudonymiser: &'a Pseudonymiser) -> Result<Self> {
+        let policy = PiiPolicy::new().column(name_of(schema.description.as_ref(), "description"), crate::ColumnPolicy::Mask);
+        Self::for_transactions(schema, policy, Some(pseudonymiser))
+    }
+
     /// A hook for events read with `schema` (the user id is the customer).
     pub fn for_events(schema: &EventSchema, policy: PiiPolicy, pseudonymiser: Option<&'a Pseudonymiser>) -> Result<Self> {
         let names = ["invoice".to_string(), "description".to_string(), "country".to_string(), "category".to_string()];
