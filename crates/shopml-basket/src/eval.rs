@@ -134,6 +134,54 @@ impl ItemKnn {
     }
 }
 
+/// The queries of a completion evaluation: each held-out basket with at
+/// least two items, one item hidden.
+#[derive(Debug, Clone)]
+pub struct CompletionQueries {
+    /// The baskets without their hidden item (query `q` is basket `q`), on
+    /// the test baskets' item map. Feed them to [`CartRecommender`](crate::CartRecommender)
+    /// to evaluate bought-together with shopml-recommend's ranking metrics.
+    pub carts: Baskets,
+    /// The hidden item of each query.
+    pub hidden: Vec<u32>,
+    /// Test baskets skipped for having fewer than two items.
+    pub skipped: usize,
+}
+
+/// Hides one item, chosen uniformly with a generator seeded by `seed`, of
+/// every basket of `test` with at least two items. These are exactly the
+/// queries [`evaluate_completion`] asks with the same seed.
+pub fn completion_queries(test: &Baskets, seed: u64) -> Result<CompletionQueries> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut skipped = 0;
+    let mut offsets = vec![0usize];
+    let mut idx = Vec::new();
+    let mut hidden = Vec::new();
+    let mut ids = Vec::new();
+    let mut times = Vec::new();
+    for (b, items) in test.iter().enumerate() {
+        if items.len() < 2 {
+            skipped += 1;
+            continue;
+        }
+        let h = rng.random_range(0..items.len());
+        idx.extend(items.iter().enumerate().filter(|(p, _)| *p != h).map(|(_, &i)| i));
+        offsets.push(idx.len());
+        hidden.push(items[h]);
+        ids.push(test.basket_ids()[b].clone());
+        if let Some(t) = test.times() {
+            times.push(t[b]);
+        }
+    }
+    if hidden.is_empty() {
+        return Err(CoreError::empty("test baskets with at least two items").into());
+    }
+    let descriptions = (0..test.n_items()).map(|i| test.description(i).map(str::to_string)).collect();
+    let times = test.times().map(|_| times);
+    let carts = Baskets::from_parts(offsets, idx, test.items().clone(), descriptions, ids, times)?;
+    Ok(CompletionQueries { carts, hidden, skipped })
+}
+
 /// Hides one item (chosen with `params.seed`) of every `test` basket with at
 /// least two items and asks each model for `k` items given the rest.
 ///
@@ -147,21 +195,9 @@ pub fn evaluate_completion(model: &BoughtTogether, train: &Baskets, test: &Baske
         return Err(CoreError::shape("train, test and model items", "one shared item map", "different maps").into());
     }
     let k = params.k;
-    let mut rng = StdRng::seed_from_u64(params.seed);
-    let mut queries: Vec<(Vec<u32>, u32)> = Vec::new();
-    let mut skipped = 0;
-    for b in test.iter() {
-        if b.len() < 2 {
-            skipped += 1;
-            continue;
-        }
-        let h = rng.random_range(0..b.len());
-        let cart: Vec<u32> = b.iter().enumerate().filter(|(p, _)| *p != h).map(|(_, &i)| i).collect();
-        queries.push((cart, b[h]));
-    }
-    if queries.is_empty() {
-        return Err(CoreError::empty("test baskets with at least two items").into());
-    }
+    let q = completion_queries(test, params.seed)?;
+    let skipped = q.skipped;
+    let queries: Vec<(&[u32], u32)> = q.carts.iter().zip(q.hidden.iter().copied()).collect();
     let counts = train.item_counts();
     let unseen_targets = queries.iter().filter(|(_, t)| counts[*t as usize] == 0).count();
     let mut popular: Vec<usize> = (0..train.n_items()).filter(|&i| counts[i] > 0).collect();
@@ -171,12 +207,12 @@ pub fn evaluate_completion(model: &BoughtTogether, train: &Baskets, test: &Baske
     let rank = |list: &[usize], target: u32| list.iter().position(|&i| i == target as usize);
     let per_query: Vec<Result<[Option<usize>; 3]>> = queries
         .par_iter()
-        .map(|(cart, target)| {
+        .map(|&(cart, target)| {
             let req = CartRequest::new(cart.iter().map(|&i| i as usize).collect(), k);
             let bt: Vec<usize> = model.suggest(&req)?.into_iter().map(|s| s.item).collect();
             let pop: Vec<usize> = popular.iter().copied().filter(|i| cart.binary_search(&(*i as u32)).is_err()).take(k).collect();
             let kn = knn.suggest(cart, k);
-            Ok([rank(&bt, *target), rank(&pop, *target), rank(&kn, *target)])
+            Ok([rank(&bt, target), rank(&pop, target), rank(&kn, target)])
         })
         .collect();
     let mut hits = [0usize; 3];

@@ -27,6 +27,18 @@ pub enum Grouping {
     },
 }
 
+/// What an item of a basket is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ItemKind {
+    /// The product code (the default).
+    #[default]
+    Product,
+    /// The line's category (an export's category column): rules between
+    /// departments rather than products. Lines without a category are
+    /// dropped and counted in [`BasketReport::dropped_no_category`].
+    Category,
+}
+
 /// How to turn order lines into [`Baskets`]: grouping and filters.
 ///
 /// ```
@@ -38,6 +50,9 @@ pub enum Grouping {
 pub struct BasketSpec {
     /// What makes one basket (default [`Grouping::Invoice`]).
     pub grouping: Grouping,
+    /// What an item is (default [`ItemKind::Product`]).
+    #[serde(default)]
+    pub items: ItemKind,
     /// Keep only items that occur in at least this many baskets (default 1: all).
     /// Baskets left empty by this filter are dropped and counted.
     pub min_item_baskets: usize,
@@ -55,6 +70,7 @@ impl Default for BasketSpec {
     fn default() -> Self {
         BasketSpec {
             grouping: Grouping::Invoice,
+            items: ItemKind::Product,
             min_item_baskets: 1,
             non_product_codes: ["POST", "DOT", "C2", "M", "D", "S", "B", "BANK CHARGES", "AMAZONFEE", "CRUK", "PADS"]
                 .iter()
@@ -70,6 +86,11 @@ impl BasketSpec {
     /// Sets [`grouping`](Self::grouping).
     pub fn grouping(mut self, g: Grouping) -> Self {
         self.grouping = g;
+        self
+    }
+    /// Sets [`items`](Self::items).
+    pub fn items(mut self, kind: ItemKind) -> Self {
+        self.items = kind;
         self
     }
     /// Sets [`min_item_baskets`](Self::min_item_baskets).
@@ -95,8 +116,10 @@ impl BasketSpec {
 
     /// Groups `transactions` into baskets, applying the filters.
     ///
-    /// Items are product codes, indexed in order of first appearance among
-    /// the kept lines; the description is the first non-empty one seen.
+    /// Items are product codes (or categories, see [`ItemKind`]), indexed in
+    /// order of first appearance among the kept lines; a product's
+    /// description is the first non-empty one seen (categories have none:
+    /// the id is the name).
     /// Baskets are in order of their first line and carry the time of their
     /// earliest line. Every line that is not used is counted in the
     /// [`BasketReport`]. No line left is [`shopml_core::Error::EmptyInput`].
@@ -148,14 +171,25 @@ impl BasketSpec {
                     }
                 }
             };
-            let item = match items.get(t.product.as_str()) {
+            let item_id = match self.items {
+                ItemKind::Product => t.product.as_str(),
+                ItemKind::Category => match t.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                    Some(c) => c,
+                    None => {
+                        report.dropped_no_category += 1;
+                        continue;
+                    }
+                },
+            };
+            let item = match items.get(item_id) {
                 Some(i) => i,
                 None => {
                     descriptions.push(None);
-                    items.insert(t.product.clone())
+                    items.insert(item_id.to_string())
                 }
             };
-            if descriptions[item].is_none()
+            if self.items == ItemKind::Product
+                && descriptions[item].is_none()
                 && let Some(d) = t.description.as_deref().map(str::trim).filter(|d| !d.is_empty())
             {
                 descriptions[item] = Some(d.to_string());
@@ -240,7 +274,8 @@ impl Params for BasketSpec {
 /// Where every order line went when building baskets.
 ///
 /// `lines_read = lines_used + dropped_returns + dropped_country +
-/// dropped_customer_filter + dropped_non_product + dropped_no_customer`.
+/// dropped_customer_filter + dropped_non_product + dropped_no_customer +
+/// dropped_no_category`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BasketReport {
     /// Lines given.
@@ -257,6 +292,9 @@ pub struct BasketReport {
     pub dropped_non_product: usize,
     /// Lines without a customer under a per-customer grouping.
     pub dropped_no_customer: usize,
+    /// Lines without a category when items are categories.
+    #[serde(default)]
+    pub dropped_no_category: usize,
     /// Distinct items below `min_item_baskets`.
     pub dropped_rare_items: usize,
     /// Baskets left empty by the rare-item filter.
@@ -275,5 +313,6 @@ impl BasketReport {
                 + self.dropped_customer_filter
                 + self.dropped_non_product
                 + self.dropped_no_customer
+                + self.dropped_no_category
     }
 }

@@ -52,6 +52,7 @@
 
 mod apriori;
 pub mod baskets;
+pub mod cart_recommender;
 pub mod error;
 pub mod eval;
 mod fpgrowth;
@@ -63,9 +64,10 @@ pub mod serve;
 pub mod synth;
 
 pub use baskets::Baskets;
+pub use cart_recommender::CartRecommender;
 pub use error::{BasketError, Result};
-pub use eval::{CompletionParams, CompletionReport, evaluate_completion};
-pub use from_transactions::{BasketReport, BasketSpec, Grouping};
+pub use eval::{CompletionParams, CompletionQueries, CompletionReport, completion_queries, evaluate_completion};
+pub use from_transactions::{BasketReport, BasketSpec, Grouping, ItemKind};
 pub use itemsets::{Algorithm, FrequentItemsets, ItemsetKind, ItemsetParams, MinSupport};
 pub use rules::{Metric, Rule, RuleParams, Rules};
 pub use serve::{BoughtTogether, BoughtTogetherParams, CartRequest, Score, Suggestion};

@@ -1,7 +1,7 @@
 //! Baskets from transactions: grouping, filters and the line accounting,
 //! checked against hand-built expectations.
 
-use shopml_basket::{BasketSpec, Baskets, Grouping};
+use shopml_basket::{BasketSpec, Baskets, Grouping, ItemKind};
 use shopml_clean::Transaction;
 use shopml_core::Timestamp;
 
@@ -96,4 +96,31 @@ fn split_at_keeps_the_item_map() {
     assert_eq!((before.len(), after.len()), (2, 2));
     assert_eq!(before.items(), after.items());
     assert!(b.split_at(Timestamp::from_date(2000, 1, 1).unwrap()).is_err());
+}
+
+#[test]
+fn categories_as_items_merge_products_of_one_department() {
+    // pA and pB are both "kitchen", pC is "garden", pD has no category.
+    let category = |p: &str| match p {
+        "pA" | "pB" => Some("kitchen".to_string()),
+        "pC" => Some(" garden ".to_string()),
+        _ => None,
+    };
+    let lines: Vec<Transaction> = data()
+        .into_iter()
+        .map(|mut t| {
+            t.category = category(&t.product);
+            t
+        })
+        .collect();
+    let (b, r) = BasketSpec::default().items(ItemKind::Category).build(&lines).unwrap();
+    // Invoice 1 (pA, pB) is one kitchen item; invoice 2 (pB, pC) is kitchen + garden;
+    // invoice 3's POST line is a non-product, its pC garden; invoice 4 (pD) has no category.
+    assert_eq!(sets(&b), vec![("1".into(), s(&["kitchen"])), ("2".into(), s(&["kitchen", "garden"])), ("3".into(), s(&["garden"]))]);
+    assert_eq!((r.lines_used, r.dropped_no_category, r.dropped_non_product, r.dropped_returns), (6, 1, 1, 1));
+    assert!(r.balances());
+    // Category items carry no product description.
+    assert_eq!(b.description(b.items().index("kitchen").unwrap()), None);
+    // Items are sorted by index within a basket; "kitchen" was seen first.
+    assert_eq!(b.items().index("kitchen").unwrap(), 0);
 }

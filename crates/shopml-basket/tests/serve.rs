@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
-use shopml_basket::eval::{CompletionParams, evaluate_completion};
-use shopml_basket::{BasketError, BasketSpec, Baskets, BoughtTogether, CartRequest, MinSupport, Score};
+use shopml_basket::eval::{CompletionParams, completion_queries, evaluate_completion};
+use shopml_basket::{BasketError, BasketSpec, Baskets, BoughtTogether, CartRecommender, CartRequest, MinSupport, Score};
 use shopml_clean::{CleaningRules, TransactionSchema, read};
-use shopml_core::{Fit, Timestamp};
+use shopml_core::{Duplicates, Fit, Interactions, Recommend, Timestamp, Triple};
+use shopml_recommend::AnyRecommender;
 
 /// Best confidence (or lift) of `A → {j}` over non-empty `A ⊆ cart` with
 /// `|A| ≤ 2`, `A ∪ {j}` frequent, confidence ≥ min_conf and lift ≥ 1 —
@@ -140,4 +141,65 @@ fn completion_beats_popularity_on_the_embedded_sample() {
     for m in &r.models {
         assert!((0.0..=1.0).contains(&m.hit_rate) && m.mrr <= m.hit_rate);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// As a core `Recommend` model over carts, bought-together returns exactly
+    /// `suggest`'s list for every cart, exclusion set and length.
+    #[test]
+    fn cart_recommender_returns_suggest_lists(
+        db in prop::collection::vec(prop::collection::vec(0u32..12, 1..7), 5..40),
+        carts in prop::collection::vec(prop::collection::btree_set(0u32..12, 1..4), 1..6),
+        exclude in prop::collection::btree_set(0usize..12, 0..3),
+        n in 0usize..14,
+        fallback in any::<bool>(),
+    ) {
+        let db: Vec<Vec<u32>> = db.into_iter().map(|b| b.into_iter().collect::<BTreeSet<_>>().into_iter().collect()).collect();
+        let baskets = Baskets::from_index_lists(12, db).unwrap();
+        let model = BoughtTogether::params(MinSupport::Count(2)).min_confidence(0.1).popularity_fallback(fallback).fit(&baskets).unwrap();
+        let carts: Vec<Vec<u32>> = carts.into_iter().map(|c| c.into_iter().collect()).collect();
+        let cart_baskets = Baskets::from_index_lists(12, carts.clone()).unwrap();
+        let as_users = CartRecommender::new(&model, &cart_baskets).unwrap();
+        let exclude: Vec<usize> = exclude.into_iter().collect();
+        for (u, cart) in carts.iter().enumerate() {
+            let got: Vec<usize> = as_users.recommend(u, n, &exclude).unwrap().into_iter().map(|s| s.item).collect();
+            let req = CartRequest::new(cart.iter().map(|&i| i as usize).collect(), n).exclude(exclude.clone());
+            let want: Vec<usize> = model.suggest(&req).unwrap().into_iter().map(|s| s.item).collect();
+            prop_assert_eq!(got, want);
+        }
+        prop_assert!(as_users.score_items(carts.len()).is_err());
+    }
+}
+
+/// The same completion queries through shopml-recommend's evaluation (the
+/// code that ranks ALS, item-kNN and popularity) give the hit rate and MRR of
+/// basket's own evaluation: two implementations of the metrics agree.
+#[test]
+fn completion_through_shopml_recommend_evaluation_agrees() {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/online_retail_sample.csv.gz");
+    let cleaned = read(&path, &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap();
+    let (baskets, _) = BasketSpec::default().build(&cleaned.transactions).unwrap();
+    let (train, test) = baskets.split_at(Timestamp::from_date(2011, 10, 1).unwrap()).unwrap();
+    let model = BoughtTogether::params(MinSupport::Count(5)).fit(&train).unwrap();
+    let params = CompletionParams::default();
+    let own = evaluate_completion(&model, &train, &test, &params).unwrap();
+    let q = completion_queries(&test, params.seed).unwrap();
+    assert_eq!((q.hidden.len(), q.skipped), (own.queries, own.skipped));
+    let n_items = train.n_items();
+    let triples = |rows: Vec<(usize, u32)>| -> Vec<Triple> {
+        rows.into_iter().map(|(u, i)| Triple { user: u as u32, item: i, value: 1.0 }).collect()
+    };
+    let seen = triples(q.carts.iter().enumerate().flat_map(|(u, c)| c.iter().map(move |&i| (u, i))).collect());
+    let hidden = triples(q.hidden.iter().enumerate().map(|(u, &i)| (u, i)).collect());
+    let seen = Interactions::from_triples(q.carts.len(), n_items, &seen, Duplicates::Sum).unwrap();
+    let hidden = Interactions::from_triples(q.carts.len(), n_items, &hidden, Duplicates::Sum).unwrap();
+    let as_users = AnyRecommender(CartRecommender::new(&model, &q.carts).unwrap());
+    let m = shopml_recommend::evaluate(&as_users, &seen, &hidden, params.k).unwrap();
+    let bt = own.model("bought_together").unwrap();
+    assert_eq!(m.n_users, own.queries);
+    assert!((m.hit_rate - bt.hit_rate).abs() < 1e-12, "{m:?} vs {bt:?}");
+    assert!((m.mrr - bt.mrr).abs() < 1e-12, "{m:?} vs {bt:?}");
+    // One relevant item per query: recall = hit rate, precision = hit rate / k.
+    assert!((m.recall - m.hit_rate).abs() < 1e-12 && (m.precision - m.hit_rate / params.k as f64).abs() < 1e-12);
 }

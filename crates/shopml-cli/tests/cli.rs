@@ -240,6 +240,39 @@ fn basket_rules_have_the_hand_counted_support_and_saved_suggestions_match() {
 }
 
 #[test]
+fn basket_rules_between_categories() {
+    // 20 orders: every order with a mug also has tea (cups or mugs are
+    // "kitchen", teas are "pantry"); 5 orders are garden only.
+    let d = dir();
+    let p = d.join("cat.csv");
+    let mut s = String::from("invoice,product,quantity,timestamp,unit_price,customer,dept\n");
+    for k in 0..20 {
+        let day = 1 + k % 28;
+        let t = format!("2024-01-{day:02} 10:00:00");
+        if k < 15 {
+            let mug = if k % 2 == 0 { "MUG" } else { "CUP" };
+            s.push_str(&format!("{k},{mug},1,{t},4.5,c{k},kitchen\n{k},TEA{},1,{t},3.0,c{k},pantry\n", k % 3));
+        } else {
+            s.push_str(&format!("{k},SPADE,1,{t},9.0,c{k},garden\n"));
+        }
+    }
+    std::fs::write(&p, &s).unwrap();
+    let args = ["basket", p.to_str().unwrap(), "--items", "category", "--category-col", "dept", "--min-confidence", "0.5"];
+    let rows = csv_rows(&stdout(&shopml(&args)));
+    // kitchen → pantry: support 15/20, confidence 1, lift 1 / (15/20).
+    let r = rows.iter().find(|r| r[0] == "kitchen" && r[1] == "pantry").unwrap_or_else(|| panic!("{rows:?}"));
+    assert!((r[2].parse::<f64>().unwrap() - 0.75).abs() < 1e-12);
+    assert!((r[3].parse::<f64>().unwrap() - 1.0).abs() < 1e-12);
+    assert!((r[4].parse::<f64>().unwrap() - 20.0 / 15.0).abs() < 1e-12);
+    // Product codes never appear as items.
+    assert!(rows.iter().all(|r| !r[0].contains("MUG") && !r[1].contains("TEA")), "{rows:?}");
+    // Without a category column the command says what is missing.
+    let o = shopml(&["basket", p.to_str().unwrap(), "--items", "category"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--category-col"));
+}
+
+#[test]
 fn price_recovers_a_known_elasticity_and_its_optimal_price() {
     // JAM: one order a week for 30 weeks at 2.00, 2.50 or 3.00 in turn, in
     // quantities 300 · p^−2 — elasticity −2. With cost 0.6 × the median

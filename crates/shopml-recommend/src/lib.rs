@@ -96,7 +96,9 @@ pub use explicit::{Baseline, BaselineParams, BiasedMf, BiasedMfParams, ExplicitA
 pub use knn_baseline::{KnnBaseline, KnnBaselineParams};
 // Serving and evaluation.
 pub use eval::{RatingModel, evaluate, evaluate_ratings};
-pub use serve::{Extend, FoldIn, Recommender, Request, Scorer, SimilarItems, SimilarUsers, UnknownUser, recommend, recommend_batch};
+pub use serve::{
+    AnyRecommender, Extend, FoldIn, Recommender, Request, Scorer, SimilarItems, SimilarUsers, UnknownUser, recommend, recommend_batch,
+};
 // Building blocks and errors.
 pub use error::{RecommendError, Result};
 pub use factors::Factors;

@@ -31,6 +31,47 @@ pub trait Scorer: Recommend + Sync {
     }
 }
 
+/// Any [`Recommend`] model from outside this crate as a [`Scorer`], so
+/// [`evaluate`](crate::evaluate), [`recommend_batch`] and the other
+/// batch functions accept it. Users are scored one at a time.
+///
+/// shopml-basket's `CartRecommender` (held-out carts as users) is evaluated
+/// this way beside this crate's models.
+///
+/// ```
+/// use shopml_core::{Recommend, Result, Scored};
+/// use shopml_recommend::{AnyRecommender, Request, recommend_batch};
+/// // Every user gets the items ranked by index, highest first.
+/// struct ByIndex;
+/// impl Recommend for ByIndex {
+///     fn n_users(&self) -> usize { 2 }
+///     fn n_items(&self) -> usize { 4 }
+///     fn score_items(&self, _user: usize) -> Result<Vec<f32>> { Ok(vec![0.0, 1.0, 2.0, 3.0]) }
+/// }
+/// let lists = recommend_batch(&AnyRecommender(ByIndex), None, &[0, 1], &Request::top(2))?;
+/// assert_eq!(lists[1].iter().map(|s| s.item).collect::<Vec<_>>(), vec![3, 2]);
+/// # Ok::<(), shopml_recommend::RecommendError>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct AnyRecommender<R>(pub R);
+
+impl<R: Recommend> Recommend for AnyRecommender<R> {
+    fn n_users(&self) -> usize {
+        self.0.n_users()
+    }
+    fn n_items(&self) -> usize {
+        self.0.n_items()
+    }
+    fn score_items(&self, user: usize) -> shopml_core::Result<Vec<f32>> {
+        self.0.score_items(user)
+    }
+    fn recommend(&self, user: usize, n: usize, exclude: &[usize]) -> shopml_core::Result<Vec<Scored>> {
+        self.0.recommend(user, n, exclude)
+    }
+}
+
+impl<R: Recommend + Sync> Scorer for AnyRecommender<R> {}
+
 /// Models that can rank items most similar to an item.
 pub trait SimilarItems {
     /// The `n` items most similar to `item` (never `item` itself), best first.

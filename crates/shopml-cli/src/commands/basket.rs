@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use shopml::basket::{BasketSpec, BoughtTogether, CartRequest, FrequentItemsets, Metric, MinSupport, RuleParams};
+use shopml::basket::{BasketSpec, BoughtTogether, CartRequest, FrequentItemsets, ItemKind, Metric, MinSupport, RuleParams};
 use shopml::core::Fit;
 
 use crate::input::{ReadArgs, export_path};
@@ -19,6 +19,10 @@ pub struct Args {
     pub read: ReadArgs,
     #[command(flatten)]
     pub out: OutArgs,
+    /// What an item is: `product` (product codes) or `category` (the export's
+    /// category column, --category-col: rules between departments).
+    #[arg(long, value_enum, default_value_t = Items::Product)]
+    pub items: Items,
     /// Minimum support, as a share of orders.
     #[arg(long, default_value_t = 0.01)]
     pub min_support: f64,
@@ -48,6 +52,15 @@ pub struct Args {
     pub model: Option<PathBuf>,
 }
 
+/// Values of `--items`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Items {
+    /// Product codes.
+    Product,
+    /// The category column.
+    Category,
+}
+
 pub fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     if !(a.min_support > 0.0 && a.min_support <= 1.0) {
         return Err(format!("--min-support must lie in (0, 1], got {}", a.min_support).into());
@@ -58,7 +71,14 @@ pub fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let cleaned = a.read.read(export_path(&a.export)?)?;
     super::summary(&cleaned);
-    let (baskets, _) = BasketSpec::default().build(&cleaned.transactions)?;
+    let kind = match a.items {
+        Items::Product => ItemKind::Product,
+        Items::Category => ItemKind::Category,
+    };
+    if kind == ItemKind::Category && cleaned.transactions.iter().all(|t| t.category.is_none()) {
+        return Err("--items category: the export has no category values (name its column with --category-col)".into());
+    }
+    let (baskets, _) = BasketSpec::default().items(kind).build(&cleaned.transactions)?;
     let support = MinSupport::Fraction(a.min_support);
     if a.cart.is_some() || a.save_model.is_some() {
         let model = BoughtTogether::params(support).min_confidence(a.min_confidence).min_lift(a.min_lift).fit(&baskets)?;
