@@ -15,7 +15,8 @@
 //! group of fewer than K customers out of the report's tables.
 //! `--pseudonymise-key-file KEY` pseudonymises customer ids as they are read
 //! (HMAC-SHA-256 under the secret in KEY, at least 32 bytes): no raw id
-//! reaches the report.
+//! reaches the report. `--dp-epsilon E` releases the segment table's
+//! customer counts with E-differential privacy (discrete Laplace noise).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -46,8 +47,14 @@ fn main_inner() -> Result<(), Box<dyn std::error::Error>> {
                 let k = args.next().and_then(|v| v.to_str().and_then(|v| v.parse().ok())).ok_or("--min-group-size needs a whole number")?;
                 config = config.min_group_size(k);
             }
+            Some("--dp-epsilon") => {
+                let e = args.next().and_then(|v| v.to_str().and_then(|v| v.parse().ok())).ok_or("--dp-epsilon needs a number")?;
+                config = config.dp_epsilon(e);
+            }
             Some("-h" | "--help") => {
-                println!("usage: storefront [--data EXPORT.csv[.gz]] [--out DIR] [--min-group-size K] [--pseudonymise-key-file KEY]");
+                println!(
+                    "usage: storefront [--data EXPORT.csv[.gz]] [--out DIR] [--min-group-size K] [--pseudonymise-key-file KEY] [--dp-epsilon E]"
+                );
                 return Ok(());
             }
             _ => return Err(format!("unknown argument {:?} (see --help)", a).into()),

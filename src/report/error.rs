@@ -33,6 +33,14 @@ pub enum ReportError {
         /// The offending value.
         value: f64,
     },
+    /// A storefront option is out of range.
+    #[error("storefront option `{option}`: {message}")]
+    InvalidOption {
+        /// The option, as named in `StorefrontConfig`.
+        option: &'static str,
+        /// What is wrong with its value.
+        message: String,
+    },
     /// A storefront step could not run.
     #[error("storefront step '{step}': {message}")]
     Step {

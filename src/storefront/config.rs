@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::clean::{CleaningRules, TransactionSchema};
+use crate::report::ReportError;
 
 /// The Online Retail sample embedded in the repository (CC BY 4.0; see
 /// `examples/data/README.md`).
@@ -39,6 +40,16 @@ pub struct StorefrontConfig {
     /// descriptions are masked for e-mails, phones, cards and IBANs, and
     /// quarantined raw records are redacted. `None` (default): ids as exported.
     pub pseudonymise_key_file: Option<PathBuf>,
+    /// Release the segment table's customer counts with ε-differential
+    /// privacy (discrete Laplace noise, one histogram, see
+    /// `shopml::privacy::dp`): the table then shows noisy counts and the
+    /// shares computed from them, with no revenue or median columns and no
+    /// revenue chart. `None` (default): exact counts.
+    pub dp_epsilon: Option<f64>,
+    /// Seed of the DP noise. `None` (default) draws the noise from the
+    /// operating system's entropy, as a release must: anyone who knows the
+    /// seed can subtract the noise. A seed is for tests only.
+    pub dp_seed: Option<u64>,
 }
 
 impl StorefrontConfig {
@@ -77,6 +88,8 @@ impl StorefrontConfig {
             cost_share: 0.6,
             max_price_change: 0.2,
             pseudonymise_key_file: None,
+            dp_epsilon: None,
+            dp_seed: None,
         }
     }
 
@@ -108,6 +121,44 @@ impl StorefrontConfig {
     pub fn pseudonymise_key_file(mut self, path: impl AsRef<Path>) -> Self {
         self.pseudonymise_key_file = Some(path.as_ref().to_path_buf());
         self
+    }
+
+    /// Releases the segment table's counts with ε-differential privacy.
+    pub fn dp_epsilon(mut self, epsilon: f64) -> Self {
+        self.dp_epsilon = Some(epsilon);
+        self
+    }
+
+    /// Seeds the DP noise (tests only: a known seed voids the guarantee).
+    pub fn dp_seed(mut self, seed: u64) -> Self {
+        self.dp_seed = Some(seed);
+        self
+    }
+
+    /// Checks the options before any work: `cost_share` in `[0, 1)`,
+    /// `max_price_change` in `(0, 1)`, `dp_epsilon` finite and positive,
+    /// `min_group_size` and `top_products` at least 1. [`run`](super::run)
+    /// calls it first, so a bad option fails before the export is read.
+    pub fn check(&self) -> Result<(), ReportError> {
+        let bad = |option: &'static str, message: String| Err(ReportError::InvalidOption { option, message });
+        if !(0.0..1.0).contains(&self.cost_share) {
+            return bad("cost_share", format!("must lie in [0, 1), got {}", self.cost_share));
+        }
+        if !(self.max_price_change > 0.0 && self.max_price_change < 1.0) {
+            return bad("max_price_change", format!("must lie in (0, 1), got {}", self.max_price_change));
+        }
+        if let Some(e) = self.dp_epsilon
+            && !(e.is_finite() && e > 0.0)
+        {
+            return bad("dp_epsilon", format!("must be finite and positive, got {e}"));
+        }
+        if self.min_group_size == 0 {
+            return bad("min_group_size", "must be at least 1".into());
+        }
+        if self.top_products == 0 {
+            return bad("top_products", "must be at least 1".into());
+        }
+        Ok(())
     }
 
     /// The export's file name, for the report.

@@ -35,7 +35,7 @@ mod segments;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-pub use config::StorefrontConfig;
+pub use config::{SAMPLE_PATH, StorefrontConfig};
 
 use crate::report::ReportError;
 use context::Context;
@@ -82,10 +82,11 @@ const STEPS: [(&str, Step); 9] = [
 
 /// Runs every step on `config`'s export and writes the report.
 ///
-/// Errors: the export cannot be read or keeps no rows (the reader's error
+/// Errors: an option out of range ([`StorefrontConfig::check`]), the export cannot be read or keeps no rows (the reader's error
 /// names the file, line and column), a step's model fails, or the output
 /// folder cannot be written.
 pub fn run(config: &StorefrontConfig, progress: &mut dyn FnMut(&StepProgress)) -> Result<Storefront, ReportError> {
+    config.check()?;
     std::fs::create_dir_all(&config.out_dir).map_err(|source| ReportError::Io { path: config.out_dir.clone(), source })?;
     let mut cx = Context::new(config);
     cx.md.heading(1, "Storefront report");

@@ -337,3 +337,109 @@ fn a_key_file_pseudonymises_every_customer_id() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("short.key"));
 }
+
+#[test]
+fn report_writes_every_step_on_the_embedded_sample() {
+    let d = dir();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/data/online_retail_sample.csv.gz");
+    let out = d.join("report");
+    let args = ["report", sample.to_str().unwrap(), "--preset", "online-retail", "--out", out.to_str().unwrap(), "--dp-epsilon", "1"];
+    let o = shopml(&args);
+    let printed = stdout(&o);
+    let md_path = PathBuf::from(printed.trim());
+    assert_eq!(md_path, out.join("report.md"));
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    // Not a terminal: one plain progress line per step on stderr, numbered 1..n of n.
+    let progress: Vec<String> = String::from_utf8_lossy(&o.stderr).lines().filter(|l| l.starts_with('[')).map(str::to_string).collect();
+    let n = progress.len();
+    assert!(n >= 9, "{progress:?}");
+    for (i, l) in progress.iter().enumerate() {
+        assert!(l.starts_with(&format!("[{}/{n}]", i + 1)), "{l}");
+    }
+    // "lines read" is the number of records in the file (no field of the sample spans lines).
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(std::fs::File::open(&sample).unwrap()), &mut text).unwrap();
+    let records = text.lines().count() - 1;
+    let read_row = md.lines().find(|l| l.starts_with('|') && l.contains("lines read")).unwrap_or_else(|| panic!("{md}"));
+    let digits: String = read_row.split('|').nth(2).unwrap().chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(digits.parse::<usize>().unwrap(), records);
+    // Every linked chart exists; the segment table is the ε-DP one.
+    for link in md.lines().filter_map(|l| l.strip_prefix("![")).filter_map(|l| l.split("](").nth(1)) {
+        let svg = std::fs::read_to_string(out.join(link.trim_end_matches(')'))).unwrap();
+        assert!(svg.contains("<svg"), "{link}");
+    }
+    assert!(md.contains("| segment | customers (ε-DP) | share |"), "{md}");
+    // A bad epsilon is a one-line error naming it, exit status 1.
+    let o = shopml(&["report", sample.to_str().unwrap(), "--preset", "online-retail", "--out", out.to_str().unwrap(), "--dp-epsilon=-1"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("dp_epsilon"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn clv_and_price_models_answer_without_refitting() {
+    let d = dir();
+    // CLV: 80 customers buying every `gap` days; the saved models score the
+    // same export to the same digits, and score another export too.
+    let write = |name: &str, customers: u32, seed: u64| {
+        let p = d.join(name);
+        let mut s = String::from("invoice,product,quantity,timestamp,unit_price,customer\n");
+        let mut state = seed;
+        let mut next = |n: u32| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) % u64::from(n)) as u32
+        };
+        for c in 0..customers {
+            let (start, gap) = (next(100), 7 + next(50));
+            let mut day = start;
+            let mut k = 0;
+            while day < 340 && (k < 2 || next(10) > 1) {
+                s.push_str(&format!(
+                    "{c}-{k},P{},1,2024-{:02}-{:02} 12:00:00,{}.25,c{c}\n",
+                    next(4),
+                    1 + day / 30,
+                    1 + day % 28,
+                    3 + next(30)
+                ));
+                day += gap;
+                k += 1;
+            }
+        }
+        std::fs::write(&p, s).unwrap();
+        p
+    };
+    let (one, two) = (write("clv1.csv", 80, 3), write("clv2.csv", 40, 9));
+    let model = d.join("clv.json");
+    let fitted = stdout(&shopml(&["clv", one.to_str().unwrap(), "--save-model", model.to_str().unwrap()]));
+    let loaded = stdout(&shopml(&["clv", one.to_str().unwrap(), "--model", model.to_str().unwrap()]));
+    assert_eq!(fitted, loaded);
+    let other = stdout(&shopml(&["clv", two.to_str().unwrap(), "--model", model.to_str().unwrap()]));
+    assert_eq!(csv_rows(&other).len(), 40);
+    // A clv model file is refused by price, and vice versa.
+    let o = shopml(&["price", "--model", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("'clv' model"));
+
+    // Price: a saved book under new assumptions equals a fresh estimate under them.
+    let p = d.join("jam.csv");
+    let mut s = String::from("invoice,product,quantity,timestamp,unit_price,customer\n");
+    for w in 0..30u32 {
+        let price = [2.0, 2.5, 3.0][(w % 3) as usize];
+        s.push_str(&format!(
+            "J{w},JAM,{},2024-{:02}-{:02} 10:00:00,{price},c{}\n",
+            (300.0 * f64::powi(price, -2)).round(),
+            1 + w / 4,
+            1 + 7 * (w % 4),
+            w % 5
+        ));
+    }
+    std::fs::write(&p, s).unwrap();
+    let book = d.join("prices.json");
+    stdout(&shopml(&["price", p.to_str().unwrap(), "--save-model", book.to_str().unwrap()]));
+    let fresh = stdout(&shopml(&["price", p.to_str().unwrap(), "--cost-share", "0.4", "--max-change", "0.1"]));
+    let again = stdout(&shopml(&["price", "--model", book.to_str().unwrap(), "--cost-share", "0.4", "--max-change", "0.1"]));
+    assert_eq!(fresh, again);
+    let row = &csv_rows(&again)[0];
+    // With cost 0.4·p₀ the unconstrained optimum 0.4·p₀·e/(1+e) ≈ 0.8·p₀ lies below the band: its lower edge.
+    let (p0, price) = (row[7].parse::<f64>().unwrap(), row[8].parse::<f64>().unwrap());
+    assert!((price - 0.9 * p0).abs() < 1e-12, "{row:?}");
+}

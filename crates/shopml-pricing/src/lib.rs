@@ -50,6 +50,7 @@ pub mod ols;
 pub mod optimal;
 pub mod orderlines;
 pub mod panel;
+pub mod price_book;
 pub mod whatif;
 
 pub use demand::{DemandCurve, DemandData, DemandForm, DemandParams, Estimate};
@@ -62,4 +63,5 @@ pub use ols::Covariance;
 pub use optimal::{Bound, Demand, Method, Objective, OptimalPrice, PriceProblem, optimal_price};
 pub use orderlines::{ElasticityTable, OrderLine, OrderLineElasticityParams, Period, ProductElasticity};
 pub use panel::{CoefficientTable, CrossPriceElasticities, CrossPriceParams, PanelDemandParams, PanelSpec, PanelTable};
+pub use price_book::{MarginPolicy, PriceBook, PriceBookParams, PriceBookRow, PriceRecommendation, ProductBaseline};
 pub use whatif::{WhatIfRow, what_if};

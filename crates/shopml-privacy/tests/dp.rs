@@ -181,3 +181,34 @@ fn contributions_scale_the_noise() {
     assert!(stat < chi2_critical_001(df), "χ² = {stat} on {df}");
     assert!(DpReport::new(Budget::pure(1.0).unwrap(), DpRng::seeded(9)).max_contributions(0).is_err());
 }
+
+/// `error_bound` against the smallest m found by summing the exact pmf.
+#[test]
+fn error_bound_is_the_smallest_covering_radius_of_the_pmf() {
+    fn brute(pmf: impl Fn(i64) -> f64, probability: f64) -> u64 {
+        let mut inside = pmf(0);
+        let mut m = 0;
+        while inside < probability {
+            m += 1;
+            inside += 2.0 * pmf(m);
+        }
+        m as u64
+    }
+    for epsilon in [0.1, 0.35, 0.5, 1.0, 2.0, 5.0] {
+        for probability in [0.5, 0.9, 0.95, 0.99, 0.999] {
+            let laplace = Noise::Laplace { epsilon };
+            let want = brute(|z| pmf::discrete_laplace(z, 1.0 / epsilon), probability);
+            assert_eq!(laplace.error_bound(1, probability).unwrap(), want, "Laplace ε = {epsilon}, p = {probability}");
+            // Sensitivity Δ is the scale Δ/ε.
+            let want3 = brute(|z| pmf::discrete_laplace(z, 3.0 / epsilon), probability);
+            assert_eq!(laplace.error_bound(3, probability).unwrap(), want3);
+            let gauss = Noise::Gaussian { epsilon, delta: 1e-6 };
+            let sigma2 = gauss.std_dev(1).powi(2);
+            let want = brute(|z| pmf::discrete_gaussian(z, sigma2), probability);
+            assert_eq!(gauss.error_bound(1, probability).unwrap(), want, "Gaussian ε = {epsilon}, p = {probability}");
+        }
+    }
+    assert!(Noise::Laplace { epsilon: 1.0 }.error_bound(1, 1.0).is_err());
+    assert!(Noise::Laplace { epsilon: 1.0 }.error_bound(1, f64::NAN).is_err());
+    assert!(Noise::Laplace { epsilon: -1.0 }.error_bound(1, 0.9).is_err());
+}

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use shopml::clv::{BetaGeo, ClvError, ClvParams, GammaGamma, RepeatPurchaseModel, Summary, SummaryParams, customer_lifetime_value};
 use shopml::core::Fit;
 
+use serde::{Deserialize, Serialize};
+
 use crate::input::ReadArgs;
+use crate::model_file;
 use crate::output::{Cell, OutArgs};
 
 /// Options of `shopml clv`.
@@ -30,6 +33,21 @@ pub struct Args {
     /// Profit margin applied to spend (1 = revenue).
     #[arg(long, default_value_t = 1.0)]
     pub margin: f64,
+    /// Save the fitted BG/NBD and Gamma-Gamma models to this JSON file,
+    /// e.g. --save-model clv.json.
+    #[arg(long, value_name = "FILE")]
+    pub save_model: Option<PathBuf>,
+    /// Score the export's customers with saved models instead of fitting
+    /// (e.g. models fitted on last year's orders).
+    #[arg(long, value_name = "FILE", conflicts_with = "save_model")]
+    pub model: Option<PathBuf>,
+}
+
+/// The two fitted models `--save-model` writes (each validated on load).
+#[derive(Serialize, Deserialize)]
+struct ClvModels {
+    purchases: BetaGeo,
+    spend: GammaGamma,
 }
 
 pub fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
@@ -43,26 +61,36 @@ pub fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
         .max()
         .ok_or("no sales of identified customers")?;
     let summary = Summary::from_transactions(&cleaned.transactions, &SummaryParams::new(end))?;
-    let bg = match BetaGeo::params().fit(&summary) {
-        Ok(m) => m,
-        Err(ClvError::NotConverged { last_params, reason, .. }) if last_params.len() == 4 => {
-            eprintln!("BG/NBD stopped before its tolerance ({reason}); using the best point found");
-            BetaGeo::new([last_params[0], last_params[1], last_params[2], last_params[3]])?
+    let models = match &a.model {
+        Some(path) => model_file::load::<ClvModels>(path, "clv")?,
+        None => {
+            let bg = match BetaGeo::params().fit(&summary) {
+                Ok(m) => m,
+                Err(ClvError::NotConverged { last_params, reason, .. }) if last_params.len() == 4 => {
+                    eprintln!("BG/NBD stopped before its tolerance ({reason}); using the best point found");
+                    BetaGeo::new([last_params[0], last_params[1], last_params[2], last_params[3]])?
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let gg = match GammaGamma::params().fit(&summary) {
+                Ok(m) => m,
+                Err(ClvError::NotConverged { last_params, reason, .. }) if last_params.len() == 3 => {
+                    eprintln!("Gamma-Gamma stopped before its tolerance ({reason}); using the best point found");
+                    GammaGamma::new([last_params[0], last_params[1], last_params[2]])?
+                }
+                Err(e) => return Err(e.into()),
+            };
+            ClvModels { purchases: bg, spend: gg }
         }
-        Err(e) => return Err(e.into()),
     };
-    let gg = match GammaGamma::params().fit(&summary) {
-        Ok(m) => m,
-        Err(ClvError::NotConverged { last_params, reason, .. }) if last_params.len() == 3 => {
-            eprintln!("Gamma-Gamma stopped before its tolerance ({reason}); using the best point found");
-            GammaGamma::new([last_params[0], last_params[1], last_params[2]])?
-        }
-        Err(e) => return Err(e.into()),
-    };
+    if let Some(path) = &a.save_model {
+        model_file::save(path, "clv", &models)?;
+    }
+    let (bg, gg) = (&models.purchases, &models.spend);
     let [r, alpha, ba, bb] = bg.parameters();
     eprintln!("BG/NBD r = {r:.4}, alpha = {alpha:.4}, a = {ba:.4}, b = {bb:.4}; Gamma-Gamma p, q, v = {:?}", gg.parameters());
     let params = ClvParams { periods: a.months, period_length: 30.0, discount_rate: a.discount, margin: a.margin };
-    let value = customer_lifetime_value(&bg, &gg, &summary, &params)?;
+    let value = customer_lifetime_value(bg, gg, &summary, &params)?;
     let alive = bg.predict_alive(&summary)?;
     let purchases = bg.predict_purchases(&summary, a.horizon_days)?;
     let rows = summary

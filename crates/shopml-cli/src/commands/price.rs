@@ -1,19 +1,22 @@
 //! `shopml price`: own-price elasticities per product from the order lines,
-//! and the profit-maximising price where the elasticity is reliable.
+//! and the profit-maximising price where the elasticity is reliable
+//! (`shopml_pricing::PriceBook`, which `--save-model` writes and `--model`
+//! reads back to try other cost and band assumptions without re-estimating).
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
-use shopml::pricing::{Demand, OrderLine, OrderLineElasticityParams, PriceProblem, optimal_price};
+use shopml::core::{Fit, Params};
+use shopml::pricing::{MarginPolicy, OrderLine, OrderLineElasticityParams, PriceBook, PriceBookParams};
 
-use crate::input::ReadArgs;
+use crate::input::{ReadArgs, export_path};
+use crate::model_file;
 use crate::output::{Cell, OutArgs};
 
 /// Options of `shopml price`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The export (CSV, plain or gzip).
-    pub export: PathBuf,
+    /// The export (CSV, plain or gzip); not needed with --model.
+    pub export: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
     #[command(flatten)]
@@ -31,45 +34,49 @@ pub struct Args {
     /// price within a week (-1 turns the guard off).
     #[arg(long, default_value_t = -0.3, allow_negative_numbers = true)]
     pub min_quantity_price_rho: f64,
+    /// Estimate only the best sellers by revenue (default: every product).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Save the estimated price book (elasticities and today's prices and
+    /// units) to this JSON file, e.g. --save-model prices.json.
+    #[arg(long, value_name = "FILE")]
+    pub save_model: Option<PathBuf>,
+    /// Recommend from a saved price book without re-estimating: try other
+    /// --cost-share / --max-change assumptions on the same estimates.
+    #[arg(long, value_name = "FILE", conflicts_with = "save_model")]
+    pub model: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
-    if !((0.0..1.0).contains(&a.cost_share) && a.max_change > 0.0 && a.max_change < 1.0) {
+    let policy = MarginPolicy { cost_share: a.cost_share, max_change: a.max_change };
+    if policy.check().is_err() {
         return Err(format!("--cost-share must lie in [0, 1) and --max-change in (0, 1); got {} and {}", a.cost_share, a.max_change).into());
     }
-    let cleaned = a.read.read(&a.export)?;
-    super::summary(&cleaned);
-    let lines = OrderLine::from_transactions(&cleaned.transactions);
-    let params =
-        OrderLineElasticityParams { min_points: a.min_points, min_quantity_price_rho: a.min_quantity_price_rho, ..Default::default() };
-    let table = params.estimate(&lines)?;
-    // Median price and mean weekly units per product.
-    let mut seen: HashMap<&str, (Vec<f64>, f64, std::collections::BTreeSet<i64>)> = HashMap::new();
-    for l in lines.iter().filter(|l| l.quantity > 0.0 && l.unit_price > 0.0) {
-        let e = seen.entry(l.product.as_str()).or_default();
-        e.0.push(l.unit_price);
-        e.1 += l.quantity;
-        e.2.insert(l.time.floor_week().seconds());
-    }
-    let mut rows = Vec::with_capacity(table.rows.len());
-    for r in &table.rows {
-        let Some((prices, units, weeks)) = seen.get_mut(r.product.as_str()) else { continue };
-        prices.sort_by(f64::total_cmp);
-        let p0 = prices[prices.len() / 2];
-        let q0 = *units / weeks.len().max(1) as f64;
-        let (mut price, mut change) = (f64::NAN, f64::NAN);
-        if let (true, Some(e)) = (r.reliable, &r.elasticity) {
-            let cost = a.cost_share * p0;
-            let demand = Demand::ConstantElasticity { scale: q0 / p0.powf(e.estimate), elasticity: e.estimate };
-            let best = optimal_price(&PriceProblem::new(demand, cost, (1.0 - a.max_change) * p0, (1.0 + a.max_change) * p0))?;
-            let before = (p0 - cost) * q0;
-            price = best.price;
-            if before > 0.0 {
-                change = (best.objective_value - before) / before;
-            }
+    let book: PriceBook = match &a.model {
+        Some(path) => model_file::load(path, "price")?,
+        None => {
+            let cleaned = a.read.read(export_path(&a.export)?)?;
+            super::summary(&cleaned);
+            let lines = OrderLine::from_transactions(&cleaned.transactions);
+            let elasticity = OrderLineElasticityParams {
+                min_points: a.min_points,
+                min_quantity_price_rho: a.min_quantity_price_rho,
+                ..Default::default()
+            };
+            let mut params = PriceBookParams::default().elasticity(elasticity);
+            params.top_products = a.top;
+            params.fit(&lines[..])?
         }
+    };
+    if let Some(path) = &a.save_model {
+        model_file::save(path, "price", &book)?;
+    }
+    let recommendations = book.recommend(&policy)?;
+    let mut rows = Vec::with_capacity(book.rows.len());
+    for (entry, rec) in book.rows.iter().zip(&recommendations) {
+        let r = &entry.elasticity;
+        let p0 = entry.baseline.median_price;
         let num = |v: Option<f64>| v.map_or_else(|| Cell::from(""), Cell::from);
-        let finite = |v: f64| if v.is_finite() { Cell::from(v) } else { Cell::from("") };
         rows.push(vec![
             Cell::from(r.product.clone()),
             Cell::from(r.n_points),
@@ -79,8 +86,8 @@ pub fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
             num(r.elasticity.map(|e| e.upper)),
             Cell::from(if r.reliable { "yes" } else { "no" }),
             Cell::from(p0),
-            finite(price),
-            finite(change),
+            num(rec.optimum.as_ref().map(|o| o.price)),
+            num(rec.profit_change),
             Cell::from(r.reason.clone()),
         ]);
     }
