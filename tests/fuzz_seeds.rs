@@ -25,7 +25,9 @@ use shopml::forecast::mstl::{MstlEts, MstlEtsParams};
 use shopml::forecast::seasonal::Naive2Params;
 use shopml::forecast::{AutoEts, FittedModel, Theta};
 use shopml::linear::{LinearModel, LinearRegressionParams, LogisticRegression, PoissonRegression};
-use shopml::pricing::{DemandCurve, DemandData, DemandForm, LogitShare, LogitShareParams, PoissonGammaTs, ShareData};
+use shopml::pricing::{
+    DemandCurve, DemandData, DemandForm, LogitShare, LogitShareParams, OrderLine, PoissonGammaTs, PriceBook, PriceBookParams, ShareData,
+};
 use shopml::recommend::{Baseline, BiasedMf, Bpr, Ease, ImplicitAls, ItemKnn, KnnBaseline, Popularity, Recommender};
 use shopml::segment::{KMeans, MiniBatchKMeans};
 
@@ -140,12 +142,20 @@ fn seeds() -> Seeds {
     let values: Vec<f64> = (0..40).map(|i| 2.0 + (i % 7) as f64 * 0.1).collect();
     let groups: Vec<String> = (0..40).map(|i| format!("g{}", i % 3)).collect();
     out.push((26, "groupedrobust", json(&GroupedRobustScorer::fit(RobustMethod::Mad { threshold: 3.5 }, 4, &values, &groups).unwrap())));
+    let lines: Vec<OrderLine> = (0..24i64)
+        .map(|w| {
+            let p = [2.5, 3.0, 3.5][(w % 3) as usize];
+            let q = 5000.0 * f64::powi(p, -3) * (1.0 + 0.01 * ((w % 2) as f64 - 0.5));
+            OrderLine::new("mug", shopml::core::Timestamp::from_date(2024, 1, 1).unwrap().add_days(7 * w), q, p)
+        })
+        .collect();
+    out.push((27, "pricebook", json(&PriceBookParams::default().fit(&lines[..]).unwrap())));
     out.push((22, "demandcurve", json::<DemandCurve>(&DemandCurve::params(DemandForm::LogLog).fit(&DemandData::new(price, qty)).unwrap())));
     out
 }
 
 /// Selectors of `fuzz/src/models.rs`.
-const N_SELECTORS: u8 = 27;
+const N_SELECTORS: u8 = 28;
 
 /// Loads `json` as the type of `sel` and checks that what it re-serialises to loads again.
 fn reloads(sel: u8, json: &str) -> Result<(), String> {
@@ -181,6 +191,7 @@ fn reloads(sel: u8, json: &str) -> Result<(), String> {
         24 => check::<LogitShare>(json),
         25 => check::<PoissonGammaTs>(json),
         26 => check::<GroupedRobustScorer>(json),
+        27 => check::<PriceBook>(json),
         _ => Err(format!("unknown selector {sel}")),
     }
 }

@@ -64,7 +64,7 @@ fn customers() -> shopml_clv::Summary {
 
 /// Loads `body` as the type of `sel` and uses it.
 pub fn load_and_use(sel: u8, body: &[u8]) {
-    match sel % 27 {
+    match sel % 28 {
         0 => load::<shopml_linear::LinearModel>(body).iter().for_each(|m| predictor!(m, "LinearModel")),
         1 => {
             if let Some(m) = load::<shopml_linear::LogisticRegression>(body) {
@@ -139,6 +139,13 @@ pub fn load_and_use(sel: u8, body: &[u8]) {
         26 => {
             if let Some(m) = load::<shopml_anomaly::GroupedRobustScorer>(body) {
                 no_nan("GroupedRobustScorer::score_samples", m.score_samples(&[1.0, 2.0, 50.0], &["g0", "g1", "zz"]));
+            }
+        }
+        27 => {
+            if let Some(m) = load::<shopml_pricing::PriceBook>(body) {
+                for (cost_share, max_change) in [(0.6, 0.2), (0.0, 0.9), (0.99, 0.01)] {
+                    no_nan("PriceBook::recommend", m.recommend(&shopml_pricing::MarginPolicy { cost_share, max_change }));
+                }
             }
         }
         _ => {
