@@ -1,7 +1,7 @@
 //! The MBG/NBD model (Batislam, Denizel & Filiztekin 2007).
 
 use crate::error::Result;
-use crate::model::{RepeatPurchaseModel, fit_model, fitted_model, group_rows, mle_params, time_scale};
+use crate::model::{RepeatPurchaseModel, SharedSeries, fit_model, fitted_model, group_rows, mle_params, time_scale};
 use crate::optim::Likelihood;
 use crate::special::{digamma, dropout_numerator, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
 use crate::summary::Summary;
@@ -104,6 +104,17 @@ impl RepeatPurchaseModel for ModifiedBetaGeo {
         let ln_term = lh + (r + x) * ((alpha + t_age) / (alpha + t_age + t)).ln();
         let bracket = if sign > 0.0 { -ln_term.exp_m1() } else { 1.0 + ln_term.exp() };
         (a + b + x) / (a - 1.0) * bracket / (1.0 + odds(r, alpha, a, b, x, tx, t_age))
+    }
+
+    fn conditional_expected_purchases_at(&self, ts: &[f64], x: f64, tx: f64, t_age: f64, out: &mut [f64]) {
+        let [r, alpha, a, b] = self.params;
+        let alive = 1.0 + odds(r, alpha, a, b, x, tx, t_age);
+        let series = SharedSeries { rho: r + x, c: a + b + x, a, scale: alpha + t_age, alive };
+        if !series.expected_purchases(ts, out) {
+            for (o, &t) in out.iter_mut().zip(ts) {
+                *o = self.conditional_expected_purchases(t, x, tx, t_age);
+            }
+        }
     }
 
     fn probability_alive(&self, x: f64, tx: f64, t_age: f64) -> f64 {

@@ -22,6 +22,15 @@ pub trait RepeatPurchaseModel: Send + Sync {
     /// Expected repeat purchases in the next `t` time units for a customer
     /// with history (x, tₓ, T).
     fn conditional_expected_purchases(&self, t: f64, x: f64, tx: f64, t_age: f64) -> f64;
+    /// [`conditional_expected_purchases`](Self::conditional_expected_purchases)
+    /// at each horizon of `ts`, written to `out` (same length). The default
+    /// calls it once per horizon; a model may share work between horizons
+    /// (BG/NBD and MBG/NBD sum one series for all of them).
+    fn conditional_expected_purchases_at(&self, ts: &[f64], x: f64, tx: f64, t_age: f64, out: &mut [f64]) {
+        for (o, &t) in out.iter_mut().zip(ts) {
+            *o = self.conditional_expected_purchases(t, x, tx, t_age);
+        }
+    }
     /// Probability that a customer with history (x, tₓ, T) is still alive.
     fn probability_alive(&self, x: f64, tx: f64, t_age: f64) -> f64;
     /// Expected repeat purchases in the first `t` time units after a new
@@ -298,3 +307,35 @@ macro_rules! fitted_model {
     };
 }
 pub(crate) use fitted_model;
+
+/// The conditional expectation of BG/NBD and MBG/NBD at several horizons
+/// from one shared series ([`dropout_numerators`](crate::special::dropout_numerators)):
+/// `E[Y(t)] = numerator(ρ, c, a, t/(scale + t)) / alive`.
+pub(crate) struct SharedSeries {
+    pub rho: f64,
+    pub c: f64,
+    pub a: f64,
+    /// α + T.
+    pub scale: f64,
+    /// 1 + the odds of having dropped out.
+    pub alive: f64,
+}
+
+impl SharedSeries {
+    /// Fills `out`; `false` when the series cannot serve these horizons (a
+    /// horizon ≤ 0, or a mass that underflows) and the caller must use the
+    /// one-horizon formula.
+    pub fn expected_purchases(&self, ts: &[f64], out: &mut [f64]) -> bool {
+        if !ts.iter().all(|&t| t > 0.0) {
+            return false;
+        }
+        let ws: Vec<f64> = ts.iter().map(|&t| t / (self.scale + t)).collect();
+        if !crate::special::dropout_numerators(self.rho, self.c, self.a, &ws, out) {
+            return false;
+        }
+        for o in out.iter_mut() {
+            *o /= self.alive;
+        }
+        true
+    }
+}

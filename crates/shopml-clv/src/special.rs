@@ -183,6 +183,55 @@ pub fn dropout_numerator(rho: f64, c: f64, a: f64, w: f64) -> Option<f64> {
     None
 }
 
+/// [`dropout_numerator`] at several `ws` at once, written to `out` (same
+/// length); `false` (with `out` unspecified) where the single-`w` function
+/// would return `None` for any of them.
+///
+/// `gₙ` does not depend on `w`, so it is computed once for all of them, and
+/// without a transcendental function per term: with `δₖ = (1−a)/(c+k)`,
+/// `Eₙ = gₙ` obeys `Eₙ = Eₙ₋₁ (1 + δₙ₋₁) + 1/(c+n−1)`, `E₀ = 0` (from
+/// `Pₙ − 1 = (Pₙ₋₁ − 1)(1 + δ) + δ` divided by `1 − a`). Every term of that
+/// recurrence is positive (`1 + δₖ > 0` because `c + k > a − 1`), so it sums
+/// without cancellation for any `a`, including `a = 1` where it is the
+/// harmonic sum. The negative-binomial masses share the ratio
+/// `(ρ+n−1)/n` and differ only by the factor `w` per step.
+pub fn dropout_numerators(rho: f64, c: f64, a: f64, ws: &[f64], out: &mut [f64]) -> bool {
+    if c <= 0.0 || ws.len() != out.len() || ws.iter().any(|w| !(0.0..1.0).contains(w)) {
+        return false;
+    }
+    let Some((far, &w_far)) = ws.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) else { return true };
+    // NB(0; ρ, w) = (1 − w)^ρ, kept in `out` until the sums replace them.
+    let mut nb: Vec<f64> = ws.iter().map(|&w| (rho * (-w).ln_1p()).exp()).collect();
+    if nb.iter().any(|&v| v < 1e-280) {
+        return false;
+    }
+    out.fill(0.0);
+    let mut g = 0.0f64;
+    let one_minus_a = 1.0 - a;
+    for n in 1..MAX_TERMS {
+        let k = (n - 1) as f64;
+        let inv = 1.0 / (c + k);
+        g = g * (1.0 + one_minus_a * inv) + inv;
+        let step = (rho + k) / (k + 1.0);
+        for ((m, &w), sum) in nb.iter_mut().zip(ws).zip(out.iter_mut()) {
+            *m *= step * w;
+            *sum += *m * g;
+        }
+        // The slowest series (largest w) decides, as in `dropout_numerator`.
+        let term = nb[far] * g;
+        if (n as f64) > rho * w_far / (1.0 - w_far) + 2.0 && term.abs() * w_far / (1.0 - w_far) <= 1e-17 * out[far].abs() {
+            for v in out.iter_mut() {
+                *v *= c;
+            }
+            return true;
+        }
+        if !out[far].is_finite() {
+            return false;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +248,23 @@ mod tests {
             let fd = (ln_gamma(x + h) - ln_gamma(x - h)) / (2.0 * h);
             assert!((digamma(x) - fd).abs() < 1e-7 * (1.0 + fd.abs()), "x = {x}");
         }
+    }
+
+    #[test]
+    fn many_numerators_equal_one_at_a_time() {
+        // Parameters from a → 0 (Online Retail's boundary) to a = 1 and a > 1, with w up to 0.95.
+        for &(rho, c, a) in &[(0.3, 2.5, 0.8), (5.2, 40.0, 1e-6), (1.7, 3.0, 1.0), (0.24, 9.2, 3.5), (12.0, 300.0, 0.5)] {
+            let ws = [0.0, 0.05, 0.3, 0.6, 0.8, 0.95];
+            let mut out = [0.0; 6];
+            assert!(dropout_numerators(rho, c, a, &ws, &mut out));
+            for (&w, &got) in ws.iter().zip(&out) {
+                let want = dropout_numerator(rho, c, a, w).unwrap();
+                assert!((got - want).abs() <= 1e-13 * want.abs().max(1e-300), "ρ {rho} c {c} a {a} w {w}: {got} vs {want}");
+            }
+        }
+        let mut out = [0.0; 1];
+        assert!(!dropout_numerators(1.0, 2.0, 0.5, &[1.0], &mut out));
+        assert!(!dropout_numerators(1.0, -2.0, 0.5, &[0.5], &mut out));
     }
 
     #[test]

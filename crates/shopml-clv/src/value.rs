@@ -63,14 +63,16 @@ pub fn customer_lifetime_value<M: RepeatPurchaseModel + ?Sized>(
     params.check()?;
     spend.require_mean()?;
     let discount: Vec<f64> = (1..=params.periods).map(|k| (1.0 + params.discount_rate).powi(-(k as i32))).collect();
+    let horizons: Vec<f64> = (1..=params.periods).map(|k| k as f64 * params.period_length).collect();
     per_customer(summary, "CLV", |c| {
         let m = spend.conditional_expected_spend(c.frequency, c.monetary);
+        let mut expected = vec![0.0; horizons.len()];
+        model.conditional_expected_purchases_at(&horizons, c.frequency, c.recency, c.t, &mut expected);
         let mut prev = 0.0;
         let mut acc = 0.0;
-        for (k, d) in discount.iter().enumerate() {
-            let e = model.conditional_expected_purchases((k + 1) as f64 * params.period_length, c.frequency, c.recency, c.t);
+        for (e, d) in expected.iter().zip(&discount) {
             acc += (e - prev) * d;
-            prev = e;
+            prev = *e;
         }
         params.margin * m * acc
     })

@@ -104,19 +104,14 @@ pub fn baselines(lines: &[OrderLine]) -> Vec<ProductBaseline> {
     out
 }
 
-/// How a [`PriceBook`] is estimated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// How a [`PriceBook`] is estimated (default: every product, the default
+/// elasticity rule).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PriceBookParams {
     /// The elasticity estimation and its reliability rule.
     pub elasticity: OrderLineElasticityParams,
     /// Estimate only the best sellers by revenue (default `None`: every product).
     pub top_products: Option<usize>,
-}
-
-impl Default for PriceBookParams {
-    fn default() -> Self {
-        PriceBookParams { elasticity: OrderLineElasticityParams::default(), top_products: None }
-    }
 }
 
 impl PriceBookParams {

@@ -1,7 +1,7 @@
 //! The most suspicious orders of UCI Online Retail, with the reasons.
 //!
 //! ```text
-//! SHOPML_DATA=../shared/data cargo run --release -p shopml-anomaly --example anomaly [top]
+//! SHOPML_DATA=../shared/data cargo run --release -p shopml-anomaly --example suspicious_orders [top]
 //! ```
 //!
 //! Reads the export with shopml-clean's default rules except that manual
