@@ -50,14 +50,79 @@ impl Likelihood for Lik {
     }
 
     fn ll_grad(par: &[f64], row: &[f64; 3], g: &mut [f64]) -> Option<f64> {
+        Some(XTerms::new(par, row[0]).row(par, row, g))
+    }
+
+    fn block_ll(par: &[f64], rows: &[([f64; 3], f64)]) -> f64 {
+        let mut g = [0.0; 3];
+        let mut s = 0.0;
+        let mut terms: Option<XTerms> = None;
+        for (row, w) in rows {
+            let xt = match &terms {
+                Some(t) if t.x.to_bits() == row[0].to_bits() => t,
+                _ => terms.insert(XTerms::new(par, row[0])),
+            };
+            s += w * xt.row(par, row, &mut g);
+        }
+        s
+    }
+
+    fn block_ll_grad(par: &[f64], rows: &[([f64; 3], f64)], g: &mut [f64]) -> f64 {
+        let mut gi = [0.0; 3];
+        let mut s = 0.0;
+        let mut terms: Option<XTerms> = None;
+        for (row, w) in rows {
+            let xt = match &terms {
+                Some(t) if t.x.to_bits() == row[0].to_bits() => t,
+                _ => terms.insert(XTerms::new(par, row[0])),
+            };
+            s += w * xt.row(par, row, &mut gi);
+            for k in 0..3 {
+                g[k] += w * gi[k];
+            }
+        }
+        s
+    }
+}
+
+/// The gamma and digamma values of a row that depend on the parameters and
+/// x only, computed once per distinct x of a block (rows arrive sorted by
+/// x); the arithmetic per row is that of [`Lik::ll`].
+struct XTerms {
+    x: f64,
+    lg_pxq: f64,
+    lg_px: f64,
+    lg_q: f64,
+    psi_pxq: f64,
+    psi_px: f64,
+    psi_q: f64,
+    ln_x: f64,
+}
+
+impl XTerms {
+    fn new(par: &[f64], x: f64) -> XTerms {
+        let (p, q) = (par[0], par[1]);
+        XTerms {
+            x,
+            lg_pxq: ln_gamma(p * x + q),
+            lg_px: ln_gamma(p * x),
+            lg_q: ln_gamma(q),
+            psi_pxq: digamma(p * x + q),
+            psi_px: digamma(p * x),
+            psi_q: digamma(q),
+            ln_x: x.ln(),
+        }
+    }
+
+    fn row(&self, par: &[f64], row: &[f64; 3], g: &mut [f64]) -> f64 {
         let (p, q, v) = (par[0], par[1], par[2]);
         let [x, m, _] = *row;
-        let psi = digamma(p * x + q);
         let lxm = (x * m + v).ln();
-        g[0] = x * (psi - digamma(p * x) + m.ln() + x.ln() - lxm);
-        g[1] = psi - digamma(q) + v.ln() - lxm;
+        let ln_m = m.ln();
+        g[0] = x * (self.psi_pxq - self.psi_px + ln_m + self.ln_x - lxm);
+        g[1] = self.psi_pxq - self.psi_q + v.ln() - lxm;
         g[2] = q / v - (p * x + q) / (x * m + v);
-        Some(Self::ll(par, row))
+        self.lg_pxq - self.lg_px - self.lg_q + q * v.ln() + (p * x - 1.0) * ln_m + p * x * self.ln_x - (p * x + q) * lxm
     }
 }
 
