@@ -29,7 +29,7 @@ if __name__ == "__main__":
 import numpy as np
 import pandas as pd
 import lifetimes
-from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter, BetaGeoBetaBinomFitter
+from lifetimes import BetaGeoFitter, ModifiedBetaGeoFitter, GammaGammaFitter, BetaGeoBetaBinomFitter, ParetoNBDFitter
 from lifetimes.utils import calibration_and_holdout_data
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -101,6 +101,13 @@ p = mbg.params_[["r", "alpha", "a", "b"]].to_numpy()
 cdn["mbgnbd"] = {"params": p.tolist(), "log_likelihood": ll_days(ModifiedBetaGeoFitter, p),
                  "expected_39": mbg.conditional_expected_number_of_purchases_up_to_time(39, cf, cr, cT).tolist(),
                  "p_alive": mbg.conditional_probability_alive(cf, cr, cT).tolist()}
+pn = ParetoNBDFitter().fit(cf, cr, cT, tol=TOL)
+p = pn.params_[["r", "alpha", "s", "beta"]].to_numpy()
+# lifetimes keeps no Hessian for Pareto/NBD (no standard errors); its likelihood takes natural parameters.
+cdn["pareto_nbd"] = {"params": p.tolist(),
+                     "log_likelihood": float(ParetoNBDFitter._conditional_log_likelihood(p, cf, cr, cT).sum()),
+                     "expected_39": pn.conditional_expected_number_of_purchases_up_to_time(39, cf, cr, cT).tolist(),
+                     "p_alive": pn.conditional_probability_alive(cf, cr, cT).tolist()}
 crep = cf > 0
 gg2 = GammaGammaFitter().fit(cf[crep], cm[crep], tol=TOL)
 cdn["gamma_gamma"] = {"params": gg2.params_[["p", "q", "v"]].tolist(),

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use shopml_clv::{
-    BetaGeo, BetaGeoBetaBinom, ClvParams, CustomerSummary, GammaGamma, ModifiedBetaGeo, RepeatPurchaseModel, Summary,
+    BetaGeo, BetaGeoBetaBinom, ClvParams, CustomerSummary, GammaGamma, ModifiedBetaGeo, ParetoNbd, RepeatPurchaseModel, Summary,
     customer_lifetime_value,
 };
 use shopml_core::Fit;
@@ -64,6 +64,23 @@ fn mbgnbd_matches_lifetimes_on_cdnow() {
     assert!((at.log_likelihood(&s) - ll).abs() < 1e-6 * ll.abs());
     close(&at.predict_purchases(&s, 39.0).unwrap(), &vec(&c["mbgnbd"]["expected_39"]), 1e-6, "MBG E[Y(39)]");
     close(&at.predict_alive(&s).unwrap(), &vec(&c["mbgnbd"]["p_alive"]), 1e-6, "MBG P(alive)");
+}
+
+#[test]
+fn pareto_nbd_matches_lifetimes_on_cdnow() {
+    let fx = fixture();
+    let c = &fx["cdnow"];
+    let s = summary(c);
+    let m = ParetoNbd::params().fit(&s).unwrap();
+    let want = vec(&c["pareto_nbd"]["params"]);
+    let ll = c["pareto_nbd"]["log_likelihood"].as_f64().unwrap();
+    // Our optimum is at least as high as lifetimes' (its Nelder-Mead stops at tol 1e-8 in the rescaled parameters).
+    assert!(m.fit_summary().unwrap().log_likelihood >= ll - 1e-9 * ll.abs(), "{} vs {ll}", m.fit_summary().unwrap().log_likelihood);
+    close(&m.parameters(), &want, 1e-4, "Pareto/NBD params");
+    let at = ParetoNbd::new([want[0], want[1], want[2], want[3]]).unwrap();
+    assert!((at.log_likelihood(&s) - ll).abs() < 1e-6 * ll.abs(), "{} vs {ll}", at.log_likelihood(&s));
+    close(&at.predict_purchases(&s, 39.0).unwrap(), &vec(&c["pareto_nbd"]["expected_39"]), 1e-6, "Pareto/NBD E[Y(39)]");
+    close(&at.predict_alive(&s).unwrap(), &vec(&c["pareto_nbd"]["p_alive"]), 1e-6, "Pareto/NBD P(alive)");
 }
 
 #[test]
