@@ -23,7 +23,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma, Normal, Poisson};
 use serde::{Deserialize, Serialize};
-use shopml_core::Error;
+use shopml_core::{Error, validated_struct};
 
 use crate::error::{PricingError, Result};
 
@@ -184,22 +184,30 @@ impl PricingPolicy for Greedy {
     }
 }
 
-/// ε-greedy: a uniformly random price with probability ε, greedy otherwise.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EpsilonGreedy {
-    /// The posterior.
-    pub posterior: GammaPosterior,
-    /// Exploration probability.
-    pub epsilon: f64,
+validated_struct! {
+    /// ε-greedy: a uniformly random price with probability ε, greedy otherwise.
+    /// Loading checks ε (the posterior checks itself).
+    pub struct EpsilonGreedy ("EpsilonGreedyRaw" as EpsilonGreedyRaw, check = EpsilonGreedy::check, error = PricingError) {
+        /// The posterior.
+        pub posterior: GammaPosterior,
+        /// Exploration probability.
+        pub epsilon: f64,
+    }
 }
 
 impl EpsilonGreedy {
     /// Gamma(`shape`, `rate`) prior on every price, exploration probability `epsilon`.
     pub fn new(prices: Vec<f64>, shape: f64, rate: f64, epsilon: f64) -> Result<Self> {
-        if !(0.0..=1.0).contains(&epsilon) {
-            return Err(Error::param("epsilon", format!("must lie in [0, 1], got {epsilon}")).into());
+        let policy = EpsilonGreedy { posterior: GammaPosterior::new(prices, shape, rate)?, epsilon };
+        policy.check()?;
+        Ok(policy)
+    }
+
+    fn check(&self) -> Result<()> {
+        if !(0.0..=1.0).contains(&self.epsilon) {
+            return Err(Error::param("epsilon", format!("must lie in [0, 1], got {}", self.epsilon)).into());
         }
-        Ok(EpsilonGreedy { posterior: GammaPosterior::new(prices, shape, rate)?, epsilon })
+        Ok(())
     }
 }
 
@@ -216,33 +224,60 @@ impl PricingPolicy for EpsilonGreedy {
     }
 }
 
-/// Thompson sampling with a log-linear demand curve `θ(p) = exp(a + b p)`
-/// shared by every ladder price (Laplace approximation of the posterior).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LogLinearTs {
-    /// The ladder.
-    pub prices: Vec<f64>,
-    /// Periods played at each price.
-    pub count: Vec<f64>,
-    /// Total demand at each price.
-    pub demand: Vec<f64>,
-    /// Prior mean of `(a, b)`.
-    pub prior_mean: [f64; 2],
-    /// Prior standard deviations of `(a, b)` (independent).
-    pub prior_sd: [f64; 2],
-    /// Posterior mode, kept as the warm start.
-    pub mode: [f64; 2],
+validated_struct! {
+    /// Thompson sampling with a log-linear demand curve `θ(p) = exp(a + b p)`
+    /// shared by every ladder price (Laplace approximation of the posterior).
+    /// Loading checks the ladder, one count and demand per price (finite,
+    /// non-negative), the prior and the mode.
+    pub struct LogLinearTs ("LogLinearTsRaw" as LogLinearTsRaw, check = LogLinearTs::check, error = PricingError) {
+        /// The ladder.
+        pub prices: Vec<f64>,
+        /// Periods played at each price.
+        pub count: Vec<f64>,
+        /// Total demand at each price.
+        pub demand: Vec<f64>,
+        /// Prior mean of `(a, b)`.
+        pub prior_mean: [f64; 2],
+        /// Prior standard deviations of `(a, b)` (independent).
+        pub prior_sd: [f64; 2],
+        /// Posterior mode, kept as the warm start.
+        pub mode: [f64; 2],
+    }
 }
 
 impl LogLinearTs {
     /// A Gaussian prior on `(a, b)`.
     pub fn new(prices: Vec<f64>, prior_mean: [f64; 2], prior_sd: [f64; 2]) -> Result<Self> {
-        check_ladder(&prices)?;
-        if prior_sd.iter().any(|s| !(s.is_finite() && *s > 0.0)) || prior_mean.iter().any(|m| !m.is_finite()) {
+        let k = prices.len();
+        let policy = LogLinearTs { prices, count: vec![0.0; k], demand: vec![0.0; k], prior_mean, prior_sd, mode: prior_mean };
+        policy.check()?;
+        Ok(policy)
+    }
+
+    fn check(&self) -> Result<()> {
+        check_ladder(&self.prices)?;
+        if self.prior_sd.iter().any(|s| !(s.is_finite() && *s > 0.0)) || self.prior_mean.iter().any(|m| !m.is_finite()) {
             return Err(Error::param("prior_sd", "prior standard deviations must be positive and means finite").into());
         }
-        let k = prices.len();
-        Ok(LogLinearTs { prices, count: vec![0.0; k], demand: vec![0.0; k], prior_mean, prior_sd, mode: prior_mean })
+        if self.mode.iter().any(|m| !m.is_finite()) {
+            return Err(Error::param("mode", "must be finite").into());
+        }
+        for (what, v) in [("count", &self.count), ("demand", &self.demand)] {
+            if v.len() != self.prices.len() {
+                return Err(Error::shape(what, self.prices.len(), v.len()).into());
+            }
+            if let Some(i) = v.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
+                return Err(Error::InvalidValue {
+                    what: what.into(),
+                    row: i,
+                    column: None,
+                    value: v[i],
+                    reason: "must be finite and non-negative".into(),
+                }
+                .into());
+            }
+        }
+        Ok(())
     }
 
     /// Posterior mode and covariance of `(a, b)` (Newton on the log posterior).
@@ -339,24 +374,35 @@ pub fn price_mix_lp(prices: &[f64], rates: &[f64], capacity: f64) -> Result<Vec<
     }
 }
 
-/// Inventory-constrained Thompson sampling (Ferreira, Simchi-Levi & Wang 2018, TS-update).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InventoryTs {
-    /// The posterior.
-    pub posterior: GammaPosterior,
-    /// Units left.
-    pub stock: f64,
-    /// Periods left (including the current one).
-    pub periods_left: usize,
+validated_struct! {
+    /// Inventory-constrained Thompson sampling (Ferreira, Simchi-Levi & Wang 2018, TS-update).
+    /// Loading checks the stock (finite, non-negative) and that a period is left.
+    pub struct InventoryTs ("InventoryTsRaw" as InventoryTsRaw, check = InventoryTs::check, error = PricingError) {
+        /// The posterior.
+        pub posterior: GammaPosterior,
+        /// Units left.
+        pub stock: f64,
+        /// Periods left (including the current one).
+        pub periods_left: usize,
+    }
 }
 
 impl InventoryTs {
     /// Gamma prior on every price, `stock` units to sell over `periods` periods.
     pub fn new(prices: Vec<f64>, shape: f64, rate: f64, stock: f64, periods: usize) -> Result<Self> {
-        if !(stock.is_finite() && stock >= 0.0) {
+        let policy = InventoryTs { posterior: GammaPosterior::new(prices, shape, rate)?, stock, periods_left: periods.max(1) };
+        policy.check()?;
+        Ok(policy)
+    }
+
+    fn check(&self) -> Result<()> {
+        if !(self.stock.is_finite() && self.stock >= 0.0) {
             return Err(Error::param("stock", "must be finite and non-negative").into());
         }
-        Ok(InventoryTs { posterior: GammaPosterior::new(prices, shape, rate)?, stock, periods_left: periods.max(1) })
+        if self.periods_left == 0 {
+            return Err(Error::param("periods_left", "must be at least 1").into());
+        }
+        Ok(())
     }
 }
 
@@ -388,33 +434,41 @@ impl PricingPolicy for InventoryTs {
     }
 }
 
-/// A simulated market: Poisson demand per period with a known rate per ladder price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Market {
-    /// The ladder.
-    pub prices: Vec<f64>,
-    /// True expected demand per period at each price.
-    pub rates: Vec<f64>,
+validated_struct! {
+    /// A simulated market: Poisson demand per period with a known rate per
+    /// ladder price. Loading runs the checks of [`Market::new`].
+    pub struct Market ("MarketRaw" as MarketRaw, check = Market::check, error = PricingError) {
+        /// The ladder.
+        pub prices: Vec<f64>,
+        /// True expected demand per period at each price.
+        pub rates: Vec<f64>,
+    }
 }
 
 impl Market {
     /// A market with the given true rates.
     pub fn new(prices: Vec<f64>, rates: Vec<f64>) -> Result<Market> {
-        check_ladder(&prices)?;
-        if rates.len() != prices.len() {
-            return Err(Error::shape("rates", prices.len(), rates.len()).into());
+        let market = Market { prices, rates };
+        market.check()?;
+        Ok(market)
+    }
+
+    fn check(&self) -> Result<()> {
+        check_ladder(&self.prices)?;
+        if self.rates.len() != self.prices.len() {
+            return Err(Error::shape("rates", self.prices.len(), self.rates.len()).into());
         }
-        if let Some(i) = rates.iter().position(|r| !(r.is_finite() && *r >= 0.0)) {
+        if let Some(i) = self.rates.iter().position(|r| !(r.is_finite() && *r >= 0.0)) {
             return Err(Error::InvalidValue {
                 what: "rates".into(),
                 row: i,
                 column: None,
-                value: rates[i],
+                value: self.rates[i],
                 reason: "must be finite and non-negative".into(),
             }
             .into());
         }
-        Ok(Market { prices, rates })
+        Ok(())
     }
     /// Rates `exp(a + b ln p)` (constant elasticity `b`).
     pub fn log_linear(prices: Vec<f64>, a: f64, b: f64) -> Result<Market> {

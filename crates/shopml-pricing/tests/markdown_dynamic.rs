@@ -176,3 +176,36 @@ fn inventory_ts_never_oversells_and_is_deterministic() {
         assert_eq!(r, again);
     }
 }
+
+/// Policy states and markets saved to JSON reload, and a tampered file —
+/// which before validation would load and then panic or misbehave on the
+/// next period (ε outside [0, 1], a count per price missing, no period
+/// left, NaN stock, rates of another length) — is refused, naming the field.
+#[test]
+fn saved_policies_reload_and_tampered_ones_are_refused() {
+    use serde_json::{Value, json};
+    use shopml_pricing::{EpsilonGreedy, InventoryTs, LogLinearTs, Market};
+    fn tamper<T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        v: &T,
+        edit: impl Fn(&mut Value),
+        needle: &str,
+    ) {
+        let mut j = serde_json::to_value(v).unwrap();
+        assert_eq!(&serde_json::from_value::<T>(j.clone()).unwrap(), v, "a saved value reloads");
+        edit(&mut j);
+        let err = serde_json::from_value::<T>(j).unwrap_err().to_string();
+        assert!(err.contains(needle), "{err}");
+    }
+    let ladder = vec![1.0, 1.5, 2.0];
+    tamper(&EpsilonGreedy::new(ladder.clone(), 1.0, 1.0, 0.1).unwrap(), |j| j["epsilon"] = json!(5.0), "epsilon");
+    let ll = LogLinearTs::new(ladder.clone(), [0.0, -1.0], [2.0, 2.0]).unwrap();
+    tamper(&ll, |j| j["count"] = json!([0.0, 1.0]), "count");
+    tamper(&ll, |j| j["demand"] = json!([0.0, -1.0, 2.0]), "demand");
+    tamper(&ll, |j| j["prior_sd"] = json!([0.0, 1.0]), "prior_sd");
+    let inv = InventoryTs::new(ladder.clone(), 1.0, 1.0, 10.0, 5).unwrap();
+    tamper(&inv, |j| j["periods_left"] = json!(0), "periods_left");
+    tamper(&inv, |j| j["stock"] = json!(-3.0), "stock");
+    let market = Market::new(ladder, vec![5.0, 3.0, 1.0]).unwrap();
+    tamper(&market, |j| j["rates"] = json!([5.0, 3.0]), "rates");
+    tamper(&market, |j| j["prices"] = json!([1.0, 0.0, 2.0]), "price ladder");
+}
