@@ -190,13 +190,26 @@ pub fn base_stock_level(
     finite("base-stock level", ltd.mean + safety_stock_cycle_service(&ltd, cycle_service_level)?)
 }
 
-/// An (s, S) policy: order up to `max` whenever the inventory position falls to `min` or below.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct MinMaxPolicy {
-    /// Reorder level s.
-    pub min: f64,
-    /// Order-up-to level S.
-    pub max: f64,
+shopml_core::validated_struct! {
+    /// An (s, S) policy: order up to `max` whenever the inventory position
+    /// falls to `min` or below. Loading checks both finite and `min ≤ max`.
+    pub struct MinMaxPolicy ("MinMaxPolicyRaw" as MinMaxPolicyRaw, check = MinMaxPolicy::check, error = Error) {
+        /// Reorder level s.
+        pub min: f64,
+        /// Order-up-to level S.
+        pub max: f64,
+    }
+}
+
+impl Copy for MinMaxPolicy {}
+
+impl MinMaxPolicy {
+    fn check(&self) -> std::result::Result<(), Error> {
+        if !(self.min.is_finite() && self.max.is_finite() && self.min <= self.max) {
+            return Err(Error::param("min", format!("an (s, S) policy needs finite s ≤ S, got s = {}, S = {}", self.min, self.max)));
+        }
+        Ok(())
+    }
 }
 
 /// The (s, S) heuristic: `s` = reorder point at the cycle service level,

@@ -51,12 +51,83 @@ const RIDGE: f64 = 2e-8;
 
 /// The series of a hierarchy and how they sum: `S` is `n × m` with the
 /// aggregate series first and the `m` bottom series last (identity block).
+///
+/// Loading from JSON checks what the constructors guarantee: one name per
+/// series, no repeated name, a 0/1 summing matrix with at least as many
+/// series as bottom series and the identity as its bottom block, and for a
+/// strict hierarchy one parent per series, preceding it (none for the top).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "HierarchyRaw")]
 pub struct Hierarchy {
     names: Vec<String>,
     summing: Array2<f64>,
     /// For strict hierarchies: the parent of each series (`None` for the top).
     parents: Option<Vec<Option<usize>>>,
+}
+
+#[derive(Deserialize)]
+struct HierarchyRaw {
+    names: Vec<String>,
+    summing: Array2<f64>,
+    parents: Option<Vec<Option<usize>>>,
+}
+
+impl TryFrom<HierarchyRaw> for Hierarchy {
+    type Error = Error;
+    fn try_from(r: HierarchyRaw) -> std::result::Result<Self, Error> {
+        let (n, m) = r.summing.dim();
+        if m == 0 || n < m {
+            return Err(Error::shape("hierarchy summing matrix", "n_series ≥ n_bottom ≥ 1", format!("{n} × {m}")));
+        }
+        if r.names.len() != n {
+            return Err(Error::shape("hierarchy names", n, r.names.len()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(i) = r.names.iter().position(|name| !seen.insert(name.as_str())) {
+            return Err(Error::InvalidValue {
+                what: "hierarchy names".into(),
+                row: i,
+                column: None,
+                value: f64::NAN,
+                reason: format!("`{}` repeats", r.names[i]),
+            });
+        }
+        for ((i, j), &v) in r.summing.indexed_iter() {
+            let bottom = i >= n - m;
+            let ok = if bottom { v == if i - (n - m) == j { 1.0 } else { 0.0 } } else { v == 0.0 || v == 1.0 };
+            if !ok {
+                let reason = if bottom { "the bottom block must be the identity" } else { "entries must be 0 or 1" };
+                return Err(Error::InvalidValue {
+                    what: "hierarchy summing matrix".into(),
+                    row: i,
+                    column: Some(j),
+                    value: v,
+                    reason: reason.into(),
+                });
+            }
+        }
+        if let Some(parents) = &r.parents {
+            if parents.len() != n {
+                return Err(Error::shape("hierarchy parents", n, parents.len()));
+            }
+            for (c, p) in parents.iter().enumerate() {
+                let ok = match p {
+                    None => c == 0,
+                    Some(p) => *p < c,
+                };
+                if !ok {
+                    return Err(Error::InvalidValue {
+                        what: "hierarchy parents".into(),
+                        row: c,
+                        column: None,
+                        value: p.map_or(f64::NAN, |p| p as f64),
+                        reason: "only the top series has no parent, and a parent precedes its children".into(),
+                    });
+                }
+            }
+        }
+        Ok(Hierarchy { names: r.names, summing: r.summing, parents: r.parents })
+    }
 }
 
 impl Hierarchy {

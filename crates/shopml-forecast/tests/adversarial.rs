@@ -243,3 +243,39 @@ fn loaded_forecast_models_are_checked() {
     assert!(serde_json::from_value::<shopml_forecast::mstl::MstlEts>(v).unwrap_err().to_string().contains("last_cycles"));
     assert!(serde_json::from_value::<shopml_forecast::mstl::MstlEts>(mstl).is_ok());
 }
+
+/// Hierarchies and (s, S) policies saved to JSON reload; tampered ones that
+/// would index out of range (more bottom series than series, a parent after
+/// its child, a bottom block that is not the identity) or invert s and S
+/// are refused.
+#[test]
+fn tampered_hierarchies_and_policies_are_refused() {
+    use shopml_forecast::inventory::MinMaxPolicy;
+    use shopml_forecast::reconcile::Hierarchy;
+    let paths: Vec<Vec<String>> =
+        [["A", "A1"], ["A", "A2"], ["B", "B1"]].iter().map(|p| p.iter().map(|s| s.to_string()).collect()).collect();
+    let h = Hierarchy::from_paths(&paths).unwrap();
+    let json = serde_json::to_value(&h).unwrap();
+    assert_eq!(serde_json::from_value::<Hierarchy>(json.clone()).unwrap(), h);
+    let refused = |edit: &dyn Fn(&mut serde_json::Value), needle: &str| {
+        let mut j = json.clone();
+        edit(&mut j);
+        let e = serde_json::from_value::<Hierarchy>(j).unwrap_err().to_string();
+        assert!(e.contains(needle), "{e}");
+    };
+    refused(&|j| j["names"].as_array_mut().unwrap().truncate(2), "names");
+    refused(&|j| j["parents"][1] = serde_json::json!(4), "parents");
+    refused(&|j| j["parents"][3] = serde_json::Value::Null, "parents");
+    // The summing matrix is serialised as ndarray's {v, dim, data}; flip a bottom entry.
+    refused(
+        &|j| {
+            let data = j["summing"]["data"].as_array_mut().unwrap();
+            let last = data.len() - 1;
+            data[last] = serde_json::json!(0.0);
+        },
+        "identity",
+    );
+    let p: MinMaxPolicy = serde_json::from_str(r#"{"min": 5.0, "max": 20.0}"#).unwrap();
+    assert_eq!((p.min, p.max), (5.0, 20.0));
+    assert!(serde_json::from_str::<MinMaxPolicy>(r#"{"min": 30.0, "max": 20.0}"#).is_err());
+}

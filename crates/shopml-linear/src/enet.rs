@@ -367,16 +367,41 @@ impl<'a> Fit<Dataset<'a>> for ElasticNetParams {
     }
 }
 
-/// A warm-started regularisation path: one fit per alpha, largest alpha first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EnetPath {
-    /// The alphas, in the order fitted (decreasing when generated).
-    pub alphas: Vec<f64>,
-    /// The model at each alpha.
-    pub models: Vec<LinearModel>,
+shopml_core::validated_struct! {
+    /// A warm-started regularisation path: one fit per alpha, largest alpha
+    /// first. Loading checks one model per alpha, alphas finite and
+    /// non-negative, and every model of the same width.
+    pub struct EnetPath ("EnetPathRaw" as EnetPathRaw, check = EnetPath::check, error = shopml_core::Error) {
+        /// The alphas, in the order fitted (decreasing when generated).
+        pub alphas: Vec<f64>,
+        /// The model at each alpha.
+        pub models: Vec<LinearModel>,
+    }
 }
 
 impl EnetPath {
+    fn check(&self) -> std::result::Result<(), shopml_core::Error> {
+        use shopml_core::Error;
+        if self.alphas.len() != self.models.len() {
+            return Err(Error::shape("path models (one per alpha)", self.alphas.len(), self.models.len()));
+        }
+        if let Some(i) = self.alphas.iter().position(|a| !(a.is_finite() && *a >= 0.0)) {
+            return Err(Error::InvalidValue {
+                what: "path alphas".into(),
+                row: i,
+                column: None,
+                value: self.alphas[i],
+                reason: "must be finite and non-negative".into(),
+            });
+        }
+        if let Some(first) = self.models.first()
+            && let Some(k) = self.models.iter().position(|m| m.n_features() != first.n_features())
+        {
+            return Err(Error::shape(format!("path model {k} features"), first.n_features(), self.models[k].n_features()));
+        }
+        Ok(())
+    }
+
     /// Coefficients as an `n_alphas × p` matrix.
     pub fn coefficients(&self) -> Array2<f64> {
         let p = self.models.first().map_or(0, |m| m.n_features());

@@ -146,3 +146,28 @@ proptest! {
         let _ = KFold::new(3, 1).splits(x.nrows());
     }
 }
+
+/// A path saved to JSON reloads; one with an alpha too few, a negative
+/// alpha, or models of different widths (which made `coefficients()` panic)
+/// is refused naming what is wrong.
+#[test]
+fn a_tampered_regularisation_path_is_refused() {
+    let x = Array2::from_shape_fn((40, 3), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
+    let y = Array1::from_shape_fn(40, |i| x[[i, 0]] * 2.0 - x[[i, 2]] + ((i % 5) as f64 - 2.0) * 0.1);
+    let d = Dataset::new(x.view(), y.view());
+    let path = enet_path(&d, &ElasticNetParams::default(), None, 4, 1e-2).unwrap();
+    let json = serde_json::to_value(&path).unwrap();
+    assert_eq!(serde_json::from_value::<EnetPath>(json.clone()).unwrap(), path);
+    let mut short = json.clone();
+    short["alphas"].as_array_mut().unwrap().pop();
+    assert!(serde_json::from_value::<EnetPath>(short).unwrap_err().to_string().contains("one per alpha"));
+    let mut negative = json.clone();
+    negative["alphas"][1] = serde_json::json!(-1.0);
+    assert!(serde_json::from_value::<EnetPath>(negative).unwrap_err().to_string().contains("alphas"));
+    let x2 = Array2::from_shape_fn((40, 2), |(i, j)| ((i * 5 + j) % 7) as f64);
+    let d2 = Dataset::new(x2.view(), y.view());
+    let narrow = enet_path(&d2, &ElasticNetParams::default(), None, 4, 1e-2).unwrap();
+    let mut mixed = json;
+    mixed["models"][2] = serde_json::to_value(&narrow.models[0]).unwrap();
+    assert!(serde_json::from_value::<EnetPath>(mixed).unwrap_err().to_string().contains("features"));
+}
