@@ -107,8 +107,13 @@ impl ItemKnn {
                     for &j in &touched {
                         co[j as usize] = 0;
                     }
-                    nb.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    // Keep the best `keep` before sorting them (an item can touch thousands).
+                    let order = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                    if nb.len() > keep && keep > 0 {
+                        nb.select_nth_unstable_by(keep - 1, order);
+                    }
                     nb.truncate(keep);
+                    nb.sort_by(order);
                     nb
                 },
             )
@@ -116,19 +121,25 @@ impl ItemKnn {
         ItemKnn { neighbours }
     }
 
-    fn suggest(&self, cart: &[u32], k: usize) -> Vec<usize> {
-        let mut scores: Vec<(u32, f64)> = Vec::new();
-        let mut acc = std::collections::BTreeMap::<u32, f64>::new();
+    /// The `k` items with the highest summed similarity to the cart.
+    /// `acc` is a zeroed scratch vector of one score per item, left zeroed.
+    fn suggest(&self, cart: &[u32], k: usize, acc: &mut [f64]) -> Vec<usize> {
+        let mut touched: Vec<u32> = Vec::new();
         for &i in cart {
             for &(j, s) in &self.neighbours[i as usize] {
-                *acc.entry(j).or_insert(0.0) += s;
+                if acc[j as usize] == 0.0 {
+                    touched.push(j);
+                }
+                acc[j as usize] += s;
             }
         }
-        for &i in cart {
-            acc.remove(&i);
+        let mut cand: Vec<Scored> = Vec::with_capacity(touched.len());
+        for &j in &touched {
+            if cart.binary_search(&j).is_err() {
+                cand.push(Scored { item: j as usize, score: acc[j as usize] as f32 });
+            }
+            acc[j as usize] = 0.0;
         }
-        scores.extend(acc);
-        let mut cand: Vec<Scored> = scores.into_iter().map(|(item, s)| Scored { item: item as usize, score: s as f32 }).collect();
         shopml_core::select::select_best(&mut cand, k);
         cand.into_iter().map(|s| s.item).collect()
     }
@@ -205,15 +216,19 @@ pub fn evaluate_completion(model: &BoughtTogether, train: &Baskets, test: &Baske
     let knn = ItemKnn::fit(train, params.neighbours);
 
     let rank = |list: &[usize], target: u32| list.iter().position(|&i| i == target as usize);
+    let n_items = train.n_items();
     let per_query: Vec<Result<[Option<usize>; 3]>> = queries
         .par_iter()
-        .map(|&(cart, target)| {
-            let req = CartRequest::new(cart.iter().map(|&i| i as usize).collect(), k);
-            let bt: Vec<usize> = model.suggest(&req)?.into_iter().map(|s| s.item).collect();
-            let pop: Vec<usize> = popular.iter().copied().filter(|i| cart.binary_search(&(*i as u32)).is_err()).take(k).collect();
-            let kn = knn.suggest(cart, k);
-            Ok([rank(&bt, target), rank(&pop, target), rank(&kn, target)])
-        })
+        .map_init(
+            || vec![0.0f64; n_items],
+            |acc, &(cart, target)| {
+                let req = CartRequest::new(cart.iter().map(|&i| i as usize).collect(), k);
+                let bt: Vec<usize> = model.suggest(&req)?.into_iter().map(|s| s.item).collect();
+                let pop: Vec<usize> = popular.iter().copied().filter(|i| cart.binary_search(&(*i as u32)).is_err()).take(k).collect();
+                let kn = knn.suggest(cart, k, acc);
+                Ok([rank(&bt, target), rank(&pop, target), rank(&kn, target)])
+            },
+        )
         .collect();
     let mut hits = [0usize; 3];
     let mut rr = [0f64; 3];
