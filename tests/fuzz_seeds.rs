@@ -22,11 +22,13 @@ use shopml::forecast::baseline::BaselineParams;
 use shopml::forecast::holt_winters::HoltWintersParams;
 use shopml::forecast::intermittent::IntermittentParams;
 use shopml::forecast::mstl::{MstlEts, MstlEtsParams};
+use shopml::forecast::reconcile::Hierarchy;
 use shopml::forecast::seasonal::Naive2Params;
 use shopml::forecast::{AutoEts, FittedModel, Theta};
-use shopml::linear::{LinearModel, LinearRegressionParams, LogisticRegression, PoissonRegression};
+use shopml::linear::{ElasticNetParams, EnetPath, LinearModel, LinearRegressionParams, LogisticRegression, PoissonRegression, enet_path};
 use shopml::pricing::{
-    DemandCurve, DemandData, DemandForm, LogitShare, LogitShareParams, OrderLine, PoissonGammaTs, PriceBook, PriceBookParams, ShareData,
+    DemandCurve, DemandData, DemandForm, InventoryTs, LogLinearTs, LogitShare, LogitShareParams, OrderLine, PoissonGammaTs, PriceBook,
+    PriceBookParams, ShareData,
 };
 use shopml::recommend::{Baseline, BiasedMf, Bpr, Ease, ImplicitAls, ItemKnn, KnnBaseline, Popularity, Recommender};
 use shopml::segment::{KMeans, MiniBatchKMeans};
@@ -149,13 +151,21 @@ fn seeds() -> Seeds {
             OrderLine::new("mug", shopml::core::Timestamp::from_date(2024, 1, 1).unwrap().add_days(7 * w), q, p)
         })
         .collect();
+    let paths: Vec<Vec<String>> =
+        [["A", "A1"], ["A", "A2"], ["B", "B1"]].iter().map(|p| p.iter().map(|s| s.to_string()).collect()).collect();
+    out.push((28, "hierarchy", json(&Hierarchy::from_paths(&paths).unwrap())));
+    let xe = Array2::from_shape_fn((30, 3), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
+    let ye = Array1::from_shape_fn(30, |i| xe[[i, 0]] * 2.0 - xe[[i, 2]] + ((i % 5) as f64 - 2.0) * 0.1);
+    out.push((29, "enetpath", json(&enet_path(&Dataset::new(xe.view(), ye.view()), &ElasticNetParams::default(), None, 3, 1e-2).unwrap())));
+    out.push((30, "loglinearts", json(&LogLinearTs::new(vec![1.0, 2.0, 3.0], [1.0, -0.5], [2.0, 2.0]).unwrap())));
+    out.push((31, "inventoryts", json(&InventoryTs::new(vec![1.0, 2.0, 3.0], 1.0, 1.0, 30.0, 20).unwrap())));
     out.push((27, "pricebook", json(&PriceBookParams::default().fit(&lines[..]).unwrap())));
     out.push((22, "demandcurve", json::<DemandCurve>(&DemandCurve::params(DemandForm::LogLog).fit(&DemandData::new(price, qty)).unwrap())));
     out
 }
 
 /// Selectors of `fuzz/src/models.rs`.
-const N_SELECTORS: u8 = 28;
+const N_SELECTORS: u8 = 32;
 
 /// Loads `json` as the type of `sel` and checks that what it re-serialises to loads again.
 fn reloads(sel: u8, json: &str) -> Result<(), String> {
@@ -192,6 +202,10 @@ fn reloads(sel: u8, json: &str) -> Result<(), String> {
         25 => check::<PoissonGammaTs>(json),
         26 => check::<GroupedRobustScorer>(json),
         27 => check::<PriceBook>(json),
+        28 => check::<Hierarchy>(json),
+        29 => check::<EnetPath>(json),
+        30 => check::<LogLinearTs>(json),
+        31 => check::<InventoryTs>(json),
         _ => Err(format!("unknown selector {sel}")),
     }
 }

@@ -64,7 +64,7 @@ fn customers() -> shopml_clv::Summary {
 
 /// Loads `body` as the type of `sel` and uses it.
 pub fn load_and_use(sel: u8, body: &[u8]) {
-    match sel % 28 {
+    match sel % 32 {
         0 => load::<shopml_linear::LinearModel>(body).iter().for_each(|m| predictor!(m, "LinearModel")),
         1 => {
             if let Some(m) = load::<shopml_linear::LogisticRegression>(body) {
@@ -146,6 +146,34 @@ pub fn load_and_use(sel: u8, body: &[u8]) {
                 for (cost_share, max_change) in [(0.6, 0.2), (0.0, 0.9), (0.99, 0.01)] {
                     no_nan("PriceBook::recommend", m.recommend(&shopml_pricing::MarginPolicy { cost_share, max_change }));
                 }
+            }
+        }
+        28 => {
+            if let Some(h) = load::<shopml_forecast::reconcile::Hierarchy>(body) {
+                use shopml_forecast::reconcile::{Method, ReconcileParams, reconcile};
+                let base = Array2::from_shape_fn((h.n_series(), 3), |(i, j)| (i + j) as f64 + 1.0);
+                no_nan("Hierarchy::aggregate", h.aggregate(base.slice(ndarray::s![h.n_series() - h.n_bottom().., ..])));
+                for method in [Method::BottomUp, Method::TopDownForecastProportions, Method::Ols, Method::WlsStruct] {
+                    no_nan("reconcile", reconcile(&h, base.view(), None, &ReconcileParams::new(method)));
+                }
+            }
+        }
+        29 => {
+            if let Some(p) = load::<shopml_linear::EnetPath>(body) {
+                let c = p.coefficients();
+                assert!(c.iter().all(|v| !v.is_nan()), "EnetPath::coefficients returned NaN");
+            }
+        }
+        30 => {
+            if let Some(mut m) = load::<shopml_pricing::LogLinearTs>(body) {
+                let market = shopml_pricing::Market::new(vec![1.0, 2.0, 3.0], vec![5.0, 3.0, 1.0]).expect("a valid market");
+                no_nan("simulate(LogLinearTs)", shopml_pricing::simulate(&mut m, &market, 20, None, 1));
+            }
+        }
+        31 => {
+            if let Some(mut m) = load::<shopml_pricing::InventoryTs>(body) {
+                let market = shopml_pricing::Market::new(vec![1.0, 2.0, 3.0], vec![5.0, 3.0, 1.0]).expect("a valid market");
+                no_nan("simulate(InventoryTs)", shopml_pricing::simulate(&mut m, &market, 20, Some(30.0), 1));
             }
         }
         _ => {
