@@ -99,6 +99,8 @@ mod hook;
 pub mod impute;
 mod input;
 pub mod outliers;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod read;
 pub mod records;
 pub mod report;
