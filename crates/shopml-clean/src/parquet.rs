@@ -4,10 +4,10 @@
 //! or from Arrow [`RecordBatch`]es **through the CSV reader's own pipeline**:
 //! every Arrow row is turned into the raw fields a CSV export of the same
 //! table would hold (text as is, numbers in their shortest decimal form,
-//! dates in the schema's [`DateFormat`](crate::DateFormat), nulls as empty
+//! dates in the schema's [`DateFormat`], nulls as empty
 //! cells), and those fields go through the same [`TransactionSchema`]
 //! column mapping, the same parsing, the same [`CleaningRules`], the same
-//! quarantine reasons and the same [`CleaningReport`] counters as a CSV read.
+//! quarantine reasons and the same [`CleaningReport`](crate::CleaningReport) counters as a CSV read.
 //! The same table read as CSV or as Parquet gives the same [`Cleaned`].
 //!
 //! ```
@@ -40,7 +40,7 @@
 //! - [`read_batches`] / [`read_batches_with`]: Arrow record batches.
 //!
 //! Columns are resolved by name against the first file's (or batch's)
-//! schema, as against a CSV header ([`Column::Index`](crate::Column::Index)
+//! schema, as against a CSV header ([`Column::Index`]
 //! positions refer to the first file); later files are matched by column
 //! name, so their column order may differ. A mapped column missing from a
 //! file is [`CleanError::MissingColumn`] inside [`CleanError::InFile`],
@@ -689,6 +689,16 @@ pub fn written_schema(attributes: impl IntoIterator<Item = impl Into<String>>) -
         .country("country")
         .category("category")
         .attributes(attributes.into_iter().map(|n| Column::Name(n.into())))
+}
+
+impl<'a> ReadOptions<'a> {
+    /// Also writes quarantined rows to a Parquet file (see
+    /// [`QuarantineWriter`]; call its [`finish`](QuarantineWriter::finish)
+    /// after the read). Feature `parquet`.
+    pub fn quarantine_parquet<'w: 'a>(mut self, w: &'a mut QuarantineWriter<'w>) -> Self {
+        self.rows = Some(w);
+        self
+    }
 }
 
 /// Rows buffered before a quarantine record batch is written.

@@ -88,15 +88,6 @@ impl<'a> ReadOptions<'a> {
         self
     }
 
-    /// Also writes quarantined rows to a Parquet file (see
-    /// [`parquet::QuarantineWriter`](crate::parquet::QuarantineWriter); call its
-    /// [`finish`](crate::parquet::QuarantineWriter::finish) after the read).
-    #[cfg(feature = "parquet")]
-    pub fn quarantine_parquet<'w: 'a>(mut self, w: &'a mut crate::parquet::QuarantineWriter<'w>) -> Self {
-        self.rows = Some(w);
-        self
-    }
-
     /// Passes every record through `hook` (see [`RecordHook`]).
     pub fn hook(mut self, hook: &'a dyn RecordHook) -> Self {
         self.hook = Some(hook);

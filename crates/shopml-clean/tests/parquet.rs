@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::{
-    Array, ArrayRef, Date32Array, DictionaryArray, Float32Array, Int32Array, LargeStringArray, ListArray, RecordBatch,
-    StringArray, StringViewArray, TimestampMillisecondArray, UInt32Array, UInt64Array, types::Int32Type,
+    Array, ArrayRef, Date32Array, DictionaryArray, Float32Array, Int32Array, LargeStringArray, ListArray, RecordBatch, StringArray,
+    StringViewArray, TimestampMillisecondArray, UInt32Array, UInt64Array, types::Int32Type,
 };
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
@@ -240,10 +240,7 @@ fn a_file_missing_a_mapped_column_is_an_error_naming_column_and_file() {
     write_batch(&files[5], &reversed);
 
     let e = pq::read(&dir, &TransactionSchema::online_retail(), &CleaningRules::online_retail()).unwrap_err();
-    assert!(
-        matches!(e.in_file(), CleanError::MissingColumn { name, field, .. } if name == "Country" && field == "country"),
-        "{e:?}"
-    );
+    assert!(matches!(e.in_file(), CleanError::MissingColumn { name, field, .. } if name == "Country" && field == "country"), "{e:?}");
     assert!(matches!(&e, CleanError::InFile { path, .. } if path == &files[3]), "{e:?}");
     assert!(e.to_string().contains("part-00003.parquet") && e.to_string().contains("Country"), "{e}");
 

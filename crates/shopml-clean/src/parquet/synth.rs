@@ -305,7 +305,7 @@ const START_DAY: i64 = 14_944;
 /// Generates a table (see the [module documentation](self)).
 pub fn generate(params: &SynthParams) -> Result<Synthetic> {
     params.check()?;
-    let mut rng = Rng(params.seed ^ 0x5eed_0f_0411_7e7a);
+    let mut rng = Rng(params.seed ^ 0x5eed_0f04_117e_7a00);
     let products: Vec<(String, String, f64)> = (0..params.products)
         .map(|k| {
             let code = if k % 7 == 3 { format!("{}{}", 20_000 + k, (b'A' + (k % 5) as u8) as char) } else { (20_000 + k).to_string() };
