@@ -76,8 +76,8 @@
 //!   columns, forward fill.
 //! - [`sample`]: cut a small, whole-customer sample out of a large export.
 //! - `parquet` (cargo feature `parquet`, off by default): read Parquet
-//!   files, folders of them and Arrow record batches through the same
-//!   pipeline, write cleaned lines and the quarantine to Parquet, and
+//!   files, folders of them and Arrow record batches (order lines and
+//!   events) through the same pipeline, write cleaned lines and the quarantine to Parquet, and
 //!   generate Online-Retail-shaped test data.
 //!
 //! ## Memory and speed

@@ -38,6 +38,9 @@
 //!   `*.parquet` files are read in order of file name (other files are
 //!   ignored); every file must have the mapped columns.
 //! - [`read_batches`] / [`read_batches_with`]: Arrow record batches.
+//! - [`read_events`] / [`read_events_with`] / [`read_event_batches`]:
+//!   behaviour events with an [`EventSchema`] and [`EventRules`], through the
+//!   CSV event reader the same way.
 //!
 //! Columns are resolved by name against the first file's (or batch's)
 //! schema, as against a CSV header ([`Column::Index`]
@@ -110,9 +113,10 @@ pub use arrow_array::RecordBatch;
 /// The Arrow schema crate this module speaks.
 pub use arrow_schema;
 
-use crate::csv::{CsvReader, Next};
+use crate::csv::{CsvReader, Fields, Next};
 use crate::datetime::DateFormat;
 use crate::error::{CleanError, Result};
+use crate::events::{self, CleanedEvents, EventRules, EventSchema, Records};
 use crate::input::QuarantineRows;
 use crate::read::{ReadOptions, with_sink};
 use crate::records::Transaction;
@@ -329,8 +333,8 @@ fn names(schema: &ArrowSchema) -> Vec<String> {
 }
 
 impl Layout {
-    /// Resolves the schema's columns against the first input's Arrow schema.
-    fn new(schema: &TransactionSchema, first: &ArrowSchema) -> Result<Layout> {
+    /// Resolves an order-line schema's columns against the first input's Arrow schema.
+    fn for_transactions(schema: &TransactionSchema, first: &ArrowSchema) -> Result<Layout> {
         let header = names(first);
         let width = Some(header.len());
         let mut mapped = Vec::new();
@@ -353,7 +357,31 @@ impl Layout {
                 }
             }
         }
-        let layout = Layout { header, mapped, dates: schema.date_format, max_batch_bytes: schema.csv.max_batch_bytes };
+        Layout::checked(Layout { header, mapped, dates: schema.date_format, max_batch_bytes: schema.csv.max_batch_bytes }, first)
+    }
+
+    /// Resolves an event schema's columns against the first input's Arrow schema.
+    fn for_events(schema: &EventSchema, first: &ArrowSchema) -> Result<Layout> {
+        let header = names(first);
+        let width = Some(header.len());
+        let mut mapped = Vec::new();
+        let columns = [
+            (Some(&schema.user), "user"),
+            (Some(&schema.item), "item"),
+            (Some(&schema.kind), "kind"),
+            (Some(&schema.timestamp), "timestamp"),
+            (schema.session.as_ref(), "session"),
+            (schema.price.as_ref(), "price"),
+        ];
+        for (c, f) in columns {
+            if let Some(c) = c {
+                mapped.push((resolve(c, f, Some(&header), width)?, f.to_string()));
+            }
+        }
+        Layout::checked(Layout { header, mapped, dates: schema.date_format, max_batch_bytes: schema.csv.max_batch_bytes }, first)
+    }
+
+    fn checked(layout: Layout, first: &ArrowSchema) -> Result<Layout> {
         layout.align(first)?;
         Ok(layout)
     }
@@ -393,8 +421,7 @@ impl Layout {
     /// Appends the rows of `rb` (columns aligned by `align`) to `batch`,
     /// handing full batches to `feed`; `false` when the consumer stopped.
     fn push(&self, rb: &RecordBatch, align: &[Option<usize>], feed: &Feed, batch: &mut Batch, line: &mut u64) -> bool {
-        let cells: Vec<Cells<'_>> =
-            align.iter().map(|k| k.and_then(|k| Cells::new(rb.column(k).as_ref())).unwrap_or(Cells::Empty)).collect();
+        let cells = cells(rb, align);
         for i in 0..rb.num_rows() {
             if batch.len() > 0 && (batch.len() >= BATCH || batch.bytes() >= self.max_batch_bytes) {
                 let full = std::mem::replace(batch, feed.fresh());
@@ -402,17 +429,165 @@ impl Layout {
                     return false;
                 }
             }
-            let start = batch.begin_record();
-            for c in &cells {
-                let d0 = batch.field_buf().len();
-                c.write(i, self.dates, batch.field_buf());
-                batch.end_field(start, d0);
-            }
-            *line += 1;
-            batch.end_record(start, *line);
+            self.push_row(&cells, i, batch, line);
         }
         true
     }
+
+    /// Appends row `i` as one record numbered `line + 1`.
+    fn push_row(&self, cells: &[Cells<'_>], i: usize, batch: &mut Batch, line: &mut u64) {
+        let start = batch.begin_record();
+        for c in cells {
+            let d0 = batch.field_buf().len();
+            c.write(i, self.dates, batch.field_buf());
+            batch.end_field(start, d0);
+        }
+        *line += 1;
+        batch.end_record(start, *line);
+    }
+}
+
+/// The cells of each header column in `rb` (empty where `align` has none).
+fn cells<'a>(rb: &'a RecordBatch, align: &[Option<usize>]) -> Vec<Cells<'a>> {
+    align.iter().map(|k| k.and_then(|k| Cells::new(rb.column(k).as_ref())).unwrap_or(Cells::Empty)).collect()
+}
+
+/// The record batches of an input, each with its columns aligned to the layout.
+type NextBatch<'a> = Box<dyn FnMut(&Layout) -> Result<Option<(RecordBatch, Arc<[Option<usize>]>)>> + Send + 'a>;
+
+/// The batches of `files` in order (the first already open as `first`).
+fn file_batches(files: Vec<PathBuf>, first: ParquetRecordBatchReader) -> NextBatch<'static> {
+    let mut first = Some(first);
+    let mut next_file = 0;
+    let mut current: Option<(ParquetRecordBatchReader, Arc<[Option<usize>]>)> = None;
+    Box::new(move |layout| {
+        loop {
+            if let Some((r, align)) = current.as_mut() {
+                match next_batch(r, &files[next_file - 1]) {
+                    Some(rb) => return Ok(Some((rb?, align.clone()))),
+                    None => current = None,
+                }
+            }
+            let Some(path) = files.get(next_file) else {
+                return Ok(None);
+            };
+            next_file += 1;
+            let r = match first.take() {
+                Some(r) => r,
+                None => open(path)?,
+            };
+            let align = layout.align(r.schema().as_ref()).map_err(|e| in_file(path, e))?;
+            current = Some((r, align.into()));
+        }
+    })
+}
+
+/// The batches of an iterator.
+fn memory_batches<'a>(batches: impl Iterator<Item = RecordBatch> + Send + 'a) -> NextBatch<'a> {
+    let mut batches = batches;
+    Box::new(move |layout| match batches.next() {
+        None => Ok(None),
+        Some(rb) => {
+            let align = layout.align(rb.schema().as_ref())?;
+            Ok(Some((rb, align.into())))
+        }
+    })
+}
+
+/// Cleans order lines from `next`'s batches through the CSV pipeline.
+fn clean_transactions(
+    layout: Layout,
+    mut next: NextBatch<'_>,
+    schema: &TransactionSchema,
+    rules: &CleaningRules,
+    options: ReadOptions<'_>,
+) -> Result<Cleaned> {
+    let header = layout.header.clone();
+    let produce = move |feed: Feed| {
+        let mut batch = feed.fresh();
+        let mut line = 1;
+        loop {
+            match next(&layout) {
+                Ok(Some((rb, align))) => {
+                    if !layout.push(&rb, &align, &feed, &mut batch, &mut line) {
+                        return;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return feed.fail(e),
+            }
+        }
+        if batch.len() > 0 && !feed.send(batch) {
+            return;
+        }
+        feed.done(0)
+    };
+    with_sink(rules.quarantine_file.as_deref(), options, |sink, hook| clean_fed(&header, schema, rules, sink, hook, produce))
+}
+
+/// Arrow rows as the event reader's records: one record batch at a time,
+/// turned into a batch of CSV-like fields.
+struct ArrowRecords<'a> {
+    layout: Layout,
+    next: NextBatch<'a>,
+    batch: Batch,
+    /// The current record in `batch` (`usize::MAX` before the first).
+    k: usize,
+    line: u64,
+}
+
+impl Fields for ArrowRecords<'_> {
+    fn n_fields(&self) -> usize {
+        self.batch.record(self.k).2.n_fields()
+    }
+    fn field(&self, i: usize) -> &[u8] {
+        self.batch.record(self.k).2.get(i)
+    }
+}
+
+impl Records for ArrowRecords<'_> {
+    fn advance(&mut self) -> Result<Option<Result<(), (usize, String)>>> {
+        self.k = self.k.wrapping_add(1);
+        while self.k >= self.batch.len() {
+            let Some((rb, align)) = (self.next)(&self.layout)? else {
+                return Ok(None);
+            };
+            self.batch.reset();
+            let cells = cells(&rb, &align);
+            for i in 0..rb.num_rows() {
+                self.layout.push_row(&cells, i, &mut self.batch, &mut self.line);
+            }
+            self.k = 0;
+        }
+        Ok(Some(Ok(())))
+    }
+    fn fields(&self) -> &dyn Fields {
+        self
+    }
+    fn raw(&self) -> &[u8] {
+        self.batch.record(self.k).1
+    }
+    fn line(&self) -> u64 {
+        self.batch.record(self.k).0
+    }
+    fn blank_lines(&self) -> u64 {
+        0
+    }
+}
+
+/// Cleans events from `next`'s batches through the CSV event reader.
+fn clean_events(
+    layout: Layout,
+    next: NextBatch<'_>,
+    schema: &EventSchema,
+    rules: &EventRules,
+    options: ReadOptions<'_>,
+) -> Result<CleanedEvents> {
+    let header = layout.header.clone();
+    let mut records = ArrowRecords { layout, next, batch: Batch::empty(), k: usize::MAX, line: 1 };
+    with_sink(rules.quarantine_file.as_deref(), options, |sink, hook| {
+        events::clean_records(Some(&header), &mut records, schema, rules, sink, hook)
+    })
 }
 
 fn parquet_error(path: Option<&Path>, e: impl std::fmt::Display) -> CleanError {
@@ -494,42 +669,8 @@ pub fn read(path: impl AsRef<Path>, schema: &TransactionSchema, rules: &Cleaning
 pub fn read_with(path: impl AsRef<Path>, schema: &TransactionSchema, rules: &CleaningRules, options: ReadOptions<'_>) -> Result<Cleaned> {
     let files = files(path)?;
     let first = open(&files[0])?;
-    let layout = Layout::new(schema, first.schema().as_ref()).map_err(|e| in_file(&files[0], e))?;
-    let header = layout.header.clone();
-    let produce = move |feed: Feed| {
-        let mut batch = feed.fresh();
-        let mut line = 1;
-        let mut reader = Some(first);
-        for (n, path) in files.iter().enumerate() {
-            let mut r = match reader.take() {
-                Some(r) => r,
-                None => match open(path) {
-                    Ok(r) => r,
-                    Err(e) => return feed.fail(e),
-                },
-            };
-            let align = match layout.align(r.schema().as_ref()) {
-                Ok(a) => a,
-                Err(e) => return feed.fail(in_file(path, e)),
-            };
-            let _ = n;
-            while let Some(rb) = next_batch(&mut r, path) {
-                match rb {
-                    Ok(rb) => {
-                        if !layout.push(&rb, &align, &feed, &mut batch, &mut line) {
-                            return;
-                        }
-                    }
-                    Err(e) => return feed.fail(e),
-                }
-            }
-        }
-        if batch.len() > 0 && !feed.send(batch) {
-            return;
-        }
-        feed.done(0)
-    };
-    with_sink(rules.quarantine_file.as_deref(), options, |sink, hook| clean_fed(&header, schema, rules, sink, hook, produce))
+    let layout = Layout::for_transactions(schema, first.schema().as_ref()).map_err(|e| in_file(&files[0], e))?;
+    clean_transactions(layout, file_batches(files, first), schema, rules, options)
 }
 
 /// Reads and cleans order lines from Arrow record batches, like [`read`].
@@ -582,26 +723,40 @@ where
 {
     let mut it = batches.into_iter();
     let first = it.next().ok_or_else(|| parquet_error(None, "no record batches, so no columns to map"))?;
-    let layout = Layout::new(schema, first.schema().as_ref())?;
-    let header = layout.header.clone();
-    let produce = move |feed: Feed| {
-        let mut batch = feed.fresh();
-        let mut line = 1;
-        for rb in std::iter::once(first).chain(it) {
-            let align = match layout.align(rb.schema().as_ref()) {
-                Ok(a) => a,
-                Err(e) => return feed.fail(e),
-            };
-            if !layout.push(&rb, &align, &feed, &mut batch, &mut line) {
-                return;
-            }
-        }
-        if batch.len() > 0 && !feed.send(batch) {
-            return;
-        }
-        feed.done(0)
-    };
-    with_sink(rules.quarantine_file.as_deref(), options, |sink, hook| clean_fed(&header, schema, rules, sink, hook, produce))
+    let layout = Layout::for_transactions(schema, first.schema().as_ref())?;
+    clean_transactions(layout, memory_batches(std::iter::once(first).chain(it)), schema, rules, options)
+}
+
+/// Reads and cleans behaviour events from a Parquet file or a folder of
+/// them, like [`crate::read`] does CSV with an [`EventSchema`]: the same
+/// mapping, rules, reasons and report, rows numbered as in [`read`].
+pub fn read_events(path: impl AsRef<Path>, schema: &EventSchema, rules: &EventRules) -> Result<CleanedEvents> {
+    read_events_with(path, schema, rules, ReadOptions::new())
+}
+
+/// [`read_events`] with a quarantine writer and/or a [`RecordHook`](crate::RecordHook).
+pub fn read_events_with(
+    path: impl AsRef<Path>,
+    schema: &EventSchema,
+    rules: &EventRules,
+    options: ReadOptions<'_>,
+) -> Result<CleanedEvents> {
+    let files = files(path)?;
+    let first = open(&files[0])?;
+    let layout = Layout::for_events(schema, first.schema().as_ref()).map_err(|e| in_file(&files[0], e))?;
+    clean_events(layout, file_batches(files, first), schema, rules, options)
+}
+
+/// Reads and cleans behaviour events from Arrow record batches (see [`read_events`]).
+pub fn read_event_batches<I>(batches: I, schema: &EventSchema, rules: &EventRules) -> Result<CleanedEvents>
+where
+    I: IntoIterator<Item = RecordBatch>,
+    I::IntoIter: Send,
+{
+    let mut it = batches.into_iter();
+    let first = it.next().ok_or_else(|| parquet_error(None, "no record batches, so no columns to map"))?;
+    let layout = Layout::for_events(schema, first.schema().as_ref())?;
+    clean_events(layout, memory_batches(std::iter::once(first).chain(it)), schema, rules, ReadOptions::new())
 }
 
 // ---------------------------------------------------------------------------

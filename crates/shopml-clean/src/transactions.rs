@@ -272,10 +272,18 @@ struct Meta {
 }
 
 /// One record of a batch, seen through [`Fields`].
-struct BatchRecord<'a> {
+pub(crate) struct BatchRecord<'a> {
     batch: &'a Batch,
     fields: (usize, usize),
     in_raw: bool,
+}
+
+impl<'a> BatchRecord<'a> {
+    /// Field `i`, borrowed from the batch.
+    pub(crate) fn get(&self, i: usize) -> &'a [u8] {
+        let (a, b) = self.batch.bounds[self.fields.0 + i];
+        if self.in_raw { &self.batch.raw[a..b] } else { &self.batch.data[a..b] }
+    }
 }
 
 impl Fields for BatchRecord<'_> {
@@ -283,8 +291,7 @@ impl Fields for BatchRecord<'_> {
         self.fields.1 - self.fields.0
     }
     fn field(&self, i: usize) -> &[u8] {
-        let (a, b) = self.batch.bounds[self.fields.0 + i];
-        if self.in_raw { &self.batch.raw[a..b] } else { &self.batch.data[a..b] }
+        self.get(i)
     }
 }
 
@@ -330,6 +337,25 @@ impl Batch {
     #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     pub(crate) fn len(&self) -> usize {
         self.records.len()
+    }
+
+    /// Record `k`'s line, raw bytes and fields (`k < len()`).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn record(&self, k: usize) -> (u64, &[u8], BatchRecord<'_>) {
+        let m = &self.records[k];
+        (m.line, &self.raw[m.raw.0..m.raw.1], BatchRecord { batch: self, fields: m.fields, in_raw: m.in_raw })
+    }
+
+    /// An empty batch.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn empty() -> Self {
+        Batch::new()
+    }
+
+    /// Removes every record, keeping the buffers.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn reset(&mut self) {
+        self.clear()
     }
 
     /// Starts a record built field by field ([`field_buf`](Self::field_buf),

@@ -409,3 +409,98 @@ fn a_mapped_column_of_an_unreadable_type_is_an_error() {
     let map = TransactionSchema::new("inv", "inv", "qty", "at", "price");
     assert_eq!(pq::read_batches([b], &map, &CleaningRules::default()).unwrap().transactions.len(), 1);
 }
+
+/// RetailRocket-shaped events (Unix milliseconds, numeric ids) with planted
+/// defects, as an Arrow batch and as the CSV export of the same table.
+fn events_table(n: usize) -> (RecordBatch, String, [u64; 4]) {
+    let kinds = ["view", "view", "view", "addtocart", "transaction"];
+    let (mut ts, mut visitor, mut kind, mut item, mut tx) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut csv = String::from("timestamp,visitorid,event,itemid,transactionid\n");
+    // [missing visitor, null timestamp, unknown kind, duplicate]
+    let mut planted = [0u64; 4];
+    let mut previous_clean = false;
+    for i in 0..n {
+        // Only a clean row is copied, so that the copy's first reason is the duplicate.
+        let dup = i % 97 == 50 && previous_clean;
+        let j = if dup { i - 1 } else { i };
+        let t = (i % 61 != 7).then_some(1_433_221_332_117i64 + 1_000 * j as i64);
+        let v = (i % 53 != 3).then_some((j % 300) as i64);
+        let k = if i % 89 == 11 { "wishlist" } else { kinds[j % kinds.len()] };
+        let x = (k == "transaction").then_some((j % 40) as f64);
+        if dup {
+            let (t0, v0, k0, x0) = (ts[i - 1], visitor[i - 1], kind[i - 1], tx[i - 1]);
+            ts.push(t0);
+            visitor.push(v0);
+            kind.push(k0);
+            item.push(item[i - 1]);
+            tx.push(x0);
+            planted[3] += 1;
+        } else {
+            ts.push(t);
+            visitor.push(v);
+            kind.push(k);
+            item.push((j * 7 % 1000) as i64);
+            tx.push(x);
+            planted[0] += (v.is_none() && t.is_some()) as u64;
+            planted[1] += t.is_none() as u64;
+            planted[2] += (k == "wishlist" && v.is_some() && t.is_some()) as u64;
+        }
+        previous_clean = !dup && t.is_some() && v.is_some() && k != "wishlist";
+        let cell = |o: Option<String>| o.unwrap_or_default();
+        csv.push_str(&format!(
+            "{},{},{},{},{}\n",
+            cell(ts[i].map(|t| t.to_string())),
+            cell(visitor[i].map(|v| v.to_string())),
+            kind[i],
+            item[i],
+            cell(tx[i].map(|x| x.to_string()))
+        ));
+    }
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("timestamp", DataType::Int64, true),
+        Field::new("visitorid", DataType::Int64, true),
+        Field::new("event", DataType::Utf8, false),
+        Field::new("itemid", DataType::Int64, false),
+        Field::new("transactionid", DataType::Float64, true),
+    ]));
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(arrow_array::Int64Array::from(ts)),
+        Arc::new(arrow_array::Int64Array::from(visitor)),
+        Arc::new(StringArray::from(kind)),
+        Arc::new(arrow_array::Int64Array::from(item)),
+        Arc::new(arrow_array::Float64Array::from(tx)),
+    ];
+    (RecordBatch::try_new(schema, columns).unwrap(), csv, planted)
+}
+
+#[test]
+fn events_read_from_parquet_like_from_csv() {
+    use shopml_clean::{DateFormat, EventKind, EventRules, EventSchema};
+    let (batch, csv, planted) = events_table(5_000);
+    let schema = EventSchema::new("visitorid", "itemid", "event", "timestamp").date_format(DateFormat::UnixMillis);
+    let rules = EventRules::default().kinds(vec![EventKind::View, EventKind::Cart, EventKind::Purchase]);
+    let from_csv = shopml_clean::read(csv.as_bytes(), &schema, &rules).unwrap();
+    let dir = scratch("events");
+    // Three files, the middle one with its columns in another order.
+    let parts = [batch.slice(0, 1_700), batch.slice(1_700, 1_600).project(&[4, 3, 2, 1, 0]).unwrap(), batch.slice(3_300, 1_700)];
+    for (k, p) in parts.iter().enumerate() {
+        write_batch(&dir.join(format!("events-{k}.parquet")), p);
+    }
+    let from_files = pq::read_events(&dir, &schema, &rules).unwrap();
+    let from_batches = pq::read_event_batches(parts.clone(), &schema, &rules).unwrap();
+    assert_eq!(from_csv, from_files);
+    assert_eq!(from_csv, from_batches);
+    let r = &from_files.report;
+    assert_eq!(r.rows_read, 5_000);
+    assert!(planted.iter().all(|&p| p > 10), "{planted:?}");
+    assert_eq!(r.quarantined(Reason::MissingId), planted[0]);
+    assert_eq!(r.quarantined(Reason::Unparsable), planted[1]);
+    assert_eq!(r.quarantined(Reason::UnknownEventKind), planted[2]);
+    assert_eq!(r.quarantined(Reason::ExactDuplicate), planted[3]);
+    assert_eq!(r.rows_kept, 5_000 - planted.iter().sum::<u64>());
+    assert!(r.balances());
+    // Row 0: 2015-06-02 05:02:12 UTC, user 0, item 0, a view.
+    let e = &from_files.events[0];
+    assert_eq!((e.timestamp.seconds(), e.user.as_str(), e.item.as_str(), &e.kind, e.line), (1_433_221_332, "0", "0", &EventKind::View, 2));
+    std::fs::remove_dir_all(&dir).ok();
+}
