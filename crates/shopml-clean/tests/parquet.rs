@@ -290,6 +290,39 @@ fn garbage_truncated_and_empty_files_are_errors_not_panics() {
     if let Ok(c) = pq::read(&path, &schema, &rules) {
         assert!(c.report.balances());
     }
+    // 200 files with a few random bytes changed anywhere (footer included):
+    // each read returns, an error or a balanced report; a decoder panic would
+    // be caught and turned into CleanError::Parquet.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let path = dir.join("flipped.parquet");
+    let (mut errors, mut reads) = (0, 0);
+    for _ in 0..200 {
+        let mut b = bytes.clone();
+        for _ in 0..1 + next() % 4 {
+            let i = (next() % b.len() as u64) as usize;
+            b[i] ^= 1 << (next() % 8);
+        }
+        std::fs::write(&path, b).unwrap();
+        match pq::read(&path, &schema, &rules) {
+            Ok(c) => {
+                assert!(c.report.balances());
+                reads += 1;
+            }
+            Err(CleanError::Parquet { .. } | CleanError::NothingKept { .. }) => errors += 1,
+            Err(e) => {
+                // A flipped byte in the schema can rename or retype a column.
+                assert!(matches!(e, CleanError::MissingColumn { .. } | CleanError::ColumnType { .. } | CleanError::InFile { .. }), "{e:?}");
+                errors += 1;
+            }
+        }
+    }
+    assert_eq!(errors + reads, 200);
     // A folder with no Parquet file.
     let empty = dir.join("nothing");
     std::fs::create_dir_all(&empty).unwrap();
