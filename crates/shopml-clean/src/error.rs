@@ -69,6 +69,36 @@ pub enum CleanError {
         /// after the [`RecordHook`](crate::RecordHook) rewrote it).
         record: String,
     },
+    /// An error while reading one file of several (a Parquet folder): the
+    /// file, and what went wrong there (for example
+    /// [`MissingColumn`](Self::MissingColumn)). [`in_file`](Self::in_file) unwraps it.
+    #[error("{}: {source}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong in it.
+        source: Box<CleanError>,
+    },
+    /// A Parquet file or an Arrow input could not be read: not Parquet,
+    /// truncated or corrupt, an unsupported compression or encoding.
+    #[error("{}: {message}", path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "Arrow input".into()))]
+    Parquet {
+        /// The file, when the input is one.
+        path: Option<PathBuf>,
+        /// What the Parquet or Arrow library reported.
+        message: String,
+    },
+    /// A mapped column holds an Arrow type that cannot be read as text or a
+    /// number (a list, a struct, …).
+    #[error("column `{column}` (for {field}) has Arrow type {data_type}, which cannot be read as text, a number or a date")]
+    ColumnType {
+        /// The column name.
+        column: String,
+        /// Which record field it was meant to fill.
+        field: String,
+        /// The Arrow type, as Arrow prints it.
+        data_type: String,
+    },
     /// The input has no header line although the schema expects one.
     #[error("the input is empty: expected a header line")]
     NoHeader,
@@ -89,10 +119,22 @@ impl CleanError {
     }
 }
 
+impl CleanError {
+    /// The error itself, or for [`InFile`](Self::InFile) the error inside
+    /// (so `MissingColumn` matches whichever file it came from).
+    pub fn in_file(&self) -> &CleanError {
+        match self {
+            CleanError::InFile { source, .. } => source.in_file(),
+            e => e,
+        }
+    }
+}
+
 impl shopml_core::AsCoreError for CleanError {
     fn as_core(&self) -> Option<&shopml_core::Error> {
         match self {
             CleanError::Core(e) => Some(e),
+            CleanError::InFile { source, .. } => source.as_core(),
             _ => None,
         }
     }

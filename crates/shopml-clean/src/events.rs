@@ -262,7 +262,7 @@ struct Row<'a> {
 /// (one-based column, message, reason).
 type RowError = (usize, String, Reason);
 
-fn parse_row<'a, R: BufRead>(rdr: &'a CsvReader<R>, pos: &Pos, schema: &EventSchema, latin1: &mut u64) -> Result<Row<'a>, RowError> {
+fn parse_row<'a, F: Fields + ?Sized>(rdr: &'a F, pos: &Pos, schema: &EventSchema, latin1: &mut u64) -> Result<Row<'a>, RowError> {
     let n = rdr.n_fields();
     match pos.expected {
         Some(e) if n != e => return Err((n.min(e) + 1, format!("expected {e} fields, found {n}"), Reason::Unparsable)),
@@ -281,8 +281,8 @@ fn parse_row<'a, R: BufRead>(rdr: &'a CsvReader<R>, pos: &Pos, schema: &EventSch
 
 type Parts<'a> = (Cow<'a, str>, Cow<'a, str>, EventKind, Option<Cow<'a, str>>, Option<f64>);
 
-fn parse_fields<'a, R: BufRead>(
-    rdr: &'a CsvReader<R>,
+fn parse_fields<'a, F: Fields + ?Sized>(
+    rdr: &'a F,
     pos: &Pos,
     schema: &EventSchema,
     latin1: &mut u64,
@@ -309,8 +309,63 @@ fn parse_fields<'a, R: BufRead>(
     Ok((text(rdr, pos.user, enc, latin1)?, text(rdr, pos.item, enc, latin1)?, EventKind::parse(&kind_text), session, price))
 }
 
+/// A stream of records for the event reader: the CSV reader, or Arrow rows
+/// turned into the fields a CSV export would hold.
+pub(crate) trait Records {
+    /// Moves to the next record: `None` at the end, `Some(Err((column,
+    /// message)))` for a record that could not be split into fields.
+    fn advance(&mut self) -> Result<Option<Result<(), (usize, String)>>>;
+    /// The current record's fields.
+    fn fields(&self) -> &dyn Fields;
+    /// The current record's raw bytes.
+    fn raw(&self) -> &[u8];
+    /// The current record's one-based line.
+    fn line(&self) -> u64;
+    /// Blank lines skipped so far.
+    fn blank_lines(&self) -> u64;
+}
+
+impl<R: BufRead> Records for CsvReader<R> {
+    fn advance(&mut self) -> Result<Option<Result<(), (usize, String)>>> {
+        Ok(match self.next_record().map_err(|e| CleanError::io(None, e))? {
+            Next::Eof => None,
+            Next::Record => Some(Ok(())),
+            Next::Malformed { column, message } => Some(Err((column, message))),
+        })
+    }
+    fn fields(&self) -> &dyn Fields {
+        self
+    }
+    fn raw(&self) -> &[u8] {
+        CsvReader::raw(self)
+    }
+    fn line(&self) -> u64 {
+        CsvReader::line(self)
+    }
+    fn blank_lines(&self) -> u64 {
+        CsvReader::blank_lines(self)
+    }
+}
+
 pub(crate) fn clean(
     input: Box<dyn BufRead + Send + '_>,
+    schema: &EventSchema,
+    rules: &EventRules,
+    sink: Sink<'_>,
+    hook: Option<&dyn RecordHook>,
+) -> Result<CleanedEvents> {
+    rules.check()?;
+    schema.check()?;
+    let csv = &schema.csv;
+    let mut rdr = CsvReader::new(input, csv);
+    let header = read_header(&mut rdr, csv)?;
+    clean_records(header.as_deref(), &mut rdr, schema, rules, sink, hook)
+}
+
+/// Cleans the events of `records`, whose columns are named by `header`.
+pub(crate) fn clean_records(
+    header: Option<&[String]>,
+    records: &mut dyn Records,
     schema: &EventSchema,
     rules: &EventRules,
     mut sink: Sink<'_>,
@@ -319,9 +374,7 @@ pub(crate) fn clean(
     rules.check()?;
     schema.check()?;
     let csv = &schema.csv;
-    let mut rdr = CsvReader::new(input, csv);
-    let header = read_header(&mut rdr, csv)?;
-    let h = header.as_deref();
+    let h = header;
     let width = h.map(|h| h.len());
     let r = |c: &Column, f: &'static str| resolve(c, f, h, width);
     let pos = Pos {
@@ -343,13 +396,11 @@ pub(crate) fn clean(
     let mut events = Vec::new();
     let mut seen = SeenSet::default();
     let mut latin1 = 0u64;
-    loop {
-        let next = rdr.next_record().map_err(|e| CleanError::io(None, e))?;
-        let line = rdr.line();
+    while let Some(next) = records.advance()? {
+        let line = records.line();
         let row = match next {
-            Next::Eof => break,
-            Next::Malformed { column, message } => Err((column, message, Reason::Unparsable)),
-            Next::Record => parse_row(&rdr, &pos, schema, &mut latin1),
+            Err((column, message)) => Err((column, message, Reason::Unparsable)),
+            Ok(()) => parse_row(records.fields(), &pos, schema, &mut latin1),
         };
         report.rows_read += 1;
         let row = match row {
@@ -358,7 +409,7 @@ pub(crate) fn clean(
                 report.matched_one(reason);
                 report.quarantine(reason);
                 report.issue(line, Some(column), reason, &message);
-                sink.write(line, reason, Some(column), &message, rdr.raw())?;
+                sink.write(line, reason, Some(column), &message, records.raw())?;
                 continue;
             }
         };
@@ -370,7 +421,7 @@ pub(crate) fn clean(
             }
         };
         hit(&mut report, Reason::MissingId, csv.is_missing(&row.user) || csv.is_missing(&row.item));
-        hit(&mut report, Reason::ExactDuplicate, rules.drop_exact_duplicates && !seen.insert(rdr.raw()));
+        hit(&mut report, Reason::ExactDuplicate, rules.drop_exact_duplicates && !seen.insert(records.raw()));
         if let Some((a, b)) = rules.time_window {
             hit(&mut report, Reason::OutsideWindow, row.timestamp < a || row.timestamp >= b);
         }
@@ -380,7 +431,7 @@ pub(crate) fn clean(
         match first {
             Some(reason) => {
                 report.quarantine(reason);
-                sink.write(line, reason, None, "", rdr.raw())?;
+                sink.write(line, reason, None, "", records.raw())?;
             }
             None => events.push(Event {
                 user: normalize_id(&row.user).to_string(),
@@ -394,7 +445,7 @@ pub(crate) fn clean(
         }
     }
     report.latin1_fields = latin1;
-    report.blank_lines = rdr.blank_lines();
+    report.blank_lines = records.blank_lines();
     report.rows_kept = events.len() as u64;
     sink.finish()?;
     if report.rows_read > 0 && events.is_empty() {

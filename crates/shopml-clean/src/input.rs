@@ -127,6 +127,17 @@ pub struct Sink<'w> {
     path: Option<PathBuf>,
     hook: Option<&'w dyn RecordHook>,
     first: Option<FirstRejected>,
+    rows: Option<&'w mut dyn QuarantineRows>,
+}
+
+/// A receiver of quarantined rows beside (or instead of) the CSV side file,
+/// such as the Parquet quarantine writer.
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+pub(crate) trait QuarantineRows {
+    /// One quarantined row: its line, reason, one-based column (when one
+    /// field is to blame), message (empty for a rule) and raw record (after
+    /// the hook's rewrite).
+    fn row(&mut self, line: u64, reason: Reason, column: Option<usize>, message: &str, record: &[u8]) -> Result<()>;
 }
 
 /// The first row a read rejected.
@@ -151,12 +162,19 @@ fn quoted(out: &mut dyn Write, bytes: &[u8]) -> std::io::Result<()> {
 
 impl<'w> Sink<'w> {
     pub(crate) fn new(w: Option<&'w mut dyn Write>, path: Option<PathBuf>, hook: Option<&'w dyn RecordHook>) -> Result<Self> {
-        let mut s = Sink { w, path, hook, first: None };
+        let mut s = Sink { w, path, hook, first: None, rows: None };
         if let Some(w) = s.w.as_mut() {
             let r = w.write_all(b"line,reason,column,message,record\n");
             r.map_err(|e| CleanError::Quarantine { path: s.path.clone(), source: e })?;
         }
         Ok(s)
+    }
+
+    /// Also hands every quarantined row to `rows`.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn with_rows(mut self, rows: Option<&'w mut dyn QuarantineRows>) -> Self {
+        self.rows = rows;
+        self
     }
 
     pub(crate) fn write(&mut self, line: u64, reason: Reason, column: Option<usize>, message: &str, record: &[u8]) -> Result<()> {
@@ -169,6 +187,9 @@ impl<'w> Sink<'w> {
             let text = String::from_utf8_lossy(&record[..record.len().min(1000)]);
             let record = crate::dialect::preview(&text, 200).into_owned();
             self.first = Some(FirstRejected { line, column, reason, message, record });
+        }
+        if let Some(rows) = self.rows.as_mut() {
+            rows.row(line, reason, column, message, &record)?;
         }
         let Some(w) = self.w.as_mut() else {
             return Ok(());

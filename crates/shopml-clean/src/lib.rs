@@ -75,6 +75,10 @@
 //!   imputers (mean, median, most frequent, constant) with missing-indicator
 //!   columns, forward fill.
 //! - [`sample`]: cut a small, whole-customer sample out of a large export.
+//! - `parquet` (cargo feature `parquet`, off by default): read Parquet
+//!   files, folders of them and Arrow record batches (order lines and
+//!   events) through the same pipeline, write cleaned lines and the quarantine to Parquet, and
+//!   generate Online-Retail-shaped test data.
 //!
 //! ## Memory and speed
 //!
@@ -99,6 +103,8 @@ mod hook;
 pub mod impute;
 mod input;
 pub mod outliers;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod read;
 pub mod records;
 pub mod report;

@@ -72,6 +72,7 @@ impl<'a> From<&'a Vec<u8>> for Source<'a> {
 pub struct ReadOptions<'a> {
     pub(crate) quarantine: Option<&'a mut (dyn Write + 'a)>,
     pub(crate) hook: Option<&'a dyn RecordHook>,
+    pub(crate) rows: Option<&'a mut (dyn crate::input::QuarantineRows + 'a)>,
 }
 
 impl<'a> ReadOptions<'a> {
@@ -195,14 +196,26 @@ pub fn read_with<'a, S: Schema>(
         Source::Path(p) => open_path(&p)?,
         Source::Reader(r) => open_reader(r).map_err(|e| CleanError::io(None, e))?,
     };
-    let ReadOptions { quarantine, hook } = options;
-    match (quarantine, <S as sealed::Sealed>::quarantine_file(rules)) {
-        (Some(w), _) => schema.read_input(input, rules, Sink::new(Some(w), None, hook)?, hook),
-        (None, None) => schema.read_input(input, rules, Sink::new(None, None, hook)?, hook),
+    with_sink(<S as sealed::Sealed>::quarantine_file(rules), options, |sink, hook| schema.read_input(input, rules, sink, hook))
+}
+
+/// Builds the quarantine [`Sink`] that `options` and the rules' side file ask
+/// for and runs `read` with it and the hook.
+pub(crate) fn with_sink<T>(
+    quarantine_file: Option<&Path>,
+    options: ReadOptions<'_>,
+    read: impl FnOnce(Sink<'_>, Option<&dyn RecordHook>) -> Result<T>,
+) -> Result<T> {
+    let ReadOptions { quarantine, hook, rows } = options;
+    match (quarantine, quarantine_file) {
+        (Some(w), _) => read(Sink::new(Some(w), None, hook)?.with_rows(rows), hook),
+        (None, None) => read(Sink::new(None, None, hook)?.with_rows(rows), hook),
         (None, Some(p)) => {
             let file = std::fs::File::create(p).map_err(|e| CleanError::Quarantine { path: Some(p.to_path_buf()), source: e })?;
             let mut w = std::io::BufWriter::new(file);
-            schema.read_input(input, rules, Sink::new(Some(&mut w), Some(p.to_path_buf()), hook)?, hook)
+            // The side file lives shorter than the options' borrows.
+            let rows = rows.map(|r| r as &mut dyn crate::input::QuarantineRows);
+            read(Sink::new(Some(&mut w), Some(p.to_path_buf()), hook)?.with_rows(rows), hook)
         }
     }
 }

@@ -141,6 +141,8 @@ pub struct Transaction {
     /// Further exported columns the schema carries, by name (empty by default).
     pub attributes: Attributes,
     /// One-based line number in the source file (the header is line 1).
+    /// Parquet and Arrow input (feature `parquet`) number rows the same way
+    /// across all files or batches: the first row is line 2.
     pub line: u64,
 }
 
@@ -248,7 +250,8 @@ pub struct Event {
     pub session: Option<String>,
     /// Price shown or paid, if exported.
     pub price: Option<f64>,
-    /// One-based line number in the source file.
+    /// One-based line number in the source file (Parquet and Arrow rows
+    /// are numbered as for [`Transaction::line`]).
     pub line: u64,
 }
 

@@ -253,7 +253,7 @@ impl Row<'_> {
 }
 
 /// Records handed from the reading thread to the parsers, in file order.
-struct Batch {
+pub(crate) struct Batch {
     /// Raw record bytes, concatenated (line ends removed).
     raw: Vec<u8>,
     /// Unquoted field bytes, concatenated.
@@ -272,10 +272,18 @@ struct Meta {
 }
 
 /// One record of a batch, seen through [`Fields`].
-struct BatchRecord<'a> {
+pub(crate) struct BatchRecord<'a> {
     batch: &'a Batch,
     fields: (usize, usize),
     in_raw: bool,
+}
+
+impl<'a> BatchRecord<'a> {
+    /// Field `i`, borrowed from the batch.
+    pub(crate) fn get(&self, i: usize) -> &'a [u8] {
+        let (a, b) = self.batch.bounds[self.fields.0 + i];
+        if self.in_raw { &self.batch.raw[a..b] } else { &self.batch.data[a..b] }
+    }
 }
 
 impl Fields for BatchRecord<'_> {
@@ -283,13 +291,12 @@ impl Fields for BatchRecord<'_> {
         self.fields.1 - self.fields.0
     }
     fn field(&self, i: usize) -> &[u8] {
-        let (a, b) = self.batch.bounds[self.fields.0 + i];
-        if self.in_raw { &self.batch.raw[a..b] } else { &self.batch.data[a..b] }
+        self.get(i)
     }
 }
 
 /// Records per batch.
-const BATCH: usize = 4096;
+pub(crate) const BATCH: usize = 4096;
 
 /// The most batches parsed in parallel in one round. At most
 /// `3 × this + 3` batches are alive at once (queued, being parsed, being
@@ -315,7 +322,7 @@ impl Batch {
     }
 
     /// Bytes held: raw and unquoted bytes, field ranges and record metadata.
-    fn bytes(&self) -> usize {
+    pub(crate) fn bytes(&self) -> usize {
         self.raw.len() + self.data.len() + 16 * self.bounds.len() + std::mem::size_of::<Meta>() * self.records.len()
     }
 
@@ -324,6 +331,76 @@ impl Batch {
         let (bounds, in_raw) = rdr.field_bounds();
         let data = if in_raw || malformed.is_some() { 0 } else { bounds.last().map_or(0, |b| b.1) };
         rdr.raw().len() + data + 16 * bounds.len() + std::mem::size_of::<Meta>() + malformed.as_ref().map_or(0, |m| m.1.len())
+    }
+
+    /// Number of records.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Record `k`'s line, raw bytes and fields (`k < len()`).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn record(&self, k: usize) -> (u64, &[u8], BatchRecord<'_>) {
+        let m = &self.records[k];
+        (m.line, &self.raw[m.raw.0..m.raw.1], BatchRecord { batch: self, fields: m.fields, in_raw: m.in_raw })
+    }
+
+    /// An empty batch.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn empty() -> Self {
+        Batch::new()
+    }
+
+    /// Removes every record, keeping the buffers.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn reset(&mut self) {
+        self.clear()
+    }
+
+    /// Starts a record built field by field ([`field_buf`](Self::field_buf),
+    /// [`end_field`](Self::end_field), [`end_record`](Self::end_record)).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn begin_record(&mut self) -> (usize, usize) {
+        (self.raw.len(), self.bounds.len())
+    }
+
+    /// Where the next field's bytes are appended; note its length first.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn field_buf(&mut self) -> &mut Vec<u8> {
+        &mut self.data
+    }
+
+    /// Ends the field whose bytes start at `d0` in [`field_buf`](Self::field_buf),
+    /// and appends it to the record's raw text as a CSV cell (comma
+    /// separated, quoted when it holds a comma, a quote or a line break).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn end_field(&mut self, start: (usize, usize), d0: usize) {
+        let d1 = self.data.len();
+        if self.bounds.len() > start.1 {
+            self.raw.push(b',');
+        }
+        self.bounds.push((d0, d1));
+        let cell = &self.data[d0..d1];
+        if cell.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            self.raw.push(b'"');
+            for &b in cell {
+                if b == b'"' {
+                    self.raw.push(b'"');
+                }
+                self.raw.push(b);
+            }
+            self.raw.push(b'"');
+        } else {
+            self.raw.extend_from_slice(cell);
+        }
+    }
+
+    /// Ends a record begun at `start`, numbered `line`.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn end_record(&mut self, start: (usize, usize), line: u64) {
+        let (r0, f0) = start;
+        self.records.push(Meta { line, raw: (r0, self.raw.len()), fields: (f0, self.bounds.len()), in_raw: false, malformed: None });
     }
 
     fn push<R: BufRead>(&mut self, rdr: &CsvReader<R>, malformed: Option<(usize, String)>) {
@@ -352,13 +429,13 @@ impl Batch {
 struct Round {
     batches: Vec<Batch>,
     parsed: Vec<(Vec<Parsed>, u64)>,
-    end: Option<std::io::Result<u64>>,
+    end: Option<Result<u64>>,
 }
 
 enum Msg {
     Batch(Batch),
     Done { blank_lines: u64 },
-    Failed(std::io::Error),
+    Failed(CleanError),
 }
 
 // Row-local rule flags, computed in parallel.
@@ -439,10 +516,9 @@ pub(crate) fn clean(
     input: Box<dyn BufRead + Send + '_>,
     schema: &TransactionSchema,
     rules: &CleaningRules,
-    mut sink: Sink<'_>,
+    sink: Sink<'_>,
     hook: Option<&dyn RecordHook>,
 ) -> Result<Cleaned> {
-    use rayon::prelude::*;
     rules.check()?;
     schema.check()?;
     let csv = &schema.csv;
@@ -450,6 +526,101 @@ pub(crate) fn clean(
     let mut rdr = CsvReader::new(input, csv);
     let header = read_header(&mut rdr, csv)?;
     let pos = positions(schema, header.as_deref())?;
+    // The reading thread: decompression and CSV splitting, in file order.
+    let produce = move |feed: Feed| {
+        let mut batch = Batch::new();
+        loop {
+            let malformed = match rdr.next_record() {
+                Err(e) => return feed.fail(CleanError::io(None, e)),
+                Ok(Next::Eof) => {
+                    if !batch.records.is_empty() && !feed.send(batch) {
+                        return;
+                    }
+                    return feed.done(rdr.blank_lines());
+                }
+                Ok(Next::Record) => None,
+                Ok(Next::Malformed { column, message }) => Some((column, message)),
+            };
+            // The batch cap is checked before the record is copied in, for
+            // every record (malformed ones too): a batch never exceeds
+            // max_batch_bytes, which check() makes larger than any record.
+            if !batch.records.is_empty()
+                && batch.bytes() + Batch::cost(&rdr, &malformed) > max_batch_bytes
+                && !feed.send(std::mem::replace(&mut batch, feed.fresh()))
+            {
+                return;
+            }
+            batch.push(&rdr, malformed);
+            if batch.records.len() >= BATCH && !feed.send(std::mem::replace(&mut batch, feed.fresh())) {
+                return;
+            }
+        }
+    };
+    run(schema, rules, pos, sink, hook, produce)
+}
+
+/// Cleans order lines handed over as [`Batch`]es by `produce` (which runs on
+/// a thread of its own), against the column names `header`: the path of
+/// non-CSV inputs (Arrow, Parquet) through the same rules and accounting.
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+pub(crate) fn clean_fed(
+    header: &[String],
+    schema: &TransactionSchema,
+    rules: &CleaningRules,
+    sink: Sink<'_>,
+    hook: Option<&dyn RecordHook>,
+    produce: impl FnOnce(Feed) + Send,
+) -> Result<Cleaned> {
+    rules.check()?;
+    schema.check()?;
+    let pos = positions(schema, Some(header))?;
+    run(schema, rules, pos, sink, hook, produce)
+}
+
+/// The producer's end of the pipeline: hands over filled batches in input
+/// order and takes back consumed ones for reuse.
+pub(crate) struct Feed {
+    send: std::sync::mpsc::SyncSender<Msg>,
+    recycled: std::sync::mpsc::Receiver<Batch>,
+}
+
+impl Feed {
+    /// An empty batch, reusing a consumed one when there is one.
+    pub(crate) fn fresh(&self) -> Batch {
+        match self.recycled.try_recv() {
+            Ok(mut b) => {
+                b.clear();
+                b
+            }
+            Err(_) => Batch::new(),
+        }
+    }
+
+    /// Hands over a batch; `false` when the consumer has stopped (then stop producing).
+    pub(crate) fn send(&self, b: Batch) -> bool {
+        self.send.send(Msg::Batch(b)).is_ok()
+    }
+
+    /// The input ended normally.
+    pub(crate) fn done(self, blank_lines: u64) {
+        let _ = self.send.send(Msg::Done { blank_lines });
+    }
+
+    /// The input could not be read further; the read fails with `e`.
+    pub(crate) fn fail(self, e: CleanError) {
+        let _ = self.send.send(Msg::Failed(e));
+    }
+}
+
+fn run(
+    schema: &TransactionSchema,
+    rules: &CleaningRules,
+    pos: Positions,
+    mut sink: Sink<'_>,
+    hook: Option<&dyn RecordHook>,
+    produce: impl FnOnce(Feed) + Send,
+) -> Result<Cleaned> {
+    use rayon::prelude::*;
     let mut local_quarantine = WINDOW | NON_PRODUCT | PRICE | ZERO;
     if rules.missing_customer == MissingCustomer::Quarantine {
         local_quarantine |= NO_CUSTOMER;
@@ -472,53 +643,7 @@ pub(crate) fn clean(
         let (send, recv) = std::sync::mpsc::sync_channel::<Msg>(per_round);
         // Consumed batches go back to the reader, so their buffers are reused.
         let (give_back, recycled) = std::sync::mpsc::channel::<Batch>();
-        // The reading thread: decompression and CSV splitting, in file order.
-        scope.spawn(move || {
-            let fresh = || match recycled.try_recv() {
-                Ok(mut b) => {
-                    b.clear();
-                    b
-                }
-                Err(_) => Batch::new(),
-            };
-            let mut batch = Batch::new();
-            loop {
-                let malformed = match rdr.next_record() {
-                    Err(e) => {
-                        let _ = send.send(Msg::Failed(e));
-                        return;
-                    }
-                    Ok(Next::Eof) => {
-                        if !batch.records.is_empty() {
-                            let _ = send.send(Msg::Batch(batch));
-                        }
-                        let _ = send.send(Msg::Done { blank_lines: rdr.blank_lines() });
-                        return;
-                    }
-                    Ok(Next::Record) => None,
-                    Ok(Next::Malformed { column, message }) => Some((column, message)),
-                };
-                // The batch cap is checked before the record is copied in, for
-                // every record (malformed ones too): a batch never exceeds
-                // max_batch_bytes, which check() makes larger than any record.
-                let msg = if !batch.records.is_empty() && batch.bytes() + Batch::cost(&rdr, &malformed) > max_batch_bytes {
-                    Some(Msg::Batch(std::mem::replace(&mut batch, fresh())))
-                } else {
-                    None
-                };
-                batch.push(&rdr, malformed);
-                let msg = match msg {
-                    Some(m) => Some(m),
-                    None if batch.records.len() >= BATCH => Some(Msg::Batch(std::mem::replace(&mut batch, fresh()))),
-                    None => None,
-                };
-                if let Some(m) = msg
-                    && send.send(m).is_err()
-                {
-                    return;
-                }
-            }
-        });
+        scope.spawn(move || produce(Feed { send, recycled }));
 
         // The parsing thread: gathers a round of batches and parses them in
         // parallel while the calling thread consumes the previous round.
@@ -541,7 +666,7 @@ pub(crate) fn clean(
                             break;
                         }
                         Err(_) => {
-                            end = Some(Err(std::io::Error::other("reader thread stopped")));
+                            end = Some(Err(CleanError::io(None, std::io::Error::other("reader thread stopped"))));
                             break;
                         }
                     }
@@ -571,7 +696,7 @@ pub(crate) fn clean(
                     report.blank_lines = blank_lines;
                     done = true;
                 }
-                Some(Err(e)) => return Err(CleanError::io(None, e)),
+                Some(Err(e)) => return Err(e),
             }
             // Sequential, in file order: duplicates, first reason, outputs.
             for (b, (rows, latin1)) in pending.drain(..).zip(parsed) {
