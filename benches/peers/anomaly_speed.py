@@ -75,7 +75,11 @@ def main():
         try:
             a, b = [], []
             for _ in range(rounds):
+                # A pause before each side: OpenMP/BLAS worker threads of the
+                # other side may still spin-wait for a moment after its run.
+                time.sleep(1.0)
                 a.append(ours(which, path, n, d))
+                time.sleep(1.0)
                 b.append(theirs(which, X))
             ma, mb = statistics.median(a), statistics.median(b)
             print(f"| {which} {n:,} × {d} | {ma:.2f} | {mb:.2f} | {ma / mb:.3f} | {THREADS} |", flush=True)

@@ -397,10 +397,19 @@ impl IsolationForest {
                     *v = xv;
                 }
             }
+            // The same rows feature-major within each group of LANES rows.
+            let mut cols = vec![[0.0; LANES]; padded / LANES * d];
+            for (g, group) in rows.chunks_exact(LANES * d).enumerate() {
+                for (k, row) in group.chunks_exact(d).enumerate() {
+                    for (f, &v) in row.iter().enumerate() {
+                        cols[g * d + f][k] = v;
+                    }
+                }
+            }
             let mut acc = vec![0.0; padded];
             for tree in &self.trees {
-                for (o, lane) in acc.chunks_exact_mut(LANES).zip(rows.chunks_exact(LANES * d)) {
-                    tree.add_path_lengths(lane, d, o);
+                for ((o, lane), lane_cols) in acc.chunks_exact_mut(LANES).zip(rows.chunks_exact(LANES * d)).zip(cols.chunks_exact(d)) {
+                    tree.add_path_lengths(lane, lane_cols, d, o);
                 }
             }
             chunk.copy_from_slice(&acc[..chunk.len()]);

@@ -270,9 +270,12 @@ impl FlatTree {
         self.walk = w;
     }
 
-    /// Adds the path lengths of `LANES` rows (row-major, `d` values each) to `out`.
+    /// Adds the path lengths of `LANES` rows to `out`: `rows` row-major
+    /// (`d` values each, for extended trees) and the same rows as `cols`,
+    /// one `[f64; LANES]` per feature (for the axis-parallel walk: a lane's
+    /// value is then `cols[feature][lane]`, indexed by a constant bound).
     #[inline]
-    pub(crate) fn add_path_lengths(&self, rows: &[f64], d: usize, out: &mut [f64]) {
+    pub(crate) fn add_path_lengths(&self, rows: &[f64], cols: &[[f64; LANES]], d: usize, out: &mut [f64]) {
         if self.walk.nodes.is_empty() {
             for (o, row) in out.iter_mut().zip(rows.chunks_exact(d)) {
                 *o += self.path_length(row);
@@ -284,7 +287,7 @@ impl FlatTree {
         for _ in 0..w.depth {
             for k in 0..LANES {
                 let nd = w.nodes[node[k] as usize];
-                let go = (rows[k * d + nd.feat as usize] > nd.thr) as u32;
+                let go = (cols[nd.feat as usize][k] > nd.thr) as u32;
                 node[k] = nd.next + go;
             }
         }
