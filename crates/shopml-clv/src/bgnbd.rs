@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::model::{RepeatPurchaseModel, SharedSeries, fit_model, fitted_model, group_rows, mle_params, time_scale};
-use crate::optim::Likelihood;
+use crate::optim::{Likelihood, for_each_by_x};
 use crate::special::{digamma, dropout_numerator, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp};
 use crate::summary::Summary;
 use shopml_core::{Fit, Params};
@@ -85,7 +85,6 @@ fn row_value(p: &[f64], a1: f64, a2: f64, row: &[f64; 3]) -> f64 {
 /// once per distinct x instead of once per row (the gamma and digamma
 /// functions were most of a fit's time); the arithmetic per row is unchanged.
 struct XTerms {
-    x: f64,
     a1: f64,
     a2: f64,
     g: [f64; 4],
@@ -98,7 +97,7 @@ impl XTerms {
         let psi_ab = digamma(a + b);
         let psi_abx = digamma(a + b + x);
         let g = [digamma(r + x) - digamma(r) + alpha.ln(), r / alpha, psi_ab - psi_abx, psi_ab + digamma(b + x) - digamma(b) - psi_abx];
-        XTerms { x, a1, a2, g }
+        XTerms { a1, a2, g }
     }
 
     /// The value and gradient of one row with these x terms.
@@ -143,18 +142,7 @@ impl Likelihood for Lik {
 
     fn block_ll(p: &[f64], rows: &[([f64; 3], f64)]) -> f64 {
         let mut s = 0.0;
-        let mut cached: Option<(u64, f64, f64)> = None;
-        for (row, w) in rows {
-            let (a1, a2) = match cached {
-                Some((x, a1, a2)) if x == row[0].to_bits() => (a1, a2),
-                _ => {
-                    let (a1, a2) = x_values(p, row[0]);
-                    cached = Some((row[0].to_bits(), a1, a2));
-                    (a1, a2)
-                }
-            };
-            s += w * row_value(p, a1, a2, row);
-        }
+        for_each_by_x(rows, |x| x_values(p, x), |&(a1, a2), row, w| s += w * row_value(p, a1, a2, row));
         s
     }
 
@@ -165,17 +153,16 @@ impl Likelihood for Lik {
     fn block_ll_grad(p: &[f64], rows: &[([f64; 3], f64)], g: &mut [f64]) -> f64 {
         let mut gi = [0.0; 4];
         let mut s = 0.0;
-        let mut terms: Option<XTerms> = None;
-        for (row, w) in rows {
-            let xt = match &terms {
-                Some(t) if t.x.to_bits() == row[0].to_bits() => t,
-                _ => terms.insert(XTerms::new(p, row[0])),
-            };
-            s += w * xt.row(p, row, &mut gi);
-            for k in 0..4 {
-                g[k] += w * gi[k];
-            }
-        }
+        for_each_by_x(
+            rows,
+            |x| XTerms::new(p, x),
+            |t, row, w| {
+                s += w * t.row(p, row, &mut gi);
+                for k in 0..4 {
+                    g[k] += w * gi[k];
+                }
+            },
+        );
         s
     }
 }

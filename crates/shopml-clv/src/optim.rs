@@ -54,6 +54,23 @@ pub(crate) trait Likelihood: Sync {
     }
 }
 
+/// Calls `each(terms, row, weight)` for every row of a block, with
+/// `terms = make(x)` computed once per run of equal x (the first field):
+/// rows arrive sorted, so the gamma and digamma values a model needs per
+/// distinct purchase count are computed once, not once per row.
+pub(crate) fn for_each_by_x<T>(rows: &[([f64; 3], f64)], make: impl Fn(f64) -> T, mut each: impl FnMut(&T, &[f64; 3], f64)) {
+    let mut cached: Option<(u64, T)> = None;
+    for (row, w) in rows {
+        let bits = row[0].to_bits();
+        if cached.as_ref().is_none_or(|c| c.0 != bits) {
+            cached = Some((bits, make(row[0])));
+        }
+        if let Some((_, terms)) = &cached {
+            each(terms, row, *w);
+        }
+    }
+}
+
 /// Weighted rows (identical rows merged) and the total weight.
 pub(crate) struct Data<L: Likelihood> {
     pub rows: Vec<(L::Row, f64)>,

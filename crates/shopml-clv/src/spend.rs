@@ -2,7 +2,7 @@
 
 use crate::error::{ClvError, Result};
 use crate::model::{fitted_model, mle_params, per_customer};
-use crate::optim::{Data, Likelihood};
+use crate::optim::{Data, Likelihood, for_each_by_x};
 use crate::special::{digamma, ln_gamma};
 use crate::summary::Summary;
 use shopml_core::{Fit, Params};
@@ -56,31 +56,23 @@ impl Likelihood for Lik {
     fn block_ll(par: &[f64], rows: &[([f64; 3], f64)]) -> f64 {
         let mut g = [0.0; 3];
         let mut s = 0.0;
-        let mut terms: Option<XTerms> = None;
-        for (row, w) in rows {
-            let xt = match &terms {
-                Some(t) if t.x.to_bits() == row[0].to_bits() => t,
-                _ => terms.insert(XTerms::new(par, row[0])),
-            };
-            s += w * xt.row(par, row, &mut g);
-        }
+        for_each_by_x(rows, |x| XTerms::new(par, x), |t, row, w| s += w * t.row(par, row, &mut g));
         s
     }
 
     fn block_ll_grad(par: &[f64], rows: &[([f64; 3], f64)], g: &mut [f64]) -> f64 {
         let mut gi = [0.0; 3];
         let mut s = 0.0;
-        let mut terms: Option<XTerms> = None;
-        for (row, w) in rows {
-            let xt = match &terms {
-                Some(t) if t.x.to_bits() == row[0].to_bits() => t,
-                _ => terms.insert(XTerms::new(par, row[0])),
-            };
-            s += w * xt.row(par, row, &mut gi);
-            for k in 0..3 {
-                g[k] += w * gi[k];
-            }
-        }
+        for_each_by_x(
+            rows,
+            |x| XTerms::new(par, x),
+            |t, row, w| {
+                s += w * t.row(par, row, &mut gi);
+                for k in 0..3 {
+                    g[k] += w * gi[k];
+                }
+            },
+        );
         s
     }
 }
@@ -89,7 +81,6 @@ impl Likelihood for Lik {
 /// x only, computed once per distinct x of a block (rows arrive sorted by
 /// x); the arithmetic per row is that of [`Lik::ll`].
 struct XTerms {
-    x: f64,
     lg_pxq: f64,
     lg_px: f64,
     lg_q: f64,
@@ -103,7 +94,6 @@ impl XTerms {
     fn new(par: &[f64], x: f64) -> XTerms {
         let (p, q) = (par[0], par[1]);
         XTerms {
-            x,
             lg_pxq: ln_gamma(p * x + q),
             lg_px: ln_gamma(p * x),
             lg_q: ln_gamma(q),
